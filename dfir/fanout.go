@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package dfir
+
+import "fmt"
+
+// Tee copies every item to n outputs, in order.
+func Tee[T any](in Port[T], n int) []Port[T] {
+	g := in.node().g
+	if n < 1 {
+		g.errorf("Tee needs at least one output, got %d", n)
+		n = 1
+	}
+	nd := g.newNode("tee", 1, n, nil, 0)
+	connect(in, nd, 0)
+	nd.wire = func() {
+		downs := make([]func([]T), n)
+		for i := range downs {
+			downs[i] = sink[T](nd, i)
+		}
+		if n == 1 {
+			setIn(nd, 0, downs[0])
+			return
+		}
+		var scratch []T
+		setIn(nd, 0, func(b []T) {
+			// Each consumer may rewrite its batch, so all but the last get
+			// a copy.
+			for _, d := range downs[:n-1] {
+				scratch = append(scratch[:0], b...)
+				d(scratch)
+			}
+			downs[n-1](b)
+		})
+	}
+	outs := make([]Port[T], n)
+	for i := range outs {
+		outs[i] = output[T](nd, i)
+	}
+	return outs
+}
+
+// Union merges its inputs into one stream. Items keep their order within each
+// input; the interleaving of inputs follows the order their producers run.
+func Union[T any](ins ...Port[T]) Port[T] {
+	if len(ins) == 0 {
+		panic("dfir: Union needs at least one input")
+	}
+	n := ins[0].node().g.newNode("union", len(ins), 1, nil, 0)
+	for i, in := range ins {
+		connect(in, n, i)
+	}
+	n.wire = func() {
+		down := sink[T](n, 0)
+		for i := range ins {
+			setIn(n, i, down)
+		}
+	}
+	return output[T](n, 0)
+}
+
+// Partition splits its input by a predicate: the items for which pred is true
+// go to the first output, the others to the second.
+func Partition[T any](in Port[T], pred func(T) bool) (yes, no Port[T]) {
+	outs := route(in, "partition", 2, func(v T) (int, T) {
+		if pred(v) {
+			return 0, v
+		}
+		return 1, v
+	})
+	return outs[0], outs[1]
+}
+
+// PartitionN splits its input n ways: each item goes to the output whose
+// index f returns. An index outside [0, n) is a programming error and panics
+// naming the operator.
+func PartitionN[T any](in Port[T], n int, f func(T) int) []Port[T] {
+	return route(in, "partition_n", n, func(v T) (int, T) { return f(v), v })
+}
+
+// Demux routes each item to one of n outputs, transformed: f returns the
+// output's index and the value to emit there.
+func Demux[T, U any](in Port[T], n int, f func(T) (int, U)) []Port[U] {
+	return route(in, "demux", n, f)
+}
+
+// DemuxTagged sends each tagged value to the output its tag names.
+func DemuxTagged[T any](in Port[Tagged[T]], n int) []Port[T] {
+	return route(in, "demux", n, func(t Tagged[T]) (int, T) { return t.Tag, t.Val })
+}
+
+func route[T, U any](in Port[T], op string, n int, f func(T) (int, U)) []Port[U] {
+	g := in.node().g
+	if n < 1 {
+		g.errorf("%s needs at least one output, got %d", op, n)
+		n = 1
+	}
+	nd := g.newNode(op, 1, n, nil, 0)
+	connect(in, nd, 0)
+	nd.wire = func() {
+		ems := make([]*emitter[U], n)
+		for i := range ems {
+			ems[i] = newEmitter(sink[U](nd, i))
+		}
+		setIn(nd, 0, func(b []T) {
+			for _, v := range b {
+				i, u := f(v)
+				if uint(i) >= uint(n) {
+					panic(fmt.Sprintf("dfir: %v: output index %d out of range [0, %d)", nd, i, n))
+				}
+				ems[i].add(u)
+			}
+			for _, e := range ems {
+				e.flush()
+			}
+		})
+	}
+	outs := make([]Port[U], n)
+	for i := range outs {
+		outs[i] = output[U](nd, i)
+	}
+	return outs
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package dfir
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Graph is a dataflow graph: operators joined by typed ports. Build it with
+// the package's generic functions, then Compile it (or let the first RunTick
+// compile it) and drive it tick by tick.
+//
+// A Graph is not safe for concurrent use: one goroutine (the shell) pushes
+// inputs, runs ticks and drains outputs.
+type Graph struct {
+	nodes     []*node
+	buildErrs []error
+	inputs    []handoff // the buffers of SourceInput handles
+	plan      *plan
+	planErr   error
+	wiring    []nodeRuntime // only while compiling
+	tick      uint64
+}
+
+// New returns an empty graph.
+func New() *Graph { return &Graph{} }
+
+// Port is an operator's output carrying elements of type T. Each port is
+// consumed by exactly one operator; use Tee to feed several.
+type Port[T any] struct {
+	n   *node
+	idx int
+}
+
+// Named gives the port's operator a name, shown in drawings, statistics and
+// errors, and returns the port.
+func (p Port[T]) Named(name string) Port[T] {
+	p.node().name = name
+	return p
+}
+
+// Graph returns the graph the port belongs to.
+func (p Port[T]) Graph() *Graph { return p.node().g }
+
+func (p Port[T]) node() *node {
+	if p.n == nil {
+		panic("dfir: use of a zero Port; ports come from the operator functions")
+	}
+	return p.n
+}
+
+// node is one operator. Its wire function, set by the typed builder, installs
+// the operator's input sinks and registers its entries once the graph is
+// compiled and every downstream sink is known.
+type node struct {
+	g         *Graph
+	id        int
+	op        string
+	name      string
+	file      string
+	line      int
+	ins       []*edge
+	blocking  []bool // per input: must the producer finish its stratum first?
+	outs      []outPort
+	lifetimes []Lifetime
+	wire      func()
+	inSinks   []any // func([]T) per input, set by wire
+
+	stratum int
+	sub     *subgraph
+}
+
+type outPort struct {
+	consumers  []*edge
+	newHandoff func(e *edge) handoff
+}
+
+type edgeKind uint8
+
+const (
+	edgeFused   edgeKind = iota // a direct call inside a subgraph
+	edgeStratum                 // a handoff to a later stratum of the same tick
+	edgeCycle                   // a handoff closing a cycle inside one stratum
+	edgeTick                    // defer_tick: a handoff to the next tick
+	edgeTickLazy                // defer_tick_lazy: as edgeTick, without asking for a tick
+)
+
+func (k edgeKind) String() string {
+	return [...]string{"fused", "stratum", "cycle", "defer_tick", "defer_tick_lazy"}[k]
+}
+
+type edge struct {
+	src     *node
+	srcPort int
+	dst     *node
+	dstPort int
+	delay   edgeKind // edgeTick or edgeTickLazy when the edge crosses ticks, else edgeFused
+	kind    edgeKind // decided by Compile
+	h       handoff
+}
+
+// String names the operator as errors and drawings show it: its name or
+// kind, id and source position.
+func (n *node) String() string {
+	label := n.op
+	if n.name != "" {
+		label = n.name + ":" + n.op
+	}
+	return fmt.Sprintf("%s#%d (%s:%d)", label, n.id, n.file, n.line)
+}
+
+func (n *node) label() string {
+	if n.name != "" {
+		return n.name + ": " + n.op
+	}
+	return n.op
+}
+
+var dfirDir = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(file)
+}()
+
+// callSite returns the first caller outside this package's own sources, so
+// that errors point at the user's code.
+func callSite() (string, int) {
+	var pcs [16]uintptr
+	n := runtime.Callers(3, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if f.File != "" && (filepath.Dir(f.File) != dfirDir || strings.HasSuffix(f.File, "_test.go")) {
+			return shortPath(f.File), f.Line
+		}
+		if !more {
+			return "?", 0
+		}
+	}
+}
+
+func shortPath(file string) string {
+	dir, base := filepath.Split(file)
+	return filepath.Join(filepath.Base(dir), base)
+}
+
+func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *node {
+	if g.plan != nil {
+		panic("dfir: the graph is compiled; operators can no longer be added")
+	}
+	n := &node{g: g, id: len(g.nodes), op: op, ins: make([]*edge, nIn), blocking: make([]bool, nIn),
+		outs: make([]outPort, nOut), inSinks: make([]any, nIn)}
+	n.file, n.line = callSite()
+	g.nodes = append(g.nodes, n)
+	switch {
+	case len(lts) > maxLts:
+		g.errorf("%v: takes at most %d lifetimes, got %d", n, maxLts, len(lts))
+	case len(lts) == 1 && maxLts == 2:
+		n.lifetimes = []Lifetime{lts[0], lts[0]}
+	default:
+		n.lifetimes = make([]Lifetime, maxLts)
+		copy(n.lifetimes, lts)
+	}
+	return n
+}
+
+func (g *Graph) errorf(format string, args ...any) {
+	g.buildErrs = append(g.buildErrs, fmt.Errorf("dfir: "+format, args...))
+}
+
+// lifetime returns the lifetime of the operator's i-th state.
+func (n *node) lifetime(i int) Lifetime {
+	if i < len(n.lifetimes) {
+		return n.lifetimes[i]
+	}
+	return PerTick
+}
+
+// connect makes input port of dst consume p.
+func connect[T any](p Port[T], dst *node, port int) {
+	src := p.node()
+	if src.g != dst.g {
+		dst.g.errorf("%v: input %d comes from %v, which belongs to another graph", dst, port, src)
+		return
+	}
+	e := &edge{src: src, srcPort: p.idx, dst: dst, dstPort: port}
+	dst.ins[port] = e
+	src.outs[p.idx].consumers = append(src.outs[p.idx].consumers, e)
+}
+
+// output declares output i of n as carrying T and returns its port.
+func output[T any](n *node, i int) Port[T] {
+	n.outs[i].newHandoff = func(e *edge) handoff { return &handoffOf[T]{e: e} }
+	return Port[T]{n: n, idx: i}
+}
+
+// sink returns the function output i of n pushes into: the consumer's input
+// sink for a fused edge, the handoff otherwise. Only valid while wiring.
+func sink[T any](n *node, i int) func([]T) {
+	e := n.outs[i].consumers[0]
+	if e.kind != edgeFused {
+		return e.h.(*handoffOf[T]).push
+	}
+	s := e.dst.inSinks[e.dstPort]
+	if s == nil {
+		panic(fmt.Sprintf("dfir: internal error: %v wired before its consumer %v", n, e.dst))
+	}
+	return s.(func([]T))
+}
+
+// setIn installs the function input i of n receives batches through.
+func setIn[T any](n *node, i int, f func([]T)) { n.inSinks[i] = f }
+
+// Errors returned by Compile and by the first RunTick of an invalid graph.
+var (
+	// ErrInvalid wraps every problem Compile finds in a graph.
+	ErrInvalid = errors.New("dfir: invalid graph")
+)

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package dfir
+
+// batchSize bounds the batches that flow through a subgraph: small enough to
+// stay in the first-level cache across a chain of operators, large enough that
+// the call per batch costs nothing next to the work per element.
+const batchSize = 1024
+
+// handoff is a buffer between two subgraphs. Producers append to it; the
+// scheduler drains it into the consumer's input sink. Draining swaps two
+// reusable slices, so a consumer that feeds the same handoff again (a cycle)
+// appends to the other slice.
+type handoff interface {
+	// drain pushes the items ready for the consumer to it, in batches, and
+	// returns how many there were.
+	drain() int
+	// release makes the items buffered so far ready (tick and input handoffs).
+	release()
+	// buffered reports the items waiting for the next release or drain.
+	buffered() int
+	setSink(s any)
+	stats() HandoffStats
+	edge() *edge
+}
+
+type handoffOf[T any] struct {
+	e *edge
+	// delayed handoffs (defer_tick, inputs) hold what is pushed until the
+	// next release; the others are ready as soon as they are pushed.
+	delayed bool
+	buf     []T
+	ready   []T
+	sink    func([]T)
+	items   uint64
+	drains  uint64
+}
+
+var _ handoff = (*handoffOf[int])(nil)
+
+func (h *handoffOf[T]) push(b []T) { h.buf = append(h.buf, b...) }
+
+func (h *handoffOf[T]) release() {
+	if len(h.ready) == 0 {
+		h.buf, h.ready = h.ready[:0], h.buf
+		return
+	}
+	h.ready = append(h.ready, h.buf...)
+	clear(h.buf)
+	h.buf = h.buf[:0]
+}
+
+func (h *handoffOf[T]) drain() int {
+	if !h.delayed {
+		if len(h.buf) == 0 {
+			return 0
+		}
+		h.release()
+	}
+	b := h.ready
+	n := len(b)
+	if n == 0 {
+		return 0
+	}
+	for i := 0; i < n; i += batchSize {
+		h.sink(b[i:min(i+batchSize, n)])
+	}
+	clear(b)
+	h.ready = b[:0]
+	h.items += uint64(n)
+	h.drains++
+	return n
+}
+
+func (h *handoffOf[T]) buffered() int { return len(h.buf) }
+
+func (h *handoffOf[T]) setSink(s any) { h.sink = s.(func([]T)) }
+
+func (h *handoffOf[T]) edge() *edge { return h.e }
+
+func (h *handoffOf[T]) stats() HandoffStats {
+	s := HandoffStats{Kind: h.e.kind.String(), Items: h.items, Drains: h.drains, Buffered: len(h.buf) + len(h.ready)}
+	s.From, s.To = h.e.src.String(), h.e.dst.String()
+	return s
+}
+
+// chunks pushes b to down in batches of at most batchSize.
+func chunks[T any](b []T, down func([]T)) {
+	for i := 0; i < len(b); i += batchSize {
+		down(b[i:min(i+batchSize, len(b))])
+	}
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package dfir
+
+import (
+	"fmt"
+	"slices"
+)
+
+// plan is a compiled graph: what RunTick executes.
+type plan struct {
+	strata    []*stratumPlan
+	subgraphs []*subgraph
+	handoffs  []handoff // on edges, in edge order
+	delayed   []handoff // released at the start of every tick: defer_tick and inputs
+	wakers    []handoff // delayed handoffs whose data asks for another tick
+	tickEnd   []func()
+}
+
+type stratumPlan struct {
+	loads   []entry // blocking inputs, drained before anything else runs
+	replays []entry // state of earlier ticks emitted again (Static operators)
+	entries []entry // sources, handoffs from earlier strata and ticks, emitters
+	cycles  []entry // handoffs closing cycles, drained until quiet
+}
+
+// entry is one place where work enters a subgraph. run pushes what it has and
+// returns how many items that was.
+type entry struct {
+	sub *subgraph
+	run func() int
+}
+
+// subgraph is a set of operators fused into direct calls.
+type subgraph struct {
+	id      int
+	stratum int
+	nodes   []*node
+	runs    uint64
+	items   uint64
+}
+
+// wiring collects what operators register while they are wired.
+type nodeRuntime struct {
+	replays []func() int
+	entries []func() int
+	tickEnd []func()
+}
+
+func (g *Graph) makePlan() *plan {
+	g.classify()
+	p := &plan{}
+
+	// Handoffs on every edge that is not fused.
+	for _, n := range g.nodes {
+		for _, e := range n.ins {
+			if e.kind == edgeFused {
+				continue
+			}
+			e.h = e.src.outs[e.srcPort].newHandoff(e)
+			p.handoffs = append(p.handoffs, e.h)
+			if e.kind == edgeTick || e.kind == edgeTickLazy {
+				setDelayed(e.h)
+				p.delayed = append(p.delayed, e.h)
+				if e.kind == edgeTick {
+					p.wakers = append(p.wakers, e.h)
+				}
+			}
+		}
+	}
+
+	g.makeSubgraphs(p)
+
+	// Wire consumers before producers along fused edges.
+	rt := make([]nodeRuntime, len(g.nodes))
+	g.wiring = rt
+	for _, n := range slices.Backward(g.fusedOrder()) {
+		n.wire()
+	}
+	g.wiring = nil
+	for _, h := range p.handoffs {
+		e := h.edge()
+		h.setSink(e.dst.inSinks[e.dstPort])
+	}
+
+	p.strata = make([]*stratumPlan, 0)
+	for _, n := range g.nodes {
+		for len(p.strata) <= n.stratum {
+			p.strata = append(p.strata, &stratumPlan{})
+		}
+	}
+	for _, n := range g.nodes {
+		s := p.strata[n.stratum]
+		for port, e := range n.ins {
+			if e.h == nil {
+				continue
+			}
+			en := entry{sub: n.sub, run: e.h.drain}
+			switch {
+			case e.kind == edgeCycle:
+				s.cycles = append(s.cycles, en)
+			case e.kind == edgeStratum && n.blocking[port]:
+				s.loads = append(s.loads, en)
+			default:
+				s.entries = append(s.entries, en)
+			}
+		}
+		for _, run := range rt[n.id].replays {
+			s.replays = append(s.replays, entry{sub: n.sub, run: run})
+		}
+		for _, run := range rt[n.id].entries {
+			s.entries = append(s.entries, entry{sub: n.sub, run: run})
+		}
+		p.tickEnd = append(p.tickEnd, rt[n.id].tickEnd...)
+	}
+	for _, in := range g.inputs {
+		p.delayed = append(p.delayed, in)
+		p.wakers = append(p.wakers, in)
+	}
+	return p
+}
+
+func setDelayed(h handoff) {
+	h.(interface{ setDelayed() }).setDelayed()
+}
+
+func (h *handoffOf[T]) setDelayed() { h.delayed = true }
+
+// makeSubgraphs groups the operators joined by fused edges and numbers the
+// groups by stratum, then by their first operator.
+func (g *Graph) makeSubgraphs(p *plan) {
+	parent := make([]int, len(g.nodes))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, n := range g.nodes {
+		for _, e := range n.ins {
+			if e.kind == edgeFused {
+				a, b := find(e.src.id), find(n.id)
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	byRoot := make(map[int]*subgraph)
+	for _, n := range g.nodes {
+		r := find(n.id)
+		sg := byRoot[r]
+		if sg == nil {
+			sg = &subgraph{stratum: n.stratum}
+			byRoot[r] = sg
+			p.subgraphs = append(p.subgraphs, sg)
+		}
+		sg.nodes = append(sg.nodes, n)
+		n.sub = sg
+	}
+	slices.SortStableFunc(p.subgraphs, func(a, b *subgraph) int {
+		if a.stratum != b.stratum {
+			return a.stratum - b.stratum
+		}
+		return a.nodes[0].id - b.nodes[0].id
+	})
+	for i, sg := range p.subgraphs {
+		sg.id = i
+	}
+}
+
+// fusedOrder returns the operators in a topological order of the fused edges.
+func (g *Graph) fusedOrder() []*node {
+	indeg := make([]int, len(g.nodes))
+	for _, n := range g.nodes {
+		for _, e := range n.ins {
+			if e.kind == edgeFused {
+				indeg[n.id]++
+			}
+		}
+	}
+	order := make([]*node, 0, len(g.nodes))
+	for _, n := range g.nodes {
+		if indeg[n.id] == 0 {
+			order = append(order, n)
+		}
+	}
+	for i := 0; i < len(order); i++ {
+		for _, o := range order[i].outs {
+			for _, e := range o.consumers {
+				if e.kind != edgeFused {
+					continue
+				}
+				if indeg[e.dst.id]--; indeg[e.dst.id] == 0 {
+					order = append(order, e.dst)
+				}
+			}
+		}
+	}
+	if len(order) != len(g.nodes) {
+		panic(fmt.Sprintf("dfir: internal error: fused edges form a cycle (%d of %d operators ordered)", len(order), len(g.nodes)))
+	}
+	return order
+}
+
+// onEntry registers work that enters n's subgraph at every tick, from the
+// operator itself: a source, an emitter of aggregated state, a replay.
+// Only valid while wiring.
+func (n *node) onEntry(run func() int) {
+	n.g.wiring[n.id].entries = append(n.g.wiring[n.id].entries, run)
+}
+
+// onReplay registers work that emits state kept from earlier ticks. Replays
+// run after blocking inputs are loaded and before any other entry, so that
+// what a Static operator kept comes out before what the tick brings. Only
+// valid while wiring.
+func (n *node) onReplay(run func() int) {
+	n.g.wiring[n.id].replays = append(n.g.wiring[n.id].replays, run)
+}
+
+// onTickEnd registers a function run after every tick: where per-tick state
+// is cleared. Only valid while wiring.
+func (n *node) onTickEnd(f func()) {
+	n.g.wiring[n.id].tickEnd = append(n.g.wiring[n.id].tickEnd, f)
+}

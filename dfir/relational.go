@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package dfir
+
+// The binary operators take one Lifetime for both inputs or one per input.
+// A Static input's items are kept across ticks, so every tick's output is
+// computed over all of them: a Static × Static join emits, every tick, all
+// the matches of everything either side has ever received.
+
+// joinTable is one side of a hash join: a multiset of (key, value) with the
+// entries of a key chained through an arena, so inserting allocates nothing
+// per item once the arena and map have grown.
+type joinTable[K comparable, V any] struct {
+	head    map[K]int32
+	entries []joinEntry[K, V]
+	old     int // entries received before this tick
+}
+
+type joinEntry[K comparable, V any] struct {
+	key  K
+	val  V
+	next int32 // previous entry with the same key, or -1
+}
+
+func newJoinTable[K comparable, V any]() *joinTable[K, V] {
+	return &joinTable[K, V]{head: make(map[K]int32)}
+}
+
+func (t *joinTable[K, V]) insert(k K, v V) {
+	next, ok := t.head[k]
+	if !ok {
+		next = -1
+	}
+	t.head[k] = int32(len(t.entries))
+	t.entries = append(t.entries, joinEntry[K, V]{k, v, next})
+}
+
+// endTick keeps (Static) or drops (PerTick) what the tick inserted.
+func (t *joinTable[K, V]) endTick(l Lifetime) {
+	if l == Static {
+		t.old = len(t.entries)
+		return
+	}
+	clear(t.head)
+	clear(t.entries)
+	t.entries = t.entries[:0]
+}
+
+// Join is a symmetric hash join: for every pair of a left and a right item
+// with equal keys it emits (key, (left value, right value)). It is a multiset
+// join: duplicates on either side give duplicate matches. Matches are emitted
+// as soon as the second item of a pair arrives.
+func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]], lifetime ...Lifetime) Port[KV[K, Pair[V1, V2]]] {
+	n := left.node().g.newNode("join", 2, 1, lifetime, 2)
+	connect(left, n, 0)
+	connect(right, n, 1)
+	type out = KV[K, Pair[V1, V2]]
+	n.wire = func() {
+		e := newEmitter(sink[out](n, 0))
+		l, r := newJoinTable[K, V1](), newJoinTable[K, V2]()
+		setIn(n, 0, func(b []KV[K, V1]) {
+			for _, kv := range b {
+				l.insert(kv.Key, kv.Val)
+				if i, ok := r.head[kv.Key]; ok {
+					for ; i >= 0; i = r.entries[i].next {
+						e.add(out{kv.Key, Pair[V1, V2]{kv.Val, r.entries[i].val}})
+					}
+				}
+			}
+			e.flush()
+		})
+		setIn(n, 1, func(b []KV[K, V2]) {
+			for _, kv := range b {
+				r.insert(kv.Key, kv.Val)
+				if i, ok := l.head[kv.Key]; ok {
+					for ; i >= 0; i = l.entries[i].next {
+						e.add(out{kv.Key, Pair[V1, V2]{l.entries[i].val, kv.Val}})
+					}
+				}
+			}
+			e.flush()
+		})
+		if n.lifetime(0) == Static && n.lifetime(1) == Static {
+			// Replay the matches among items of earlier ticks; new items
+			// find their matches as they arrive.
+			n.onReplay(func() int {
+				count := 0
+				for _, le := range l.entries[:l.old] {
+					for i := r.head[le.key]; i >= 0; i = r.entries[i].next {
+						if int(i) < r.old {
+							e.add(out{le.key, Pair[V1, V2]{le.val, r.entries[i].val}})
+							count++
+						}
+					}
+				}
+				e.flush()
+				return count
+			})
+		}
+		n.onTickEnd(func() {
+			l.endTick(n.lifetime(0))
+			r.endTick(n.lifetime(1))
+		})
+	}
+	return output[out](n, 0)
+}
+
+// CrossJoin emits every pair of a left and a right item.
+func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port[Pair[A, B]] {
+	n := left.node().g.newNode("cross_join", 2, 1, lifetime, 2)
+	connect(left, n, 0)
+	connect(right, n, 1)
+	type out = Pair[A, B]
+	n.wire = func() {
+		e := newEmitter(sink[out](n, 0))
+		var ls []A
+		var rs []B
+		lOld, rOld := 0, 0
+		setIn(n, 0, func(b []A) {
+			ls = append(ls, b...)
+			for _, a := range b {
+				for _, r := range rs {
+					e.add(out{a, r})
+				}
+			}
+			e.flush()
+		})
+		setIn(n, 1, func(b []B) {
+			rs = append(rs, b...)
+			for _, l := range ls {
+				for _, r := range b {
+					e.add(out{l, r})
+				}
+			}
+			e.flush()
+		})
+		if n.lifetime(0) == Static && n.lifetime(1) == Static {
+			n.onReplay(func() int {
+				for _, l := range ls[:lOld] {
+					for _, r := range rs[:rOld] {
+						e.add(out{l, r})
+					}
+				}
+				e.flush()
+				return lOld * rOld
+			})
+		}
+		n.onTickEnd(func() {
+			if n.lifetime(0) == Static {
+				lOld = len(ls)
+			} else {
+				clear(ls)
+				ls = ls[:0]
+			}
+			if n.lifetime(1) == Static {
+				rOld = len(rs)
+			} else {
+				clear(rs)
+				rs = rs[:0]
+			}
+		})
+	}
+	return output[out](n, 0)
+}
+
+// AntiJoin emits the positive pairs whose key is not among the negative keys
+// of the tick (or, with a Static negative input, of any tick so far). The
+// negative input is blocking: it comes from an earlier stratum, so AntiJoin
+// sees all of it before the first positive item.
+func AntiJoin[K comparable, V any](pos Port[KV[K, V]], neg Port[K], lifetime ...Lifetime) Port[KV[K, V]] {
+	return antiJoin(pos, neg, "anti_join", func(kv KV[K, V]) K { return kv.Key }, lifetime)
+}
+
+// Difference emits the positive items that are not among the negative items
+// of the tick; the negative input is blocking, as for AntiJoin.
+func Difference[T comparable](pos Port[T], neg Port[T], lifetime ...Lifetime) Port[T] {
+	return antiJoin(pos, neg, "difference", func(v T) T { return v }, lifetime)
+}
+
+func antiJoin[T any, K comparable](pos Port[T], neg Port[K], op string, key func(T) K, lifetime []Lifetime) Port[T] {
+	n := pos.node().g.newNode(op, 2, 1, lifetime, 2)
+	connect(pos, n, 0)
+	connect(neg, n, 1)
+	n.blocking[1] = true
+	n.wire = func() {
+		down := sink[T](n, 0)
+		negs := make(map[K]struct{})
+		var kept []T // Static positive items, replayed every tick
+		old := 0
+		keep := func(b []T) []T {
+			out := b[:0]
+			for _, v := range b {
+				if _, no := negs[key(v)]; !no {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+		setIn(n, 0, func(b []T) {
+			if n.lifetime(0) == Static {
+				kept = append(kept, b...)
+			}
+			if out := keep(b); len(out) > 0 {
+				down(out)
+			}
+		})
+		setIn(n, 1, func(b []K) {
+			for _, k := range b {
+				negs[k] = struct{}{}
+			}
+		})
+		if n.lifetime(0) == Static {
+			var scratch []T
+			n.onReplay(func() int {
+				count := 0
+				for i := 0; i < old; i += batchSize {
+					scratch = append(scratch[:0], kept[i:min(i+batchSize, old)]...)
+					if out := keep(scratch); len(out) > 0 {
+						down(out)
+						count += len(out)
+					}
+				}
+				return count
+			})
+		}
+		n.onTickEnd(func() {
+			old = len(kept)
+			if n.lifetime(1) == PerTick {
+				clear(negs)
+			}
+		})
+	}
+	return output[T](n, 0)
+}
+
+// Zip pairs the i-th item of the left input with the i-th item of the right,
+// once both inputs are complete for the tick: both are blocking. Items left
+// without a partner are dropped at the end of the tick (PerTick) or wait for
+// one in later ticks (Static).
+func Zip[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port[Pair[A, B]] {
+	n := left.node().g.newNode("zip", 2, 1, lifetime, 1)
+	connect(left, n, 0)
+	connect(right, n, 1)
+	n.blocking[0], n.blocking[1] = true, true
+	type out = Pair[A, B]
+	n.wire = func() {
+		e := newEmitter(sink[out](n, 0))
+		var ls []A
+		var rs []B
+		setIn(n, 0, func(b []A) { ls = append(ls, b...) })
+		setIn(n, 1, func(b []B) { rs = append(rs, b...) })
+		n.onEntry(func() int {
+			k := min(len(ls), len(rs))
+			for i := range k {
+				e.add(out{ls[i], rs[i]})
+			}
+			e.flush()
+			ls = append(ls[:0], ls[k:]...)
+			rs = append(rs[:0], rs[k:]...)
+			return k
+		})
+		if n.lifetime(0) == PerTick {
+			n.onTickEnd(func() {
+				clear(ls)
+				clear(rs)
+				ls, rs = ls[:0], rs[:0]
+			})
+		}
+	}
+	return output[out](n, 0)
+}

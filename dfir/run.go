@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package dfir
+
+// RunTick runs one tick: it makes the inputs pushed since the last tick and
+// the data deferred by the last tick available, then runs each stratum in
+// order. Within a stratum, blocking inputs are loaded first, then Static
+// operators replay what they kept from earlier ticks, then every entry
+// (sources, handoffs from earlier strata, emitters of aggregated state) pushes
+// its data through its subgraph, then handoffs that close cycles are drained
+// until none holds data: the fixpoint. At the end of the tick per-tick state
+// is cleared and the tick counter advances.
+//
+// RunTick compiles the graph if Compile was not called, and panics with the
+// compile error if the graph is invalid: call Compile first to handle it.
+func (g *Graph) RunTick() {
+	p := g.mustPlan()
+	for _, h := range p.delayed {
+		h.release()
+	}
+	for _, s := range p.strata {
+		for _, e := range s.loads {
+			e.count(e.run())
+		}
+		for _, e := range s.replays {
+			e.count(e.run())
+		}
+		for _, e := range s.entries {
+			e.count(e.run())
+		}
+		for quiet := false; !quiet; {
+			quiet = true
+			for _, e := range s.cycles {
+				if n := e.run(); n > 0 {
+					e.count(n)
+					quiet = false
+				}
+			}
+		}
+	}
+	for _, f := range p.tickEnd {
+		f()
+	}
+	g.tick++
+}
+
+func (e entry) count(n int) {
+	if n > 0 {
+		e.sub.runs++
+		e.sub.items += uint64(n)
+	}
+}
+
+// RunAvailable runs ticks while work is pending (see Pending) and returns how
+// many it ran. NB: a graph that defers data to the next tick on every tick
+// (a counter through DeferTick) never runs out of work; drive such graphs
+// with RunTick.
+func (g *Graph) RunAvailable() int {
+	n := 0
+	for g.Pending() {
+		g.RunTick()
+		n++
+	}
+	return n
+}
+
+// Pending reports whether the next tick has work: the first tick (when
+// sources emit) has not run, an input holds data, or a DeferTick holds data
+// for the next tick. Data held by DeferTickLazy waits for a tick but does not
+// ask for one.
+func (g *Graph) Pending() bool {
+	p := g.mustPlan()
+	if g.tick == 0 {
+		return true
+	}
+	for _, h := range p.wakers {
+		if h.buffered() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Tick returns the number of ticks run so far: the index of the next tick.
+func (g *Graph) Tick() uint64 { return g.tick }
+
+func (g *Graph) mustPlan() *plan {
+	if g.plan == nil {
+		if err := g.Compile(); err != nil {
+			panic(err)
+		}
+	}
+	return g.plan
+}
