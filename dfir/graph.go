@@ -82,11 +82,11 @@ type outPort struct {
 type edgeKind uint8
 
 const (
-	edgeFused   edgeKind = iota // a direct call inside a subgraph
-	edgeStratum                 // a handoff to a later stratum of the same tick
-	edgeCycle                   // a handoff closing a cycle inside one stratum
-	edgeTick                    // defer_tick: a handoff to the next tick
-	edgeTickLazy                // defer_tick_lazy: as edgeTick, without asking for a tick
+	edgeFused    edgeKind = iota // a direct call inside a subgraph
+	edgeStratum                  // a handoff to a later stratum of the same tick
+	edgeCycle                    // a handoff closing a cycle inside one stratum
+	edgeTick                     // defer_tick: a handoff to the next tick
+	edgeTickLazy                 // defer_tick_lazy: as edgeTick, without asking for a tick
 )
 
 func (k edgeKind) String() string {
