@@ -3,7 +3,6 @@
 package dfir
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -245,5 +244,3 @@ func (g *Graph) classify() {
 		}
 	}
 }
-
-var errNotCompiled = errors.New("dfir: graph not compiled")

@@ -193,7 +193,7 @@ func connect[T any](p Port[T], dst *node, port int) {
 
 // output declares output i of n as carrying T and returns its port.
 func output[T any](n *node, i int) Port[T] {
-	n.outs[i].newHandoff = func(e *edge) handoff { return &handoffOf[T]{e: e} }
+	n.outs[i].newHandoff = func(e *edge) handoff { return newHandoff[T](e, false) }
 	return Port[T]{n: n, idx: i}
 }
 

@@ -2,10 +2,37 @@
 
 package dfir
 
+import "reflect"
+
 // batchSize bounds the batches that flow through a subgraph: small enough to
 // stay in the first-level cache across a chain of operators, large enough that
 // the call per batch costs nothing next to the work per element.
 const batchSize = 1024
+
+func newHandoff[T any](e *edge, delayed bool) *handoffOf[T] {
+	return &handoffOf[T]{e: e, delayed: delayed, pointers: hasPointers(reflect.TypeFor[T]())}
+}
+
+// hasPointers reports whether values of t hold pointers the garbage collector
+// follows.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return false
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
 
 // handoff is a buffer between two subgraphs. Producers append to it; the
 // scheduler drains it into the consumer's input sink. Draining swaps two
@@ -32,8 +59,11 @@ type handoffOf[T any] struct {
 	buf     []T
 	ready   []T
 	sink    func([]T)
-	items   uint64
-	drains  uint64
+	// pointers is set when T holds pointers, so that drained slots must be
+	// cleared.
+	pointers bool
+	items    uint64
+	drains   uint64
 }
 
 var _ handoff = (*handoffOf[int])(nil)
@@ -46,7 +76,9 @@ func (h *handoffOf[T]) release() {
 		return
 	}
 	h.ready = append(h.ready, h.buf...)
-	clear(h.buf)
+	if h.pointers {
+		clear(h.buf)
+	}
 	h.buf = h.buf[:0]
 }
 
@@ -65,7 +97,9 @@ func (h *handoffOf[T]) drain() int {
 	for i := 0; i < n; i += batchSize {
 		h.sink(b[i:min(i+batchSize, n)])
 	}
-	clear(b)
+	if h.pointers {
+		clear(b) // let the garbage collector have what the items point to
+	}
 	h.ready = b[:0]
 	h.items += uint64(n)
 	h.drains++

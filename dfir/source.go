@@ -72,7 +72,7 @@ type Input[T any] struct {
 // SourceInput returns an input handle and the port it emits on.
 func SourceInput[T any](g *Graph) (*Input[T], Port[T]) {
 	n := g.newNode("source_input", 0, 1, nil, 0)
-	h := &handoffOf[T]{delayed: true}
+	h := newHandoff[T](nil, true)
 	g.inputs = append(g.inputs, h)
 	n.wire = func() {
 		h.sink = sink[T](n, 0)
