@@ -6,10 +6,11 @@ package lattice
 // upper bound of two values, and LessEq is the partial order that goes with it.
 //
 // Merge is like append: it may reuse the receiver's storage (maps, nested lattices), so callers
-// must always use the returned value and must not use the receiver afterwards. Merge never
-// mutates other and never lets the result share mutable storage with other: values taken from
-// other are cloned, so later merges into the result cannot change other, and later merges
-// into other cannot change the result.
+// must always use the returned value and must not use the receiver afterwards. Merge must not
+// mutate other, nor let the result share mutable storage with other: values taken from other
+// are cloned, so that later merges into the result cannot change other, and later merges into
+// other cannot change the result. The types in this package also allow other to be the
+// receiver itself: a.Merge(a) returns a, false.
 //
 // Implementations must satisfy the lattice laws for all a, b, c, which
 // [github.com/hydro-go/hydro/lattice/latticetest.CheckLaws] checks on sample values:

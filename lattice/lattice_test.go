@@ -70,9 +70,9 @@ func TestMergeDomPair(t *testing.T) {
 	type D = lattice.DomPair[lattice.Max[int], lattice.SetUnion[string]]
 	d := func(k int, vs ...string) D { return lattice.NewDomPair(mx(k), set(vs...)) }
 	testMerges(t, []mergeCase[D]{
-		{d(1, "a"), d(2, "b"), d(2, "b"), true},       // larger key replaces
-		{d(2, "a"), d(1, "b"), d(2, "a"), false},      // smaller key is ignored
-		{d(1, "a"), d(1, "b"), d(1, "a", "b"), true},  // equal keys merge values
+		{d(1, "a"), d(2, "b"), d(2, "b"), true},      // larger key replaces
+		{d(2, "a"), d(1, "b"), d(2, "a"), false},     // smaller key is ignored
+		{d(1, "a"), d(1, "b"), d(1, "a", "b"), true}, // equal keys merge values
 		{d(1, "a", "b"), d(1, "b"), d(1, "a", "b"), false},
 		{d(1, "a", "b", "c"), d(2), d(2), true}, // even a smaller value wins with a larger key
 	})

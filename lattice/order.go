@@ -42,8 +42,8 @@ func (m Max[T]) String() string { return fmt.Sprintf("Max(%v)", m.V) }
 // [cmp.Compare], so a floating-point NaN is smaller than every other value (and thus the top
 // of Min) and -0.0 equals 0.0.
 //
-// The zero value holds the zero T, which is not bottom, except that it is top for unsigned
-// integers and strings. Wrap Min in [WithBot] to get a bottom.
+// The zero value holds the zero T. Min has no bottom, which would be the largest T; for
+// unsigned integers and strings the zero value is top. Wrap Min in [WithBot] to get a bottom.
 type Min[T cmp.Ordered] struct {
 	V T
 }
