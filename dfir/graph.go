@@ -24,10 +24,20 @@ type Graph struct {
 	planErr   error
 	wiring    []nodeRuntime // only while compiling
 	tick      uint64
+	posFile   string // set by SetPosition
+	posLine   int
 }
 
 // New returns an empty graph.
 func New() *Graph { return &Graph{} }
+
+// SetPosition makes the operators built from now on report file:line as
+// where they were built, instead of their caller: for code that builds graphs
+// on behalf of a user, such as the hydro compiler. An empty file restores
+// the default.
+func (g *Graph) SetPosition(file string, line int) {
+	g.posFile, g.posLine = file, line
+}
 
 // Port is an operator's output carrying elements of type T. Each port is
 // consumed by exactly one operator; use Tee to feed several.
@@ -153,7 +163,11 @@ func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *n
 	}
 	n := &node{g: g, id: len(g.nodes), op: op, ins: make([]*edge, nIn), blocking: make([]bool, nIn),
 		outs: make([]outPort, nOut), inSinks: make([]any, nIn)}
-	n.file, n.line = callSite()
+	if g.posFile != "" {
+		n.file, n.line = g.posFile, g.posLine
+	} else {
+		n.file, n.line = callSite()
+	}
 	g.nodes = append(g.nodes, n)
 	switch {
 	case len(lts) > maxLts:
