@@ -40,11 +40,23 @@ const (
 	PerTick Lifetime = iota
 	// Static state persists across ticks.
 	Static
+	// Incremental state persists across ticks like Static, but an operator
+	// emits each result once, when it arises, instead of replaying every
+	// result every tick. It is what a stream of changes wants: a join of
+	// two growing streams that emits each new match once. Only Join and
+	// CrossJoin distinguish it from Static.
+	Incremental
 )
 
 func (l Lifetime) String() string {
-	if l == Static {
+	switch l {
+	case Static:
 		return "static"
+	case Incremental:
+		return "incremental"
 	}
 	return "tick"
 }
+
+// persists reports whether state with this lifetime outlives the tick.
+func (l Lifetime) persists() bool { return l != PerTick }

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro
+
+import (
+	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/ir"
+)
+
+// KV is a key and a value: the element of keyed collections.
+type KV[K comparable, V any] = dfir.KV[K, V]
+
+// Pair is two values side by side: what joins and cross products emit.
+type Pair[A, B any] = dfir.Pair[A, B]
+
+// NonDet is the reason the user gives for a non-deterministic operator: why
+// the program is correct whatever the operator's choice (where a batch ends,
+// how stale a snapshot is). Every such operator takes one; the simulator
+// shows it next to each choice it makes.
+//
+//	hydro.Batch(requests, tick, hydro.NonDet("requests are independent"))
+type NonDet string
+
+// Stream is a live sequence of items of type T at location L. Its other
+// guarantees (bounded or not, ordered or not, exactly-once or at-least-once)
+// are tracked by the flow and checked by Compile.
+type Stream[T any, L Location] struct {
+	n *ir.Node
+	l L
+}
+
+// KeyedStream is a stream of (key, value) pairs whose order is kept per key
+// only.
+type KeyedStream[K comparable, V any, L Location] struct {
+	n *ir.Node
+	l L
+}
+
+// Singleton is exactly one value of type T at location L. At a tick it is the
+// value for that tick; at a process it may change over time.
+type Singleton[T any, L Location] struct {
+	n *ir.Node
+	l L
+}
+
+// Optional is zero or one value of type T at location L.
+type Optional[T any, L Location] struct {
+	n *ir.Node
+	l L
+}
+
+// KeyedSingleton is one value of type V per key K at location L.
+type KeyedSingleton[K comparable, V any, L Location] struct {
+	n *ir.Node
+	l L
+}
+
+// Location returns where the stream lives.
+func (s Stream[T, L]) Location() L { return s.l }
+
+// Location returns where the stream lives.
+func (s KeyedStream[K, V, L]) Location() L { return s.l }
+
+// Location returns where the singleton lives.
+func (s Singleton[T, L]) Location() L { return s.l }
+
+// Location returns where the optional lives.
+func (s Optional[T, L]) Location() L { return s.l }
+
+// Location returns where the keyed singleton lives.
+func (s KeyedSingleton[K, V, L]) Location() L { return s.l }
+
+func (s Stream[T, L]) node() *ir.Node            { return must(s.n) }
+func (s KeyedStream[K, V, L]) node() *ir.Node    { return must(s.n) }
+func (s Singleton[T, L]) node() *ir.Node         { return must(s.n) }
+func (s Optional[T, L]) node() *ir.Node          { return must(s.n) }
+func (s KeyedSingleton[K, V, L]) node() *ir.Node { return must(s.n) }
+
+func must(n *ir.Node) *ir.Node {
+	if n == nil {
+		panic("hydro: use of a zero collection; collections come from sources and operators")
+	}
+	return n
+}
+
+// lowerFunc builds a node's dfir operators from its inputs' ports.
+type lowerFunc[T any] func(c *ir.Ctx, ins []any) dfir.Port[T]
+
+// build appends a node producing elements of type T at l, consuming ins.
+// Every input must live at l itself unless the operator crosses locations
+// (crossing), which checks its own inputs.
+func build[T any](l Location, op string, props ir.Props, ins []*ir.Node, crossing bool, lower lowerFunc[T]) *ir.Node {
+	f := l.flow()
+	file, line := callSite()
+	n := &ir.Node{ID: len(f.ir.Nodes), Op: op, Loc: l.loc(), Props: props, Inputs: ins, File: file, Line: line}
+	at := func(c *ir.Ctx) func() {
+		c.Graph.SetPosition(file, line)
+		return func() { c.Graph.SetPosition("", 0) }
+	}
+	if lower != nil {
+		n.Lower = func(c *ir.Ctx, ins []any) any {
+			defer at(c)()
+			return lower(c, ins)
+		}
+	}
+	n.Tee = func(p any, k int) []any {
+		ps := dfir.Tee(p.(dfir.Port[T]), k)
+		out := make([]any, k)
+		for i, p := range ps {
+			out[i] = p
+		}
+		return out
+	}
+	n.Null = func(p any) { dfir.Null(p.(dfir.Port[T])) }
+	f.ir.Nodes = append(f.ir.Nodes, n)
+	if !crossing {
+		for _, in := range ins {
+			if in != nil && in.Loc != n.Loc {
+				f.misuse(n, "move data between locations with a networking operator, or between a tick and its location with Batch, Snapshot, AllTicks or Latest",
+					"hydro: %s combines a collection at %v (from %s) with one at %v", op, in.Loc, in.Pos(), n.Loc)
+			}
+		}
+	}
+	return n
+}
+
+// sink appends a node that consumes in and produces nothing.
+func sink[T any](l Location, op string, in *ir.Node, lower func(c *ir.Ctx, p dfir.Port[T])) *ir.Node {
+	n := build[T](l, op, ir.Props{Kind: ir.Sink}, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
+		lower(c, ins[0].(dfir.Port[T]))
+		return dfir.Port[T]{}
+	})
+	return n
+}
+
+// port returns input i's port with its element type.
+func port[T any](ins []any, i int) dfir.Port[T] { return ins[i].(dfir.Port[T]) }
+
+// lifetime is the state lifetime of stateful operators at l: per tick inside
+// a tick, across ticks at the top level of a location.
+func lifetime(l *ir.Location) dfir.Lifetime {
+	if inTick(l) {
+		return dfir.PerTick
+	}
+	return dfir.Static
+}
+
+// stream wraps a node as a collection of each kind.
+func stream[T any, L Location](n *ir.Node, l L) Stream[T, L] { return Stream[T, L]{n: n, l: l} }
+
+func keyedStream[K comparable, V any, L Location](n *ir.Node, l L) KeyedStream[K, V, L] {
+	return KeyedStream[K, V, L]{n: n, l: l}
+}
+
+func singleton[T any, L Location](n *ir.Node, l L) Singleton[T, L] {
+	return Singleton[T, L]{n: n, l: l}
+}
+
+func optional[T any, L Location](n *ir.Node, l L) Optional[T, L] {
+	return Optional[T, L]{n: n, l: l}
+}
+
+func keyedSingleton[K comparable, V any, L Location](n *ir.Node, l L) KeyedSingleton[K, V, L] {
+	return KeyedSingleton[K, V, L]{n: n, l: l}
+}
+
+// props of the collections operators make.
+func streamProps(bounded, ordered, exactlyOnce bool) ir.Props {
+	return ir.Props{Kind: ir.Stream, Bounded: bounded, Ordered: ordered, ExactlyOnce: exactlyOnce}
+}
+
+func withKind(p ir.Props, k ir.Kind) ir.Props {
+	p.Kind = k
+	return p
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Package ir is the high-level intermediate representation the hydro
+// language builds: one node per operator call, with its location, the kind
+// and guarantees of the live collection it produces, the user's call site,
+// and the typed closures that lower it to dfir.
+//
+// # Usage
+//
+// The hydro package appends nodes to a Flow as the user calls operators;
+// package compile checks the flow and lowers each location to a dfir graph.
+// Nothing here runs anything.
+package ir
+
+import (
+	"fmt"
+
+	"github.com/hydro-go/hydro/dfir"
+)
+
+// Kind is the shape of a live collection.
+type Kind uint8
+
+const (
+	// Stream is a sequence of items.
+	Stream Kind = iota
+	// KeyedStream is a stream of (key, value) pairs ordered per key only.
+	KeyedStream
+	// Singleton is exactly one value (that may change over time).
+	Singleton
+	// Optional is zero or one value.
+	Optional
+	// KeyedSingleton is one value per key.
+	KeyedSingleton
+	// Sink consumes a collection and produces nothing.
+	Sink
+)
+
+func (k Kind) String() string {
+	return [...]string{"Stream", "KeyedStream", "Singleton", "Optional", "KeyedSingleton", "Sink"}[k]
+}
+
+// Props are the guarantees of a live collection that the Go types do not
+// carry: Compile checks operators against them.
+type Props struct {
+	Kind Kind
+	// Bounded collections are complete: a tick's batch, a finite source.
+	Bounded bool
+	// Ordered collections have a deterministic order (per key, for keyed
+	// ones).
+	Ordered bool
+	// ExactlyOnce collections hold no duplicates caused by retries.
+	ExactlyOnce bool
+}
+
+func (p Props) String() string {
+	b := "unbounded"
+	if p.Bounded {
+		b = "bounded"
+	}
+	o := "unordered"
+	if p.Ordered {
+		o = "ordered"
+	}
+	r := "at-least-once"
+	if p.ExactlyOnce {
+		r = "exactly-once"
+	}
+	if p.Kind == Singleton || p.Kind == Optional || p.Kind == KeyedSingleton || p.Kind == Sink {
+		return fmt.Sprintf("%v, %s", p.Kind, b)
+	}
+	return fmt.Sprintf("%v, %s, %s, %s", p.Kind, b, o, r)
+}
+
+// LocKind is the kind of a location.
+type LocKind uint8
+
+const (
+	// Process is a single machine.
+	Process LocKind = iota
+	// Cluster is a set of identical members.
+	Cluster
+	// External is a client outside the flow.
+	External
+	// Tick is a logical clock domain inside another location.
+	Tick
+)
+
+func (k LocKind) String() string {
+	return [...]string{"Process", "Cluster", "External", "Tick"}[k]
+}
+
+// Location is a place where collections live.
+type Location struct {
+	ID     int
+	Kind   LocKind
+	Name   string    // the tag type's name, or "tick" for ticks
+	Parent *Location // the enclosing location of a tick
+}
+
+// Root returns the process, cluster or external location that holds l.
+func (l *Location) Root() *Location {
+	for l.Parent != nil {
+		l = l.Parent
+	}
+	return l
+}
+
+func (l *Location) String() string {
+	if l.Kind == Tick {
+		return fmt.Sprintf("Tick[%v]", l.Parent)
+	}
+	return fmt.Sprintf("%v[%s]", l.Kind, l.Name)
+}
+
+// Node is one operator call.
+type Node struct {
+	ID     int
+	Op     string
+	Loc    *Location
+	Props  Props
+	Inputs []*Node // a forward reference's input is nil until completed
+	File   string
+	Line   int
+	// NonDet is the reason the user gave for a non-deterministic operator.
+	NonDet string
+	// Label describes the operator's arguments in drawings.
+	Label string
+
+	// Lower builds the operator in its location's graph, given its inputs'
+	// ports (dfir.Port values), and returns its own port (nil for a sink).
+	Lower func(c *Ctx, ins []any) any
+	// Tee splits the node's port n ways; Null discards it. Both are typed
+	// by the builder.
+	Tee  func(p any, n int) []any
+	Null func(p any)
+	// Forward references (cycles) are lowered in two steps: NewCycle makes
+	// the cycle and its port before the input exists; Close feeds the
+	// input's port into it once every node is lowered.
+	NewCycle func(c *Ctx) (cycle, port any)
+	Close    func(cycle, in any)
+}
+
+// Pos is the user's file:line.
+func (n *Node) Pos() string { return fmt.Sprintf("%s:%d", n.File, n.Line) }
+
+func (n *Node) String() string { return fmt.Sprintf("%s (%s)", n.Op, n.Pos()) }
+
+// Flow is the whole program: every location and every operator.
+type Flow struct {
+	Locations []*Location
+	Nodes     []*Node
+	// Errors are misuses recorded while building, each with its position.
+	Errors []error
+}
+
+// Ctx is what lowering one node needs: the graph of its location, and the
+// table where operators that talk to the shell (inputs, outputs, timers)
+// leave their dfir handles, keyed by the user's handle.
+type Ctx struct {
+	Graph   *dfir.Graph
+	Handles map[any]any
+	// Timers lists the inputs the shell must push into periodically.
+	Timers []Timer
+}
+
+// Timer is a periodic input: the shell pushes the current time into Push
+// every Period of its clock (virtual in the simulator).
+type Timer struct {
+	Node   *Node
+	Period int64 // nanoseconds
+	Push   func(nanos int64)
+}

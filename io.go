@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro
+
+import (
+	"fmt"
+
+	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/ir"
+)
+
+// SourceIter emits the items of a slice, in order, when the location starts.
+// The stream is bounded: it is complete once emitted.
+func SourceIter[T any, L Location](l L, items []T) Stream[T, L] {
+	n := build(l, "source_iter", streamProps(true, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
+		return dfir.SourceIter(c.Graph, items)
+	})
+	n.Label = fmt.Sprintf("%d items", len(items))
+	return stream[T](n, l)
+}
+
+// Input is a stream the program running the flow feeds: a test, or the
+// embedding program. Items pushed between ticks arrive in the next tick, in
+// push order.
+type Input[T any] struct {
+	n *ir.Node
+}
+
+// NewInput returns an input handle and the unbounded, ordered stream of what
+// is pushed into it.
+func NewInput[T any, L Location](l L) (*Input[T], Stream[T, L]) {
+	in := &Input[T]{}
+	in.n = build(l, "input", streamProps(false, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
+		h, p := dfir.SourceInput[T](c.Graph)
+		c.Handles[in] = h
+		return p
+	})
+	return in, stream[T](in.n, l)
+}
+
+// Push adds items for the next tick of r.
+func (in *Input[T]) Push(r *Local, items ...T) {
+	r.handle(in).(*dfir.Input[T]).PushAll(items)
+}
+
+// Output collects a stream for the program running the flow to read.
+type Output[T any] struct {
+	n *ir.Node
+}
+
+// NewOutput collects every item of s. Reading an output is deterministic only
+// if s is ordered; tests of unordered streams should compare as multisets.
+func NewOutput[T any, L Location](s Stream[T, L]) *Output[T] {
+	o := &Output[T]{}
+	o.n = sink(s.l, "output", s.node(), func(c *ir.Ctx, p dfir.Port[T]) {
+		c.Handles[o] = dfir.SinkOutput(p)
+	})
+	return o
+}
+
+// Drain returns the items collected in r since the last Drain.
+func (o *Output[T]) Drain(r *Local) []T {
+	return r.handle(o).(*dfir.Output[T]).Drain(nil)
+}
+
+// ForEach calls f on every item of s, in order. It needs a totally ordered,
+// exactly-once stream: f's effects would otherwise depend on arrival order or
+// on retries.
+func ForEach[T any, L Location](s Stream[T, L], f func(T)) {
+	n := sink(s.l, "for_each", s.node(), func(c *ir.Ctx, p dfir.Port[T]) { dfir.ForEach(p, f) })
+	in := s.node()
+	if !in.Props.Ordered {
+		s.l.flow().misuse(n, "sort a bounded stream first, or use an operator that does not depend on order",
+			"hydro: ForEach needs a totally ordered stream, but %s (%s) is unordered", in.Op, in.Pos())
+	}
+	if !in.Props.ExactlyOnce {
+		s.l.flow().misuse(n, "deduplicate first (Unique), or make f idempotent and collect with NewOutput",
+			"hydro: ForEach needs an exactly-once stream, but %s (%s) may deliver an item more than once", in.Op, in.Pos())
+	}
+}

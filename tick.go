@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro
+
+import (
+	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/ir"
+)
+
+// checkNonDet records a misuse when a non-deterministic operator n was given
+// no reason.
+func checkNonDet(f *Flow, n *ir.Node, nd NonDet) {
+	n.NonDet = string(nd)
+	if nd == "" {
+		f.misuse(n, `say why the program is correct whatever the choice: hydro.NonDet("...")`,
+			"hydro: %s is non-deterministic and needs a NonDet reason", n.Op)
+	}
+}
+
+// checkTick records a misuse when t is not a tick of the location of in.
+func checkTick(f *Flow, n, in *ir.Node, t *ir.Location) {
+	if t.Parent != in.Loc {
+		f.misuse(n, "make the tick with hydro.NewTick from the collection's own location",
+			"hydro: %s into %v of a collection at %v (%s)", n.Op, t, in.Loc, in.Pos())
+	}
+}
+
+// identity lowers an operator that only changes how a collection is seen.
+func identity[T any](c *ir.Ctx, ins []any) dfir.Port[T] { return port[T](ins, 0) }
+
+// Batch gives the tick, at every tick, the items of s that arrived since the
+// last batch: a bounded stream. Where a batch ends depends on timing, hence
+// the NonDet.
+func Batch[T any, L Location](s Stream[T, L], t *Tick[L], nd NonDet) Stream[T, *Tick[L]] {
+	in := s.node()
+	p := in.Props
+	p.Bounded = true
+	n := build(t, "batch", p, []*ir.Node{in}, true, identity[T])
+	checkNonDet(s.l.flow(), n, nd)
+	checkTick(s.l.flow(), n, in, t.l)
+	return stream[T](n, t)
+}
+
+// BatchKeyed is Batch for keyed streams.
+func BatchKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L], t *Tick[L], nd NonDet) KeyedStream[K, V, *Tick[L]] {
+	in := s.node()
+	p := in.Props
+	p.Bounded = true
+	n := build(t, "batch", p, []*ir.Node{in}, true, identity[KV[K, V]])
+	checkNonDet(s.l.flow(), n, nd)
+	checkTick(s.l.flow(), n, in, t.l)
+	return keyedStream[K, V](n, t)
+}
+
+// AllTicks is the unbounded stream of every tick's items, tick after tick, at
+// the tick's location.
+func AllTicks[T any, L Location](s Stream[T, *Tick[L]]) Stream[T, L] {
+	in := s.node()
+	p := in.Props
+	p.Bounded = false
+	parent := s.l.Parent()
+	n := build(parent, "all_ticks", p, []*ir.Node{in}, true, identity[T])
+	return stream[T](n, parent)
+}
+
+// Snapshot gives the tick, at every tick, the value of x at that moment.
+// Which version of x a tick sees depends on timing, hence the NonDet.
+func Snapshot[T any, L Location](x Singleton[T, L], t *Tick[L], nd NonDet) Singleton[T, *Tick[L]] {
+	in := x.node()
+	p := in.Props
+	p.Bounded = true
+	n := build(t, "snapshot", p, []*ir.Node{in}, true, identity[T])
+	checkNonDet(x.l.flow(), n, nd)
+	checkTick(x.l.flow(), n, in, t.l)
+	return singleton[T](n, t)
+}
+
+// SnapshotOptional is Snapshot for optionals.
+func SnapshotOptional[T any, L Location](x Optional[T, L], t *Tick[L], nd NonDet) Optional[T, *Tick[L]] {
+	in := x.node()
+	p := in.Props
+	p.Bounded = true
+	n := build(t, "snapshot", p, []*ir.Node{in}, true, identity[T])
+	checkNonDet(x.l.flow(), n, nd)
+	checkTick(x.l.flow(), n, in, t.l)
+	return optional[T](n, t)
+}
+
+// SnapshotKeyed is Snapshot for keyed singletons.
+func SnapshotKeyed[K comparable, V any, L Location](x KeyedSingleton[K, V, L], t *Tick[L], nd NonDet) KeyedSingleton[K, V, *Tick[L]] {
+	in := x.node()
+	p := in.Props
+	p.Bounded = true
+	n := build(t, "snapshot", p, []*ir.Node{in}, true, identity[KV[K, V]])
+	checkNonDet(x.l.flow(), n, nd)
+	checkTick(x.l.flow(), n, in, t.l)
+	return keyedSingleton[K, V](n, t)
+}
+
+// Latest is the value a tick singleton had in the latest tick, at the tick's
+// location: an unbounded singleton that changes as ticks run.
+func Latest[T any, L Location](x Singleton[T, *Tick[L]]) Singleton[T, L] {
+	in := x.node()
+	parent := x.l.Parent()
+	n := build(parent, "latest", ir.Props{Kind: ir.Singleton}, []*ir.Node{in}, true, func(c *ir.Ctx, ins []any) dfir.Port[T] {
+		return dfir.Reduce(port[T](ins, 0), func(acc *T, v T) { *acc = v }, dfir.Static)
+	})
+	return singleton[T](n, parent)
+}
+
+// DeferTick delays a tick's stream by one tick: what s holds in tick t, the
+// result holds in tick t+1.
+func DeferTick[T any, L Location](s Stream[T, *Tick[L]]) Stream[T, *Tick[L]] {
+	in := s.node()
+	n := build(s.l, "defer_tick", in.Props, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
+		return dfir.DeferTick(port[T](ins, 0))
+	})
+	return stream[T](n, s.l)
+}
+
+// Weaken declares a forward reference's stream weaker than the default
+// (totally ordered, exactly-once), so that a weaker stream may complete it.
+type Weaken uint8
+
+const (
+	// Unordered declares the stream unordered.
+	Unordered Weaken = 1 << iota
+	// AtLeastOnce declares that items may repeat.
+	AtLeastOnce
+)
+
+// Forward is a stream used before it is defined: Complete it with the stream
+// that defines it, exactly once, before compiling.
+type Forward[T any, L Location] struct {
+	n *ir.Node
+	l L
+}
+
+// ForwardRef returns a stream to use now and the handle that defines it
+// later. At a tick, the stream holds in each tick what completes it in the
+// same tick (a fixpoint cycle: it must not go through an aggregation); at a
+// location's top level, items reach it asynchronously.
+func ForwardRef[T any, L Location](l L, weaken ...Weaken) (*Forward[T, L], Stream[T, L]) {
+	return forward[T](l, "forward_ref", !inTick(l.loc()), weaken)
+}
+
+// TickCycle returns a tick stream that holds in each tick what completes it
+// in the previous tick (empty in the first): state carried from tick to tick.
+func TickCycle[T any, L Location](t *Tick[L], weaken ...Weaken) (*Forward[T, *Tick[L]], Stream[T, *Tick[L]]) {
+	return forward[T](t, "tick_cycle", true, weaken)
+}
+
+func forward[T any, L Location](l L, op string, deferred bool, weaken []Weaken) (*Forward[T, L], Stream[T, L]) {
+	var w Weaken
+	for _, x := range weaken {
+		w |= x
+	}
+	p := streamProps(inTick(l.loc()), w&Unordered == 0, w&AtLeastOnce == 0)
+	n := build[T](l, op, p, []*ir.Node{nil}, false, nil)
+	n.NewCycle = func(c *ir.Ctx) (any, any) {
+		c.Graph.SetPosition(n.File, n.Line)
+		defer c.Graph.SetPosition("", 0)
+		return dfir.NewCycle[T](c.Graph)
+	}
+	n.Close = func(cycle, in any) {
+		p := in.(dfir.Port[T])
+		if deferred {
+			p = dfir.DeferTick(p)
+		}
+		cycle.(*dfir.Cycle[T]).Close(p)
+	}
+	return &Forward[T, L]{n: n, l: l}, stream[T](n, l)
+}
+
+// Complete defines the forward reference as s.
+func (fw *Forward[T, L]) Complete(s Stream[T, L]) {
+	f := fw.l.flow()
+	in := s.node()
+	file, line := callSite()
+	at := &ir.Node{Op: "Complete", File: file, Line: line}
+	switch {
+	case fw.n.Inputs[0] != nil:
+		f.misuse(at, "complete each forward reference once", "hydro: %s (%s) completed twice", fw.n.Op, fw.n.Pos())
+		return
+	case in.Loc != fw.n.Loc:
+		f.misuse(at, "complete it with a collection at its own location",
+			"hydro: %s (%s) at %v completed with a collection at %v", fw.n.Op, fw.n.Pos(), fw.n.Loc, in.Loc)
+		return
+	case fw.n.Props.Ordered && !in.Props.Ordered:
+		f.misuse(at, "declare the reference with hydro.Unordered",
+			"hydro: %s (%s) is declared ordered but completed with an unordered stream (%s at %s)", fw.n.Op, fw.n.Pos(), in.Op, in.Pos())
+	case fw.n.Props.ExactlyOnce && !in.Props.ExactlyOnce:
+		f.misuse(at, "declare the reference with hydro.AtLeastOnce",
+			"hydro: %s (%s) is declared exactly-once but completed with an at-least-once stream (%s at %s)", fw.n.Op, fw.n.Pos(), in.Op, in.Pos())
+	}
+	fw.n.Inputs[0] = in
+}
