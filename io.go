@@ -4,6 +4,7 @@ package hydro
 
 import (
 	"fmt"
+	"iter"
 
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/ir"
@@ -16,6 +17,41 @@ func SourceIter[T any, L Location](l L, items []T) Stream[T, L] {
 		return dfir.SourceIter(c.Graph, items)
 	})
 	n.Label = fmt.Sprintf("%d items", len(items))
+	return stream[T](n, l)
+}
+
+// SourceSeq emits the values of seq, in order, when the location starts.
+// The stream is bounded.
+func SourceSeq[T any, L Location](l L, seq iter.Seq[T]) Stream[T, L] {
+	n := build(l, "source_iter", streamProps(true, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
+		return dfir.SourceSeq(c.Graph, seq)
+	})
+	return stream[T](n, l)
+}
+
+// SourceChan emits what arrives on ch: an unbounded, ordered stream. Before
+// each tick the shell takes every item ready on the channel without waiting;
+// a closed channel simply ends the stream.
+func SourceChan[T any, L Location](l L, ch <-chan T) Stream[T, L] {
+	n := build(l, "source_chan", streamProps(false, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
+		h, p := dfir.SourceInput[T](c.Graph)
+		c.Feeders = append(c.Feeders, func() bool {
+			moved := false
+			for {
+				select {
+				case v, ok := <-ch:
+					if !ok {
+						return moved
+					}
+					h.Push(v)
+					moved = true
+				default:
+					return moved
+				}
+			}
+		})
+		return p
+	})
 	return stream[T](n, l)
 }
 

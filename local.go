@@ -48,11 +48,23 @@ func MustLocal(f *Flow) *Local {
 	return r
 }
 
-// RunTick runs one tick at every location.
+// RunTick runs one tick at every location, after taking what is ready on
+// the flow's source channels.
 func (r *Local) RunTick() {
 	for _, g := range r.prog.Graphs {
+		feed(g.Feeders)
 		g.Graph.RunTick()
 	}
+}
+
+func feed(feeders []func() bool) bool {
+	moved := false
+	for _, f := range feeders {
+		if f() {
+			moved = true
+		}
+	}
+	return moved
 }
 
 // RunAvailable runs ticks until no location has pending work and returns how
@@ -76,7 +88,7 @@ func (r *Local) RunTicks(n int) {
 
 func (r *Local) pending() bool {
 	for _, g := range r.prog.Graphs {
-		if g.Graph.Pending() {
+		if feed(g.Feeders) || g.Graph.Pending() {
 			return true
 		}
 	}

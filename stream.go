@@ -116,3 +116,15 @@ func needOrder(f *Flow, n, in *ir.Node, op string) {
 			"hydro: %s needs an exactly-once stream, but %s (%s) may deliver an item more than once", op, in.Op, in.Pos())
 	}
 }
+
+// Scan threads an accumulator, starting as init(), through the items in
+// order and emits what f returns for each. It needs a totally ordered,
+// exactly-once stream. At a tick the accumulator restarts every tick.
+func Scan[T, A, U any, L Location](s Stream[T, L], init func() A, f func(acc *A, item T) U) Stream[U, L] {
+	in := s.node()
+	n := build(s.l, "scan", in.Props, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[U] {
+		return dfir.Scan(port[T](ins, 0), init, f, lifetime(in.Loc))
+	})
+	needOrder(s.l.flow(), n, in, "Scan")
+	return stream[U](n, s.l)
+}

@@ -109,11 +109,12 @@ func Latest[T any, L Location](x Singleton[T, *Tick[L]]) Singleton[T, L] {
 }
 
 // DeferTick delays a tick's stream by one tick: what s holds in tick t, the
-// result holds in tick t+1.
+// result holds in tick t+1. The delayed items do not by themselves make the
+// location run another tick: ticks run when input arrives or a timer fires.
 func DeferTick[T any, L Location](s Stream[T, *Tick[L]]) Stream[T, *Tick[L]] {
 	in := s.node()
 	n := build(s.l, "defer_tick", in.Props, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
-		return dfir.DeferTick(port[T](ins, 0))
+		return dfir.DeferTickLazy(port[T](ins, 0))
 	})
 	return stream[T](n, s.l)
 }
@@ -141,16 +142,30 @@ type Forward[T any, L Location] struct {
 // same tick (a fixpoint cycle: it must not go through an aggregation); at a
 // location's top level, items reach it asynchronously.
 func ForwardRef[T any, L Location](l L, weaken ...Weaken) (*Forward[T, L], Stream[T, L]) {
-	return forward[T](l, "forward_ref", !inTick(l.loc()), weaken)
+	delay := noDelay
+	if !inTick(l.loc()) {
+		delay = eager
+	}
+	return forward[T](l, "forward_ref", delay, weaken)
 }
 
 // TickCycle returns a tick stream that holds in each tick what completes it
 // in the previous tick (empty in the first): state carried from tick to tick.
+// Like DeferTick, it does not make the location run ticks by itself.
 func TickCycle[T any, L Location](t *Tick[L], weaken ...Weaken) (*Forward[T, *Tick[L]], Stream[T, *Tick[L]]) {
-	return forward[T](t, "tick_cycle", true, weaken)
+	return forward[T](t, "tick_cycle", lazy, weaken)
 }
 
-func forward[T any, L Location](l L, op string, deferred bool, weaken []Weaken) (*Forward[T, L], Stream[T, L]) {
+// How a forward reference's input reaches it.
+type delay uint8
+
+const (
+	noDelay delay = iota // in the same tick: a fixpoint cycle
+	eager                // in the next tick, which it asks for
+	lazy                 // in the next tick, whenever that runs
+)
+
+func forward[T any, L Location](l L, op string, d delay, weaken []Weaken) (*Forward[T, L], Stream[T, L]) {
 	var w Weaken
 	for _, x := range weaken {
 		w |= x
@@ -164,8 +179,11 @@ func forward[T any, L Location](l L, op string, deferred bool, weaken []Weaken) 
 	}
 	n.Close = func(cycle, in any) {
 		p := in.(dfir.Port[T])
-		if deferred {
+		switch d {
+		case eager:
 			p = dfir.DeferTick(p)
+		case lazy:
+			p = dfir.DeferTickLazy(p)
 		}
 		cycle.(*dfir.Cycle[T]).Close(p)
 	}
@@ -194,4 +212,35 @@ func (fw *Forward[T, L]) Complete(s Stream[T, L]) {
 			"hydro: %s (%s) is declared exactly-once but completed with an at-least-once stream (%s at %s)", fw.n.Op, fw.n.Pos(), in.Op, in.Pos())
 	}
 	fw.n.Inputs[0] = in
+}
+
+// SingletonCycle is a tick singleton defined by the previous tick: Complete
+// it with the value the next tick should see.
+type SingletonCycle[T any, L Location] struct {
+	fw *Forward[T, L]
+}
+
+// TickCycleWithInitial returns a tick singleton that is initial in the first
+// tick and, in every later tick, the value it was completed with in the tick
+// before: state carried across ticks, such as a counter.
+func TickCycleWithInitial[T any, L Location](t *Tick[L], initial T) (*SingletonCycle[T, *Tick[L]], Singleton[T, *Tick[L]]) {
+	fw, s := TickCycle[T](t)
+	n := s.node()
+	n.Op = "tick_cycle_with_initial"
+	n.Props.Kind = ir.Singleton
+	makeCycle := n.NewCycle
+	n.NewCycle = func(c *ir.Ctx) (any, any) {
+		cycle, prev := makeCycle(c)
+		c.Graph.SetPosition(n.File, n.Line)
+		defer c.Graph.SetPosition("", 0)
+		// The cycle is empty in the first tick only: the initial value
+		// fills it then.
+		return cycle, dfir.Union(prev.(dfir.Port[T]), dfir.SourceIter(c.Graph, []T{initial}))
+	}
+	return &SingletonCycle[T, *Tick[L]]{fw: fw}, singleton[T](n, t)
+}
+
+// Complete defines the value the next tick sees.
+func (sc *SingletonCycle[T, L]) Complete(next Singleton[T, L]) {
+	sc.fw.Complete(Stream[T, L]{n: next.node(), l: next.l})
 }

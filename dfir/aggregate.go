@@ -26,7 +26,15 @@ func blockingNode[T any](in Port[T], op string, lifetime []Lifetime) *node {
 // it once per tick, even a tick without input (then it emits init(), or the
 // accumulated value with Static).
 func Fold[T, A any](in Port[T], init func() A, f func(acc *A, item T), lifetime ...Lifetime) Port[A] {
-	n := blockingNode(in, "fold", lifetime)
+	return foldOp(in, "fold", init, f, nil, lifetime)
+}
+
+// foldOp is the body of Fold and LatticeFold. A Static fold keeps folding
+// into the accumulator it has emitted; own, if not nil, makes the copy it
+// emits instead, so that what went downstream is not changed by later ticks
+// and a consumer rewriting it does not change the state.
+func foldOp[T, A any](in Port[T], op string, init func() A, f func(acc *A, item T), own func(A) A, lifetime []Lifetime) Port[A] {
+	n := blockingNode(in, op, lifetime)
 	n.wire = func() {
 		down := sink[A](n, 0)
 		acc := init()
@@ -35,13 +43,17 @@ func Fold[T, A any](in Port[T], init func() A, f func(acc *A, item T), lifetime 
 				f(&acc, v)
 			}
 		})
+		static := n.lifetime(0) == Static
 		one := make([]A, 1)
 		n.onEntry(func() int {
 			one[0] = acc
+			if static && own != nil {
+				one[0] = own(acc)
+			}
 			down(one)
 			return 1
 		})
-		if n.lifetime(0) == PerTick {
+		if !static {
 			n.onTickEnd(func() { acc = init() })
 		}
 	}
@@ -171,15 +183,15 @@ func ReduceKeyed[K comparable, V any](in Port[KV[K, V]], f func(acc *V, v V), li
 }
 
 // LatticeFold merges every item into a lattice value that starts as init()
-// and emits it once per tick, like Fold.
+// and emits it once per tick, like Fold. With Static it emits a Clone of the
+// value, which keeps growing in later ticks.
 func LatticeFold[L lattice.Lattice[L]](in Port[L], init func() L, lifetime ...Lifetime) Port[L] {
-	n := Fold(in, init, func(acc *L, v L) { *acc, _ = (*acc).Merge(v) }, lifetime...)
-	n.n.op = "lattice_fold"
-	return n
+	return foldOp(in, "lattice_fold", init, func(acc *L, v L) { *acc, _ = (*acc).Merge(v) }, L.Clone, lifetime)
 }
 
 // LatticeReduce merges the items into one lattice value, emitted once per
-// tick if there was any item, like Reduce.
+// tick if there was any item, like Reduce. With Static it emits a Clone of
+// the value, as LatticeFold does.
 func LatticeReduce[L lattice.Lattice[L]](in Port[L], lifetime ...Lifetime) Port[L] {
 	n := blockingNode(in, "lattice_reduce", lifetime)
 	n.wire = func() {
@@ -196,16 +208,21 @@ func LatticeReduce[L lattice.Lattice[L]](in Port[L], lifetime ...Lifetime) Port[
 				acc, _ = acc.Merge(v)
 			}
 		})
+		static := n.lifetime(0) == Static
 		one := make([]L, 1)
 		n.onEntry(func() int {
 			if !has {
 				return 0
 			}
 			one[0] = acc
+			if static {
+				// The state keeps growing: emit a copy downstream owns.
+				one[0] = acc.Clone()
+			}
 			down(one)
 			return 1
 		})
-		if n.lifetime(0) == PerTick {
+		if !static {
 			n.onTickEnd(func() {
 				var zero L
 				acc, has = zero, false

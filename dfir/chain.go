@@ -9,7 +9,7 @@ func Chain[T any](first, second Port[T]) Port[T] {
 	n := first.node().g.newNode("chain", 2, 1, nil, 0)
 	connect(first, n, 0)
 	connect(second, n, 1)
-	n.blocking[0] = true
+	n.blocking[0], n.passes[0] = true, true
 	n.wire = func() {
 		down := sink[T](n, 0)
 		setIn(n, 0, down)

@@ -67,14 +67,17 @@ func (p Port[T]) node() *node {
 // the operator's input sinks and registers its entries once the graph is
 // compiled and every downstream sink is known.
 type node struct {
-	g         *Graph
-	id        int
-	op        string
-	name      string
-	file      string
-	line      int
-	ins       []*edge
-	blocking  []bool // per input: must the producer finish its stratum first?
+	g        *Graph
+	id       int
+	op       string
+	name     string
+	file     string
+	line     int
+	ins      []*edge
+	blocking []bool // per input: must the producer finish its stratum first?
+	// passes marks blocking inputs that flow straight on (NextStratum,
+	// Chain's first input) rather than into the operator's state.
+	passes    []bool
 	outs      []outPort
 	lifetimes []Lifetime
 	wire      func()
@@ -162,7 +165,7 @@ func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *n
 		panic("dfir: the graph is compiled; operators can no longer be added")
 	}
 	n := &node{g: g, id: len(g.nodes), op: op, ins: make([]*edge, nIn), blocking: make([]bool, nIn),
-		outs: make([]outPort, nOut), inSinks: make([]any, nIn)}
+		passes: make([]bool, nIn), outs: make([]outPort, nOut), inSinks: make([]any, nIn)}
 	if g.posFile != "" {
 		n.file, n.line = g.posFile, g.posLine
 	} else {

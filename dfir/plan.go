@@ -18,8 +18,9 @@ type plan struct {
 }
 
 type stratumPlan struct {
-	loads   []entry // blocking inputs, drained before anything else runs
+	loads   []entry // blocking inputs into state, drained before anything else runs
 	replays []entry // state of earlier ticks emitted again (Static operators)
+	passes  []entry // blocking inputs that flow straight on (NextStratum, Chain)
 	entries []entry // sources, handoffs from earlier strata and ticks, emitters
 	cycles  []entry // handoffs closing cycles, drained until quiet
 }
@@ -99,6 +100,8 @@ func (g *Graph) makePlan() *plan {
 			switch {
 			case e.kind == edgeCycle:
 				s.cycles = append(s.cycles, en)
+			case e.kind == edgeStratum && n.blocking[port] && n.passes[port]:
+				s.passes = append(s.passes, en)
 			case e.kind == edgeStratum && n.blocking[port]:
 				s.loads = append(s.loads, en)
 			default:

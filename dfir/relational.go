@@ -5,7 +5,9 @@ package dfir
 // The binary operators take one Lifetime for both inputs or one per input.
 // A Static input's items are kept across ticks, so every tick's output is
 // computed over all of them: a Static × Static join emits, every tick, all
-// the matches of everything either side has ever received.
+// the matches of everything either side has ever received. An Incremental
+// input is kept the same way, but Join and CrossJoin then emit each match
+// once, in the tick it arises: the join of two streams of changes.
 
 // joinTable is one side of a hash join: a multiset of (key, value) with the
 // entries of a key chained through an arena, so inserting allocates nothing
@@ -35,9 +37,10 @@ func (t *joinTable[K, V]) insert(k K, v V) {
 	t.entries = append(t.entries, joinEntry[K, V]{k, v, next})
 }
 
-// endTick keeps (Static) or drops (PerTick) what the tick inserted.
+// endTick keeps (Static, Incremental) or drops (PerTick) what the tick
+// inserted.
 func (t *joinTable[K, V]) endTick(l Lifetime) {
-	if l == Static {
+	if l.persists() {
 		t.old = len(t.entries)
 		return
 	}
@@ -86,7 +89,12 @@ func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]],
 			n.onReplay(func() int {
 				count := 0
 				for _, le := range l.entries[:l.old] {
-					for i := r.head[le.key]; i >= 0; i = r.entries[i].next {
+					// NB: a missing key reads as entry 0, not -1.
+					i, ok := r.head[le.key]
+					if !ok {
+						continue
+					}
+					for ; i >= 0; i = r.entries[i].next {
 						if int(i) < r.old {
 							e.add(out{le.key, Pair[V1, V2]{le.val, r.entries[i].val}})
 							count++
@@ -146,13 +154,13 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 			})
 		}
 		n.onTickEnd(func() {
-			if n.lifetime(0) == Static {
+			if n.lifetime(0).persists() {
 				lOld = len(ls)
 			} else {
 				clear(ls)
 				ls = ls[:0]
 			}
-			if n.lifetime(1) == Static {
+			if n.lifetime(1).persists() {
 				rOld = len(rs)
 			} else {
 				clear(rs)

@@ -4,11 +4,14 @@ package dfir
 
 // RunTick runs one tick: it makes the inputs pushed since the last tick and
 // the data deferred by the last tick available, then runs each stratum in
-// order. Within a stratum, blocking inputs are loaded first, then Static
-// operators replay what they kept from earlier ticks, then every entry
-// (sources, handoffs from earlier strata, emitters of aggregated state) pushes
-// its data through its subgraph, then handoffs that close cycles are drained
-// until none holds data: the fixpoint. At the end of the tick per-tick state
+// order. Within a stratum, blocking inputs are loaded into their operators'
+// state first, so that nothing reaches a negation or aggregation before all
+// of its blocking input has; then Static operators replay what they kept
+// from earlier ticks; then blocking inputs that flow straight on (NextStratum,
+// the first input of Chain) pass; then every entry (sources, handoffs from
+// earlier strata and ticks, emitters of aggregated state) pushes its data
+// through its subgraph; then handoffs that close cycles are drained until
+// none holds data: the fixpoint. At the end of the tick per-tick state
 // is cleared and the tick counter advances.
 //
 // RunTick compiles the graph if Compile was not called, and panics with the
@@ -23,6 +26,9 @@ func (g *Graph) RunTick() {
 			e.count(e.run())
 		}
 		for _, e := range s.replays {
+			e.count(e.run())
+		}
+		for _, e := range s.passes {
 			e.count(e.run())
 		}
 		for _, e := range s.entries {

@@ -39,9 +39,10 @@ type Program struct {
 // Graph is the dfir graph of one root location (a process, or the program
 // every member of a cluster runs).
 type Graph struct {
-	Loc    *ir.Location
-	Graph  *dfir.Graph
-	Timers []ir.Timer
+	Loc     *ir.Location
+	Graph   *dfir.Graph
+	Timers  []ir.Timer
+	Feeders []func() bool
 }
 
 // GraphOf returns the graph of the root location of l, or nil.
@@ -128,7 +129,7 @@ func Lower(f *ir.Flow) (*Program, error) {
 	}
 	for _, l := range f.Locations {
 		if c := ctxs[l]; c != nil {
-			p.Graphs = append(p.Graphs, &Graph{Loc: l, Graph: c.Graph, Timers: c.Timers})
+			p.Graphs = append(p.Graphs, &Graph{Loc: l, Graph: c.Graph, Timers: c.Timers, Feeders: c.Feeders})
 		}
 	}
 	var errs []error

@@ -162,6 +162,10 @@ type Ctx struct {
 	Handles map[any]any
 	// Timers lists the inputs the shell must push into periodically.
 	Timers []Timer
+	// Feeders move data that arrived from outside (a Go channel) into the
+	// graph's inputs; the shell calls each before every tick. A feeder
+	// reports whether it moved anything.
+	Feeders []func() bool
 }
 
 // Timer is a periodic input: the shell pushes the current time into Push
