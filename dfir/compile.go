@@ -23,9 +23,7 @@ func (g *Graph) Compile() error {
 	}
 	errs := slices.Clone(g.buildErrs)
 	errs = append(errs, g.checkPorts()...)
-	if len(errs) == 0 {
-		errs = append(errs, g.assignStrata()...)
-	}
+	errs = append(errs, g.assignStrata()...)
 	if len(errs) > 0 {
 		g.planErr = &GraphError{Problems: errs}
 		return g.planErr
@@ -91,7 +89,9 @@ func (g *Graph) checkPorts() []error {
 }
 
 // sameTick reports whether e carries data within a tick (not defer_tick).
-func (e *edge) sameTick() bool { return e.delay == edgeFused }
+// A missing edge (an input never connected, reported by checkPorts) carries
+// nothing.
+func (e *edge) sameTick() bool { return e != nil && e.delay == edgeFused }
 
 // assignStrata computes the strongly connected components of the same-tick
 // edges, rejects components that contain a blocking input, and gives each

@@ -17,7 +17,7 @@ func (g *Graph) Mermaid() string {
 		ind := strings.Repeat("    ", depth)
 		switch {
 		case n != nil:
-			fmt.Fprintf(b, "%sn%d[%q]\n", ind, n.id, n.label())
+			fmt.Fprintf(b, "%sn%d[\"%s\"]\n", ind, n.id, mermaidText(n.label()))
 		case open != "":
 			fmt.Fprintf(b, "%ssubgraph %s [%q]\n", ind, strings.ReplaceAll(open, " ", ""), open)
 		default:
@@ -30,7 +30,7 @@ func (g *Graph) Mermaid() string {
 			arrow = "-.->"
 		}
 		if label := e.label(); label != "" {
-			fmt.Fprintf(&b, "    n%d %s|%q| n%d\n", e.src.id, arrow, label, e.dst.id)
+			fmt.Fprintf(&b, "    n%d %s|\"%s\"| n%d\n", e.src.id, arrow, mermaidText(label), e.dst.id)
 		} else {
 			fmt.Fprintf(&b, "    n%d %s n%d\n", e.src.id, arrow, e.dst.id)
 		}
@@ -126,4 +126,10 @@ func (e *edge) label() string {
 		parts = append(parts, e.delay.String())
 	}
 	return strings.Join(parts, ", ")
+}
+
+// mermaidText escapes text for a quoted Mermaid label, which takes HTML
+// entities rather than backslashes.
+func mermaidText(s string) string {
+	return strings.NewReplacer(`"`, "#quot;", "\n", "<br>").Replace(s)
 }

@@ -7,11 +7,11 @@ import "fmt"
 // Tee copies every item to n outputs, in order.
 func Tee[T any](in Port[T], n int) []Port[T] {
 	g := in.node().g
+	nd := g.newNode("tee", 1, max(n, 1), nil, 0)
 	if n < 1 {
-		g.errorf("Tee needs at least one output, got %d", n)
+		g.errorf("%v: needs at least one output, got %d", nd, n)
 		n = 1
 	}
-	nd := g.newNode("tee", 1, n, nil, 0)
 	connect(in, nd, 0)
 	nd.wire = func() {
 		downs := make([]func([]T), n)
@@ -91,11 +91,11 @@ func DemuxTagged[T any](in Port[Tagged[T]], n int) []Port[T] {
 
 func route[T, U any](in Port[T], op string, n int, f func(T) (int, U)) []Port[U] {
 	g := in.node().g
+	nd := g.newNode(op, 1, max(n, 1), nil, 0)
 	if n < 1 {
-		g.errorf("%s needs at least one output, got %d", op, n)
+		g.errorf("%v: needs at least one output, got %d", nd, n)
 		n = 1
 	}
-	nd := g.newNode(op, 1, n, nil, 0)
 	connect(in, nd, 0)
 	nd.wire = func() {
 		ems := make([]*emitter[U], n)

@@ -161,7 +161,7 @@ func shortPath(file string) string {
 }
 
 func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *node {
-	if g.plan != nil {
+	if g.plan != nil || g.planErr != nil {
 		panic("dfir: the graph is compiled; operators can no longer be added")
 	}
 	n := &node{g: g, id: len(g.nodes), op: op, ins: make([]*edge, nIn), blocking: make([]bool, nIn),

@@ -15,7 +15,9 @@ package dfir
 // is cleared and the tick counter advances.
 //
 // RunTick compiles the graph if Compile was not called, and panics with the
-// compile error if the graph is invalid: call Compile first to handle it.
+// compile error if the graph is invalid: call Compile first to handle it
+// (Pending, RunAvailable and Stats do the same). A panic raised by an
+// operator's function during a tick leaves the graph unusable.
 func (g *Graph) RunTick() {
 	p := g.mustPlan()
 	for _, h := range p.delayed {

@@ -29,7 +29,11 @@ func deferTick[T any](in Port[T], op string, kind edgeKind) Port[T] {
 func NextStratum[T any](in Port[T]) Port[T] {
 	n := in.node().g.newNode("next_stratum", 1, 1, nil, 0)
 	connect(in, n, 0)
-	n.blocking[0] = true
+	// NB: the input passes after the stratum's loads and replays (see
+	// RunTick), not among the loads: passing items on while the stratum
+	// loads would let them reach a Difference whose negative input is not
+	// loaded yet, or overtake a Persist's replay.
+	n.blocking[0], n.passes[0] = true, true
 	n.wire = func() { setIn(n, 0, sink[T](n, 0)) }
 	return output[T](n, 0)
 }
@@ -75,7 +79,8 @@ func NewCycle[T any](g *Graph) (*Cycle[T], Port[T]) {
 // Close feeds p into the cycle. A cycle is closed exactly once.
 func (c *Cycle[T]) Close(p Port[T]) {
 	if c.n.ins[0] != nil {
-		c.n.g.errorf("%v: closed twice", c.n)
+		file, line := callSite()
+		c.n.g.errorf("%v: closed twice, again at %s:%d", c.n, file, line)
 		return
 	}
 	connect(p, c.n, 0)
