@@ -52,6 +52,7 @@ func Fold[T, A any, L Location](s Stream[T, L], init func() A, f func(acc *A, it
 	n := build(s.l, "fold", aggProps(in, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[A] {
 		return dfir.Fold(port[T](ins, 0), init, f, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	checkAlgebra(s.l.flow(), n, in, "Fold", alg)
 	return singleton[A](n, s.l)
 }
@@ -63,6 +64,7 @@ func Reduce[T any, L Location](s Stream[T, L], f func(acc *T, item T), alg ...Al
 	n := build(s.l, "reduce", aggProps(in, ir.Optional), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
 		return dfir.Reduce(port[T](ins, 0), f, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	checkAlgebra(s.l.flow(), n, in, "Reduce", alg)
 	return optional[T](n, s.l)
 }
@@ -73,7 +75,11 @@ func Count[T any, L Location](s Stream[T, L]) Singleton[int, L] {
 	n := build(s.l, "count", aggProps(in, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[int] {
 		return dfir.Fold(port[T](ins, 0), func() int { return 0 }, func(acc *int, _ T) { *acc++ }, lifetime(in.Loc))
 	})
-	checkAlgebra(s.l.flow(), n, in, "Count", []Algebra{Commutative})
+	n.Blocking = 1
+	if !in.Props.ExactlyOnce {
+		s.l.flow().misuse(n, "deduplicate first with Unique",
+			"hydro: Count needs an exactly-once stream, but %s (%s) may deliver an item more than once", in.Op, in.Pos())
+	}
 	return singleton[int](n, s.l)
 }
 
@@ -96,28 +102,30 @@ func extreme[T any, L Location](s Stream[T, L], op string, better func(acc, item
 			}
 		}, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	return optional[T](n, s.l)
 }
 
 // First is the first item of s. It needs a totally ordered stream.
 func First[T any, L Location](s Stream[T, L]) Optional[T, L] {
-	return ordinal(s, "first", func(acc *T, v T) {})
+	return ordinal(s, "first", "First", func(acc *T, v T) {})
 }
 
 // Last is the last item of s (at a location's top level: the latest). It
 // needs a totally ordered stream.
 func Last[T any, L Location](s Stream[T, L]) Optional[T, L] {
-	return ordinal(s, "last", func(acc *T, v T) { *acc = v })
+	return ordinal(s, "last", "Last", func(acc *T, v T) { *acc = v })
 }
 
-func ordinal[T any, L Location](s Stream[T, L], op string, f func(acc *T, v T)) Optional[T, L] {
+func ordinal[T any, L Location](s Stream[T, L], op, name string, f func(acc *T, v T)) Optional[T, L] {
 	in := s.node()
 	n := build(s.l, op, aggProps(in, ir.Optional), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
 		return dfir.Reduce(port[T](ins, 0), f, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	if !in.Props.Ordered {
 		s.l.flow().misuse(n, "sort a bounded stream first, or use Min or Max",
-			"hydro: %s needs a totally ordered stream, but %s (%s) is unordered", op, in.Op, in.Pos())
+			"hydro: %s needs a totally ordered stream, but %s (%s) is unordered", name, in.Op, in.Pos())
 	}
 	return optional[T](n, s.l)
 }
@@ -130,6 +138,7 @@ func Collect[T any, L Location](s Stream[T, L]) Singleton[[]T, L] {
 	n := build(s.l, "collect", aggProps(in, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[[]T] {
 		return dfir.Fold(port[T](ins, 0), func() []T { return nil }, func(acc *[]T, v T) { *acc = append(*acc, v) }, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	needOrder(s.l.flow(), n, in, "Collect")
 	return singleton[[]T](n, s.l)
 }
@@ -141,6 +150,7 @@ func IsEmpty[T any, L Location](s Stream[T, L]) Singleton[bool, L] {
 	n := build(s.l, "is_empty", aggProps(in, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[bool] {
 		return dfir.Fold(port[T](ins, 0), func() bool { return true }, func(acc *bool, _ T) { *acc = false }, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	needBounded(s.l.flow(), n, in, "IsEmpty")
 	return singleton[bool](n, s.l)
 }

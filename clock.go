@@ -78,6 +78,7 @@ func Timeout[T any, L Location](s Stream[T, L], d time.Duration, nd NonDet) Opti
 		}, dfir.Static)
 		return dfir.FilterMap(st, func(s state) (struct{}, bool) { return struct{}{}, s.out })
 	})
+	n.Blocking = 1
 	n.Label = d.String()
 	checkNonDet(s.l.flow(), n, nd)
 	checkPeriod(s.l.flow(), n, d)

@@ -92,6 +92,10 @@ type lowerFunc[T any] func(c *ir.Ctx, ins []any) dfir.Port[T]
 func build[T any](l Location, op string, props ir.Props, ins []*ir.Node, crossing bool, lower lowerFunc[T]) *ir.Node {
 	f := l.flow()
 	file, line := callSite()
+	if props.Kind == ir.Singleton || props.Kind == ir.Optional {
+		// One value has one order and cannot repeat.
+		props.Ordered, props.ExactlyOnce = true, true
+	}
 	n := &ir.Node{ID: len(f.ir.Nodes), Op: op, Loc: l.loc(), Props: props, Inputs: ins, File: file, Line: line}
 	at := func(c *ir.Ctx) func() {
 		c.Graph.SetPosition(file, line)

@@ -27,6 +27,7 @@ func Chain[T any, L Location](first, second Stream[T, L]) Stream[T, L] {
 	n := build(first.l, "chain", p, []*ir.Node{a, b}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
 		return dfir.Chain(port[T](ins, 0), port[T](ins, 1))
 	})
+	n.Blocking = 1
 	needBounded(first.l.flow(), n, a, "Chain's first input")
 	return stream[T](n, first.l)
 }
@@ -93,6 +94,7 @@ func AntiJoin[K comparable, V any, L Location](s KeyedStream[K, V, L], keys Stre
 	n := build(s.l, "anti_join", a.Props, []*ir.Node{a, b}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, V]] {
 		return dfir.AntiJoin(port[KV[K, V]](ins, 0), port[K](ins, 1), dfir.PerTick, lifetime(b.Loc))
 	})
+	n.Blocking = 2
 	needBounded(s.l.flow(), n, b, "AntiJoin's keys")
 	return keyedStream[K, V](n, s.l)
 }
@@ -104,6 +106,7 @@ func FilterNotIn[T comparable, L Location](s Stream[T, L], other Stream[T, L]) S
 	n := build(s.l, "filter_not_in", a.Props, []*ir.Node{a, b}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
 		return dfir.Difference(port[T](ins, 0), port[T](ins, 1), dfir.PerTick, lifetime(b.Loc))
 	})
+	n.Blocking = 2
 	needBounded(s.l.flow(), n, b, "FilterNotIn's other input")
 	return stream[T](n, s.l)
 }
@@ -147,6 +150,7 @@ func SortFunc[T any, L Location](s Stream[T, L], cmp func(a, b T) int) Stream[T,
 	n := build(s.l, "sort", p, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
 		return dfir.SortFunc(port[T](ins, 0), cmp)
 	})
+	n.Blocking = 1
 	needBounded(s.l.flow(), n, in, "Sort")
 	return stream[T](n, s.l)
 }

@@ -62,7 +62,7 @@ func (f *Flow) Compile() error {
 		return f.compileErr
 	}
 	errs := append([]error(nil), f.ir.Errors...)
-	errs = append(errs, compile.Check(&f.ir)...)
+	errs = append(errs, f.checkCycles()...)
 	if len(errs) > 0 {
 		f.compileErr = &CompileError{Problems: errs}
 		return f.compileErr
@@ -133,4 +133,83 @@ func callSite() (string, int) {
 			return "?", 0
 		}
 	}
+}
+
+// checkCycles reports forward references never completed, and operators
+// that need all of an input for the tick (aggregations, sorts, negations)
+// whose input depends on their own output within the same tick: such a
+// cycle has no well-defined result.
+func (f *Flow) checkCycles() []error {
+	var errs []error
+	for _, n := range f.ir.Nodes {
+		if n.NewCycle != nil && n.Inputs[0] == nil {
+			errs = append(errs, &problem{file: n.File, line: n.Line,
+				msg:  fmt.Sprintf("hydro: %s is never completed", n.Op),
+				hint: "call Complete with the collection that defines it"})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	// reaches[m] is the set of nodes whose output reaches m within a tick.
+	// Only same-tick forward references close such cycles, so start from
+	// each of them and walk forward to the nodes fed by it.
+	consumers := make(map[*ir.Node][]*ir.Node)
+	for _, n := range f.ir.Nodes {
+		for _, in := range n.Inputs {
+			consumers[in] = append(consumers[in], n)
+		}
+	}
+	for _, ref := range f.ir.Nodes {
+		if ref.Op != "forward_ref" || !inTick(ref.Loc) {
+			continue
+		}
+		// Nodes downstream of ref (same tick), then those among them that
+		// lead back to ref's input.
+		down := map[*ir.Node]bool{ref: true}
+		queue := []*ir.Node{ref}
+		for len(queue) > 0 {
+			n := queue[0]
+			queue = queue[1:]
+			for _, c := range consumers[n] {
+				if !down[c] && c.NewCycle == nil {
+					down[c] = true
+					queue = append(queue, c)
+				}
+			}
+		}
+		onCycle := map[*ir.Node]bool{}
+		var back func(n *ir.Node) bool
+		seen := map[*ir.Node]bool{}
+		back = func(n *ir.Node) bool {
+			if n == ref {
+				return true
+			}
+			if seen[n] || !down[n] {
+				return onCycle[n]
+			}
+			seen[n] = true
+			for _, in := range n.Inputs {
+				if back(in) {
+					onCycle[n] = true
+				}
+			}
+			return onCycle[n]
+		}
+		back(ref.Inputs[0])
+		for _, n := range f.ir.Nodes {
+			if !onCycle[n] || n.Blocking == 0 {
+				continue
+			}
+			for i, in := range n.Inputs {
+				if n.Blocking&(1<<i) != 0 && (onCycle[in] || in == ref) {
+					errs = append(errs, &problem{file: n.File, line: n.Line,
+						msg:  fmt.Sprintf("hydro: %s needs all of its input for the tick, but that input depends on its own output within the tick, through the cycle closed by the forward reference at %s", n.Op, ref.Pos()),
+						hint: "carry the result to the next tick with TickCycle or DeferTick, or move the aggregation out of the cycle"})
+					break
+				}
+			}
+		}
+	}
+	return errs
 }

@@ -51,6 +51,7 @@ func FoldKeyed[K comparable, V, A any, L Location](s KeyedStream[K, V, L], init 
 	n := build(s.l, "fold_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, A]] {
 		return dfir.FoldKeyed(port[KV[K, V]](ins, 0), init, f, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	checkAlgebra(s.l.flow(), n, in, "FoldKeyed", alg)
 	return keyedSingleton[K, A](n, s.l)
 }
@@ -62,6 +63,7 @@ func ReduceKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L], f func
 	n := build(s.l, "reduce_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, V]] {
 		return dfir.ReduceKeyed(port[KV[K, V]](ins, 0), f, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	checkAlgebra(s.l.flow(), n, in, "ReduceKeyed", alg)
 	return keyedSingleton[K, V](n, s.l)
 }
@@ -72,6 +74,7 @@ func FirstKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L]) KeyedSi
 	n := build(s.l, "first_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, V]] {
 		return dfir.ReduceKeyed(port[KV[K, V]](ins, 0), func(*V, V) {}, lifetime(in.Loc))
 	})
+	n.Blocking = 1
 	if !in.Props.Ordered {
 		s.l.flow().misuse(n, "use an order-insensitive aggregation, such as ReduceKeyed with hydro.Commutative",
 			"hydro: FirstKeyed needs a stream ordered per key, but %s (%s) is unordered", in.Op, in.Pos())

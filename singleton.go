@@ -66,9 +66,11 @@ func ZipOptional[A, B any, L Location](a Optional[A, L], b Optional[B, L]) Optio
 
 func zip[A, B any](x, y *ir.Node, l Location, k ir.Kind) *ir.Node {
 	p := ir.Props{Kind: k, Bounded: x.Props.Bounded && y.Props.Bounded}
-	return build(l, "zip", p, []*ir.Node{x, y}, false, func(c *ir.Ctx, ins []any) dfir.Port[Pair[A, B]] {
+	n := build(l, "zip", p, []*ir.Node{x, y}, false, func(c *ir.Ctx, ins []any) dfir.Port[Pair[A, B]] {
 		return dfir.Zip(port[A](ins, 0), port[B](ins, 1))
 	})
+	n.Blocking = 3
+	return n
 }
 
 // UnwrapOr is the optional's value, or def when it is empty.
@@ -77,6 +79,7 @@ func (o Optional[T, L]) UnwrapOr(def T) Singleton[T, L] {
 	n := build(o.l, "unwrap_or", withKind(in.Props, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
 		return dfir.Fold(port[T](ins, 0), func() T { return def }, func(acc *T, v T) { *acc = v })
 	})
+	n.Blocking = 1
 	return singleton[T](n, o.l)
 }
 
@@ -96,6 +99,7 @@ func (o Optional[T, L]) Or(other Optional[T, L]) Optional[T, L] {
 		})
 		return dfir.Map(first, func(t dfir.Tagged[T]) T { return t.Val })
 	})
+	n.Blocking = 3
 	return optional[T](n, o.l)
 }
 
@@ -114,9 +118,11 @@ func (o Optional[T, L]) IsNone() Singleton[bool, L] {
 }
 
 func presence[T any](in *ir.Node, l Location) *ir.Node {
-	return build(l, "is_some", withKind(in.Props, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[bool] {
+	n := build(l, "is_some", withKind(in.Props, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[bool] {
 		return dfir.Fold(port[T](ins, 0), func() bool { return false }, func(acc *bool, _ T) { *acc = true })
 	})
+	n.Blocking = 1
+	return n
 }
 
 // IntoStream is the singleton as a stream of one item. The singleton must be

@@ -203,7 +203,6 @@ func (fw *Forward[T, L]) Complete(s Stream[T, L]) {
 	case in.Loc != fw.n.Loc:
 		f.misuse(at, "complete it with a collection at its own location",
 			"hydro: %s (%s) at %v completed with a collection at %v", fw.n.Op, fw.n.Pos(), fw.n.Loc, in.Loc)
-		return
 	case fw.n.Props.Ordered && !in.Props.Ordered:
 		f.misuse(at, "declare the reference with hydro.Unordered",
 			"hydro: %s (%s) is declared ordered but completed with an unordered stream (%s at %s)", fw.n.Op, fw.n.Pos(), in.Op, in.Pos())

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Command reachability computes which vertices of a graph are reachable from
-// a starting vertex with a DFIR fixpoint cycle, prints them, and prints the
-// dataflow graph as Mermaid (paste it into https://mermaid.live to see it).
+// a starting vertex with a DFIR fixpoint cycle, prints them, computes them
+// again with a flow in the hydro language, and prints the DFIR graph as
+// Mermaid (paste it into https://mermaid.live to see it).
 //
 //	go run ./examples/reachability
 package main
@@ -11,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/dfir"
 )
 
@@ -44,6 +46,13 @@ func main() {
 	reached := out.Drain(nil)
 	slices.Sort(reached)
 	fmt.Println("reachable from 0:", reached)
+
+	f, hout := ReachFlow(edges, 0)
+	r := hydro.MustLocal(f)
+	r.RunAvailable()
+	viaFlow := hout.Drain(r)
+	slices.Sort(viaFlow)
+	fmt.Println("the same, in the hydro language:", viaFlow)
 	fmt.Println()
 	fmt.Print(g.Mermaid())
 }

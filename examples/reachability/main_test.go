@@ -6,12 +6,15 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/hydro-go/hydro"
 )
 
 func Example() {
 	main()
 	// Output:
 	// reachable from 0: [0 1 2 3 6]
+	// the same, in the hydro language: [0 1 2 3 6]
 	//
 	// flowchart TD
 	//     subgraph stratum0 ["stratum 0"]
@@ -82,6 +85,25 @@ func TestReachabilityMatchesBFS(t *testing.T) {
 			t.Errorf("seed %d: RunAvailable() = %d ticks; want 1", seed, ticks)
 		}
 		got := out.Drain(nil)
+		slices.Sort(got)
+		if want := bfs(edges, 0); !slices.Equal(got, want) {
+			t.Errorf("seed %d: reachable = %v; want %v", seed, got, want)
+		}
+	}
+}
+
+func TestReachFlowMatchesBFS(t *testing.T) {
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 2))
+		nv := 1 + r.IntN(100)
+		edges := make([]Edge, r.IntN(4*nv))
+		for i := range edges {
+			edges[i] = Edge{Key: r.IntN(nv), Val: r.IntN(nv)}
+		}
+		f, out := ReachFlow(edges, 0)
+		run := hydro.MustLocal(f)
+		run.RunAvailable()
+		got := out.Drain(run)
 		slices.Sort(got)
 		if want := bfs(edges, 0); !slices.Equal(got, want) {
 			t.Errorf("seed %d: reachable = %v; want %v", seed, got, want)

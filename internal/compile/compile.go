@@ -56,20 +56,9 @@ func (p *Program) GraphOf(l *ir.Location) *dfir.Graph {
 	return nil
 }
 
-// Check returns every problem in the flow that is not tied to a single
-// operator call: forward references never completed.
-func Check(f *ir.Flow) []error {
-	var errs []error
-	for _, n := range f.Nodes {
-		if n.NewCycle != nil && len(n.Inputs) == 1 && n.Inputs[0] == nil {
-			errs = append(errs, fmt.Errorf("%s: hydro: %s is never completed; call Complete with the collection that defines it", n.Pos(), n.Op))
-		}
-	}
-	return errs
-}
-
 // Lower builds and compiles one dfir graph per root location. The flow must
-// have passed Check and carry no recorded errors.
+// have passed the language's checks: every forward reference completed, no
+// aggregation on a same-tick cycle, no recorded misuse.
 func Lower(f *ir.Flow) (*Program, error) {
 	p := &Program{Ports: make(map[*ir.Node]any), Handles: make(map[any]any)}
 	ctxs := make(map[*ir.Location]*ir.Ctx)

@@ -126,6 +126,10 @@ type Node struct {
 	NonDet string
 	// Label describes the operator's arguments in drawings.
 	Label string
+	// Blocking has bit i set when the operator needs all of input i for
+	// the tick before it emits (an aggregation, a sort, a negation): such
+	// an input must not depend on the operator's output in the same tick.
+	Blocking uint8
 
 	// Lower builds the operator in its location's graph, given its inputs'
 	// ports (dfir.Port values), and returns its own port (nil for a sink).
