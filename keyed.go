@@ -86,7 +86,9 @@ func FirstKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L]) KeyedSi
 // bounded: Snapshot an unbounded one into a tick first.
 func (x KeyedSingleton[K, V, L]) Entries() Stream[KV[K, V], L] {
 	in := x.node()
-	n := build(x.l, "entries", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, false, identity[KV[K, V]])
+	n := build(x.l, "entries", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, V]] {
+		return settled(c, in.Loc, port[KV[K, V]](ins, 0))
+	})
 	needBounded(x.l.flow(), n, in, "KeyedSingleton.Entries")
 	return stream[KV[K, V]](n, x.l)
 }
@@ -95,7 +97,7 @@ func (x KeyedSingleton[K, V, L]) Entries() Stream[KV[K, V], L] {
 func (x KeyedSingleton[K, V, L]) Keys() Stream[K, L] {
 	in := x.node()
 	n := build(x.l, "keys", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[K] {
-		return dfir.Map(port[KV[K, V]](ins, 0), func(kv KV[K, V]) K { return kv.Key })
+		return dfir.Map(settled(c, in.Loc, port[KV[K, V]](ins, 0)), func(kv KV[K, V]) K { return kv.Key })
 	})
 	needBounded(x.l.flow(), n, in, "KeyedSingleton.Keys")
 	return stream[K](n, x.l)
@@ -105,7 +107,7 @@ func (x KeyedSingleton[K, V, L]) Keys() Stream[K, L] {
 func (x KeyedSingleton[K, V, L]) Values() Stream[V, L] {
 	in := x.node()
 	n := build(x.l, "values", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[V] {
-		return dfir.Map(port[KV[K, V]](ins, 0), func(kv KV[K, V]) V { return kv.Val })
+		return dfir.Map(settled(c, in.Loc, port[KV[K, V]](ins, 0)), func(kv KV[K, V]) V { return kv.Val })
 	})
 	needBounded(x.l.flow(), n, in, "KeyedSingleton.Values")
 	return stream[V](n, x.l)

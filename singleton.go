@@ -138,7 +138,28 @@ func (o Optional[T, L]) IntoStream() Stream[T, L] {
 }
 
 func intoStream[T any, L Location](in *ir.Node, l L) Stream[T, L] {
-	n := build(l, "into_stream", streamProps(in.Props.Bounded, true, true), []*ir.Node{in}, false, identity[T])
+	n := build(l, "into_stream", streamProps(in.Props.Bounded, true, true), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
+		return settled(c, in.Loc, port[T](ins, 0))
+	})
 	needBounded(l.flow(), n, in, "IntoStream")
 	return stream[T](n, l)
+}
+
+// settled turns the port of a bounded singleton-like collection into a
+// stream's port. At a tick the value is the tick's, so nothing changes. At a
+// location's top level a bounded collection is final from the first tick it
+// has a value, and is carried again every tick; a stream there carries each
+// item once, so only that first tick's values pass.
+func settled[T any](c *ir.Ctx, l *ir.Location, p dfir.Port[T]) dfir.Port[T] {
+	if inTick(l) {
+		return p
+	}
+	g := c.Graph
+	first, seen := uint64(0), false
+	return dfir.Filter(p, func(T) bool {
+		if !seen {
+			first, seen = g.Tick(), true
+		}
+		return g.Tick() == first
+	})
 }

@@ -28,6 +28,16 @@ func checkTick(f *Flow, n, in *ir.Node, t *ir.Location) {
 // identity lowers an operator that only changes how a collection is seen.
 func identity[T any](c *ir.Ctx, ins []any) dfir.Port[T] { return port[T](ins, 0) }
 
+// batchPort lowers a Batch. Deployed, a tick's batch is what arrived since
+// the last tick, so the graph needs nothing; under a decider (a simulator)
+// the items are held and the decider chooses how many enter each tick.
+func batchPort[T any](c *ir.Ctx, n *ir.Node, p dfir.Port[T]) dfir.Port[T] {
+	if c.Decide == nil {
+		return p
+	}
+	return dfir.Release(p, func(held int) int { return c.Decide(n, held) })
+}
+
 // Batch gives the tick, at every tick, the items of s that arrived since the
 // last batch: a bounded stream. Where a batch ends depends on timing, hence
 // the NonDet.
@@ -35,7 +45,10 @@ func Batch[T any, L Location](s Stream[T, L], t *Tick[L], nd NonDet) Stream[T, *
 	in := s.node()
 	p := in.Props
 	p.Bounded = true
-	n := build(t, "batch", p, []*ir.Node{in}, true, identity[T])
+	var n *ir.Node
+	n = build(t, "batch", p, []*ir.Node{in}, true, func(c *ir.Ctx, ins []any) dfir.Port[T] {
+		return batchPort(c, n, port[T](ins, 0))
+	})
 	checkNonDet(s.l.flow(), n, nd)
 	checkTick(s.l.flow(), n, in, t.l)
 	return stream[T](n, t)
@@ -46,7 +59,10 @@ func BatchKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L], t *Tick
 	in := s.node()
 	p := in.Props
 	p.Bounded = true
-	n := build(t, "batch", p, []*ir.Node{in}, true, identity[KV[K, V]])
+	var n *ir.Node
+	n = build(t, "batch", p, []*ir.Node{in}, true, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, V]] {
+		return batchPort(c, n, port[KV[K, V]](ins, 0))
+	})
 	checkNonDet(s.l.flow(), n, nd)
 	checkTick(s.l.flow(), n, in, t.l)
 	return keyedStream[K, V](n, t)

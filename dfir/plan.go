@@ -15,6 +15,7 @@ type plan struct {
 	delayed   []handoff // released at the start of every tick: defer_tick and inputs
 	wakers    []handoff // delayed handoffs whose data asks for another tick
 	tickEnd   []func()
+	pending   []func() bool // operators holding work for a later tick
 }
 
 type stratumPlan struct {
@@ -43,6 +44,7 @@ type subgraph struct {
 
 // wiring collects what operators register while they are wired.
 type nodeRuntime struct {
+	pending []func() bool
 	replays []func() int
 	entries []func() int
 	tickEnd []func()
@@ -115,6 +117,7 @@ func (g *Graph) makePlan() *plan {
 			s.entries = append(s.entries, entry{sub: n.sub, run: run})
 		}
 		p.tickEnd = append(p.tickEnd, rt[n.id].tickEnd...)
+		p.pending = append(p.pending, rt[n.id].pending...)
 	}
 	for _, in := range g.inputs {
 		p.delayed = append(p.delayed, in)
@@ -228,4 +231,10 @@ func (n *node) onReplay(run func() int) {
 // is cleared. Only valid while wiring.
 func (n *node) onTickEnd(f func()) {
 	n.g.wiring[n.id].tickEnd = append(n.g.wiring[n.id].tickEnd, f)
+}
+
+// onPending registers a check that the operator holds work for a later
+// tick, which Pending reports. Only valid while wiring.
+func (n *node) onPending(f func() bool) {
+	n.g.wiring[n.id].pending = append(n.g.wiring[n.id].pending, f)
 }

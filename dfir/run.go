@@ -73,8 +73,8 @@ func (g *Graph) RunAvailable() int {
 }
 
 // Pending reports whether the next tick has work: the first tick (when
-// sources emit) has not run, an input holds data, or a DeferTick holds data
-// for the next tick. Data held by DeferTickLazy waits for a tick but does not
+// sources emit) has not run, an input holds data, a DeferTick holds data for
+// the next tick, or a Release holds items back. Data held by DeferTickLazy waits for a tick but does not
 // ask for one.
 func (g *Graph) Pending() bool {
 	p := g.mustPlan()
@@ -83,6 +83,11 @@ func (g *Graph) Pending() bool {
 	}
 	for _, h := range p.wakers {
 		if h.buffered() > 0 {
+			return true
+		}
+	}
+	for _, f := range p.pending {
+		if f() {
 			return true
 		}
 	}

@@ -166,6 +166,11 @@ type Ctx struct {
 	Handles map[any]any
 	// Timers lists the inputs the shell must push into periodically.
 	Timers []Timer
+	// Decide, when set, makes the non-deterministic choices that a
+	// deployment leaves to timing: given a Batch node and how many items it
+	// holds, how many enter this tick. A simulator sets it; nil lowers Batch
+	// to "whatever arrived this tick".
+	Decide func(n *Node, held int) int
 	// Feeders move data that arrived from outside (a Go channel) into the
 	// graph's inputs; the shell calls each before every tick. A feeder
 	// reports whether it moved anything.
