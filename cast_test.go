@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hydro-go/hydro"
+)
+
+func TestCasts(t *testing.T) {
+	type P struct{}
+	f := hydro.NewFlow()
+	p := hydro.NewProcess[P](f)
+	a := hydro.SourceIter(p, []int{1, 2})
+	b := hydro.SourceIter(p, []int{3})
+	merged := hydro.Merge(a, b)
+	// Weakening is free: an ordered stream completes an unordered reference.
+	fw, ref := hydro.ForwardRef[int](p, hydro.Unordered, hydro.AtLeastOnce)
+	fw.Complete(a.WeakenOrder().WeakenRetries())
+	hydro.NewOutput(ref)
+	// Strengthening takes a reason, and then order-sensitive operators accept it.
+	ordered := merged.AssumeOrdered(hydro.NonDet("one source feeds each tick"))
+	out := hydro.NewOutput(hydro.AllTicks(hydro.Collect(hydro.Batch(ordered, hydro.NewTick(p), "batches")).IntoStream()))
+	r := hydro.MustLocal(f)
+	r.RunAvailable()
+	got := out.Drain(r) // one slice per tick; the forward reference adds a tick
+	if len(got) == 0 || len(got[0]) != 3 {
+		t.Fatalf("Collect(AssumeOrdered(Merge)) = %v; want a first tick of 3 items", got)
+	}
+	all := slices.Clone(got[0])
+	slices.Sort(all)
+	if !slices.Equal(all, []int{1, 2, 3}) {
+		t.Errorf("Collect(AssumeOrdered(Merge)) = %v; want the items 1, 2, 3", got[0])
+	}
+
+	bad := hydro.NewFlow()
+	q := hydro.NewProcess[P](bad)
+	s := hydro.Merge(hydro.SourceIter(q, []int{1}), hydro.SourceIter(q, []int{2}))
+	hydro.ForEach(s.AssumeOrdered(""), func(int) {})
+	hydro.ForEach(s.WeakenRetries().AssumeOrdered("fine"), func(int) {})
+	err := bad.Compile()
+	if !errors.Is(err, hydro.ErrInvalid) {
+		t.Fatalf("Compile() = %v; want ErrInvalid", err)
+	}
+	for _, want := range []string{"assume_ordered is non-deterministic and needs a NonDet reason", "ForEach needs an exactly-once stream"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Compile() = %v; want it to mention %q", err, want)
+		}
+	}
+}
