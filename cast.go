@@ -46,4 +46,3 @@ func (s Stream[T, L]) AssumeExactlyOnce(nd NonDet) Stream[T, L] {
 	checkNonDet(s.l.flow(), n, nd)
 	return stream[T](n, s.l)
 }
-
