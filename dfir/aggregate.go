@@ -141,7 +141,7 @@ func (s *keyed[K, A]) reset() {
 func keyedOp[K comparable, V, A any](in Port[KV[K, V]], op string, lifetime []Lifetime, add func(acc *A, fresh bool, v V)) Port[KV[K, A]] {
 	n := blockingNode(in, op, lifetime)
 	n.wire = func() {
-		e := newEmitter(sink[KV[K, A]](n, 0))
+		e := newEmitter(n, sink[KV[K, A]](n, 0))
 		st := newKeyed[K, A]()
 		setIn(n, 0, func(b []KV[K, V]) {
 			for _, kv := range b {
@@ -252,7 +252,7 @@ func SortByKey[K cmp.Ordered, V any](in Port[KV[K, V]], lifetime ...Lifetime) Po
 func sortOp[T any](in Port[T], op string, cmp func(a, b T) int, lifetime []Lifetime) Port[T] {
 	n := blockingNode(in, op, lifetime)
 	n.wire = func() {
-		e := newEmitter(sink[T](n, 0))
+		e := newEmitter(n, sink[T](n, 0))
 		var items []T
 		sorted := 0
 		setIn(n, 0, func(b []T) { items = append(items, b...) })

@@ -88,12 +88,11 @@ func FlatMap[T, U any](in Port[T], f func(T) []U) Port[U] {
 	n := in.node().g.newNode("flat_map", 1, 1, nil, 0)
 	connect(in, n, 0)
 	n.wire = func() {
-		e := newEmitter(sink[U](n, 0))
+		e := newEmitter(n, sink[U](n, 0))
 		setIn(n, 0, func(b []T) {
 			for _, v := range b {
 				e.addAll(f(v))
 			}
-			e.flush()
 		})
 	}
 	return output[U](n, 0)
@@ -104,12 +103,11 @@ func Flatten[T any](in Port[[]T]) Port[T] {
 	n := in.node().g.newNode("flatten", 1, 1, nil, 0)
 	connect(in, n, 0)
 	n.wire = func() {
-		e := newEmitter(sink[T](n, 0))
+		e := newEmitter(n, sink[T](n, 0))
 		setIn(n, 0, func(b [][]T) {
 			for _, vs := range b {
 				e.addAll(vs)
 			}
-			e.flush()
 		})
 	}
 	return output[T](n, 0)
@@ -186,28 +184,41 @@ func Unique[T comparable](in Port[T], lifetime ...Lifetime) Port[T] {
 	return output[T](n, 0)
 }
 
-// emitter gathers items into batches for a downstream sink.
+// emitter gathers items into batches for a downstream sink. A full batch is
+// pushed at once; what is left is pushed when the entry that brought the
+// items has finished (see node.onFlush), so that operators downstream of a
+// splitting or joining operator still get full batches.
 type emitter[T any] struct {
 	buf  []T
 	down func([]T)
 }
 
-func newEmitter[T any](down func([]T)) *emitter[T] {
-	return &emitter[T]{buf: make([]T, 0, batchSize), down: down}
+// newEmitter makes an emitter for n and registers its flush. Only valid while
+// wiring.
+func newEmitter[T any](n *node, down func([]T)) *emitter[T] {
+	e := &emitter[T]{buf: make([]T, 0, batchSize), down: down}
+	n.onFlush(e.flush)
+	return e
 }
 
 func (e *emitter[T]) add(v T) {
 	if e.buf = append(e.buf, v); len(e.buf) == batchSize {
-		e.flush()
+		e.flushFull()
 	}
 }
+
+// flushFull is flush kept out of line, so that add stays small enough to
+// inline into the operators' loops.
+//
+//go:noinline
+func (e *emitter[T]) flushFull() { e.flush() }
 
 func (e *emitter[T]) addAll(vs []T) {
 	for len(vs) > 0 {
 		k := copy(e.buf[len(e.buf):batchSize], vs)
 		e.buf, vs = e.buf[:len(e.buf)+k], vs[k:]
 		if len(e.buf) == batchSize {
-			e.flush()
+			e.flushFull()
 		}
 	}
 }

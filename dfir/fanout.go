@@ -62,13 +62,21 @@ func Union[T any](ins ...Port[T]) Port[T] {
 // Partition splits its input by a predicate: the items for which pred is true
 // go to the first output, the others to the second.
 func Partition[T any](in Port[T], pred func(T) bool) (yes, no Port[T]) {
-	outs := route(in, "partition", 2, func(v T) (int, T) {
-		if pred(v) {
-			return 0, v
-		}
-		return 1, v
-	})
-	return outs[0], outs[1]
+	nd := in.node().g.newNode("partition", 1, 2, nil, 0)
+	connect(in, nd, 0)
+	nd.wire = func() {
+		y, n := newEmitter(nd, sink[T](nd, 0)), newEmitter(nd, sink[T](nd, 1))
+		setIn(nd, 0, func(b []T) {
+			for _, v := range b {
+				if pred(v) {
+					y.add(v)
+				} else {
+					n.add(v)
+				}
+			}
+		})
+	}
+	return output[T](nd, 0), output[T](nd, 1)
 }
 
 // PartitionN splits its input n ways: each item goes to the output whose
@@ -100,7 +108,7 @@ func route[T, U any](in Port[T], op string, n int, f func(T) (int, U)) []Port[U]
 	nd.wire = func() {
 		ems := make([]*emitter[U], n)
 		for i := range ems {
-			ems[i] = newEmitter(sink[U](nd, i))
+			ems[i] = newEmitter(nd, sink[U](nd, i))
 		}
 		setIn(nd, 0, func(b []T) {
 			for _, v := range b {
@@ -109,9 +117,6 @@ func route[T, U any](in Port[T], op string, n int, f func(T) (int, U)) []Port[U]
 					panic(fmt.Sprintf("dfir: %v: output index %d out of range [0, %d)", nd, i, n))
 				}
 				ems[i].add(u)
-			}
-			for _, e := range ems {
-				e.flush()
 			}
 		})
 	}

@@ -38,13 +38,17 @@ type subgraph struct {
 	id      int
 	stratum int
 	nodes   []*node
-	runs    uint64
-	items   uint64
+	// flushers push what operators gathered into partial batches, in
+	// topological order, after every entry that brought data.
+	flushers []func()
+	runs     uint64
+	items    uint64
 }
 
 // wiring collects what operators register while they are wired.
 type nodeRuntime struct {
-	pending []func() bool
+	flushers []func()
+	pending  []func() bool
 	replays []func() int
 	entries []func() int
 	tickEnd []func()
@@ -77,10 +81,15 @@ func (g *Graph) makePlan() *plan {
 	// Wire consumers before producers along fused edges.
 	rt := make([]nodeRuntime, len(g.nodes))
 	g.wiring = rt
-	for _, n := range slices.Backward(g.fusedOrder()) {
+	order := g.fusedOrder()
+	for _, n := range slices.Backward(order) {
 		n.wire()
 	}
 	g.wiring = nil
+	// Producers flush before their consumers, which may then hold more.
+	for _, n := range order {
+		n.sub.flushers = append(n.sub.flushers, rt[n.id].flushers...)
+	}
 	for _, h := range p.handoffs {
 		e := h.edge()
 		h.setSink(e.dst.inSinks[e.dstPort])
@@ -237,4 +246,11 @@ func (n *node) onTickEnd(f func()) {
 // tick, which Pending reports. Only valid while wiring.
 func (n *node) onPending(f func() bool) {
 	n.g.wiring[n.id].pending = append(n.g.wiring[n.id].pending, f)
+}
+
+// onFlush registers a function that pushes a partial batch the operator
+// gathered; the scheduler calls it after each entry into the operator's
+// subgraph. Only valid while wiring.
+func (n *node) onFlush(f func()) {
+	n.g.wiring[n.id].flushers = append(n.g.wiring[n.id].flushers, f)
 }

@@ -59,7 +59,7 @@ func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]],
 	connect(right, n, 1)
 	type out = KV[K, Pair[V1, V2]]
 	n.wire = func() {
-		e := newEmitter(sink[out](n, 0))
+		e := newEmitter(n, sink[out](n, 0))
 		l, r := newJoinTable[K, V1](), newJoinTable[K, V2]()
 		setIn(n, 0, func(b []KV[K, V1]) {
 			for _, kv := range b {
@@ -70,7 +70,6 @@ func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]],
 					}
 				}
 			}
-			e.flush()
 		})
 		setIn(n, 1, func(b []KV[K, V2]) {
 			for _, kv := range b {
@@ -81,7 +80,6 @@ func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]],
 					}
 				}
 			}
-			e.flush()
 		})
 		if n.lifetime(0) == Static && n.lifetime(1) == Static {
 			// Replay the matches among items of earlier ticks; new items
@@ -101,7 +99,6 @@ func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]],
 						}
 					}
 				}
-				e.flush()
 				return count
 			})
 		}
@@ -120,7 +117,7 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 	connect(right, n, 1)
 	type out = Pair[A, B]
 	n.wire = func() {
-		e := newEmitter(sink[out](n, 0))
+		e := newEmitter(n, sink[out](n, 0))
 		var ls []A
 		var rs []B
 		lOld, rOld := 0, 0
@@ -131,7 +128,6 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 					e.add(out{a, r})
 				}
 			}
-			e.flush()
 		})
 		setIn(n, 1, func(b []B) {
 			rs = append(rs, b...)
@@ -140,7 +136,6 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 					e.add(out{l, r})
 				}
 			}
-			e.flush()
 		})
 		if n.lifetime(0) == Static && n.lifetime(1) == Static {
 			n.onReplay(func() int {
@@ -149,7 +144,6 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 						e.add(out{l, r})
 					}
 				}
-				e.flush()
 				return lOld * rOld
 			})
 		}
@@ -252,7 +246,7 @@ func Zip[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port[Pair[
 	n.blocking[0], n.blocking[1] = true, true
 	type out = Pair[A, B]
 	n.wire = func() {
-		e := newEmitter(sink[out](n, 0))
+		e := newEmitter(n, sink[out](n, 0))
 		var ls []A
 		var rs []B
 		setIn(n, 0, func(b []A) { ls = append(ls, b...) })

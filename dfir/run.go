@@ -52,10 +52,15 @@ func (g *Graph) RunTick() {
 	g.tick++
 }
 
+// count records an entry's run and, if it brought data, pushes on what its
+// subgraph's operators gathered into partial batches.
 func (e entry) count(n int) {
 	if n > 0 {
 		e.sub.runs++
 		e.sub.items += uint64(n)
+		for _, f := range e.sub.flushers {
+			f()
+		}
 	}
 }
 
