@@ -50,6 +50,7 @@ func Union[T any](ins ...Port[T]) Port[T] {
 	for i, in := range ins {
 		connect(in, n, i)
 	}
+	n.forwards = true
 	n.wire = func() {
 		down := sink[T](n, 0)
 		for i := range ins {

@@ -77,7 +77,10 @@ type node struct {
 	blocking []bool // per input: must the producer finish its stratum first?
 	// passes marks blocking inputs that flow straight on (NextStratum,
 	// Chain's first input) rather than into the operator's state.
-	passes    []bool
+	passes []bool
+	// forwards marks operators that pass every input item on unchanged
+	// (DeferTick, Cycle, NextStratum, Union).
+	forwards  bool
 	outs      []outPort
 	lifetimes []Lifetime
 	wire      func()

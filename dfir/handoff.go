@@ -47,6 +47,8 @@ type handoff interface {
 	// buffered reports the items waiting for the next release or drain.
 	buffered() int
 	setSink(s any)
+	// forwardTo records that the consumer passes everything on to next.
+	forwardTo(next handoff)
 	stats() HandoffStats
 	edge() *edge
 }
@@ -59,6 +61,10 @@ type handoffOf[T any] struct {
 	buf     []T
 	ready   []T
 	sink    func([]T)
+	// next is the handoff the consumer forwards everything to, when the
+	// consumer only passes items on (DeferTick, a cycle, NextStratum):
+	// draining then hands the slice over instead of copying it.
+	next *handoffOf[T]
 	// pointers is set when T holds pointers, so that drained slots must be
 	// cleared.
 	pointers bool
@@ -94,13 +100,17 @@ func (h *handoffOf[T]) drain() int {
 	if n == 0 {
 		return 0
 	}
-	for i := 0; i < n; i += batchSize {
-		h.sink(b[i:min(i+batchSize, n)])
+	if h.next != nil && len(h.next.buf) == 0 {
+		h.ready, h.next.buf = h.next.buf[:0], b
+	} else {
+		for i := 0; i < n; i += batchSize {
+			h.sink(b[i:min(i+batchSize, n)])
+		}
+		if h.pointers {
+			clear(b) // let the garbage collector have what the items point to
+		}
+		h.ready = b[:0]
 	}
-	if h.pointers {
-		clear(b) // let the garbage collector have what the items point to
-	}
-	h.ready = b[:0]
 	h.items += uint64(n)
 	h.drains++
 	return n
@@ -109,6 +119,8 @@ func (h *handoffOf[T]) drain() int {
 func (h *handoffOf[T]) buffered() int { return len(h.buf) }
 
 func (h *handoffOf[T]) setSink(s any) { h.sink = s.(func([]T)) }
+
+func (h *handoffOf[T]) forwardTo(next handoff) { h.next = next.(*handoffOf[T]) }
 
 func (h *handoffOf[T]) edge() *edge { return h.e }
 

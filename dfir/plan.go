@@ -93,6 +93,9 @@ func (g *Graph) makePlan() *plan {
 	for _, h := range p.handoffs {
 		e := h.edge()
 		h.setSink(e.dst.inSinks[e.dstPort])
+		if d := e.dst; d.forwards && len(d.outs) == 1 && d.outs[0].consumers[0].h != nil {
+			h.forwardTo(d.outs[0].consumers[0].h)
+		}
 	}
 
 	p.strata = make([]*stratumPlan, 0)

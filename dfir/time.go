@@ -20,6 +20,7 @@ func deferTick[T any](in Port[T], op string, kind edgeKind) Port[T] {
 	if e := n.ins[0]; e != nil {
 		e.delay = kind
 	}
+	n.forwards = true
 	n.wire = func() { setIn(n, 0, sink[T](n, 0)) }
 	return output[T](n, 0)
 }
@@ -34,6 +35,7 @@ func NextStratum[T any](in Port[T]) Port[T] {
 	// loads would let them reach a Difference whose negative input is not
 	// loaded yet, or overtake a Persist's replay.
 	n.blocking[0], n.passes[0] = true, true
+	n.forwards = true
 	n.wire = func() { setIn(n, 0, sink[T](n, 0)) }
 	return output[T](n, 0)
 }
@@ -72,6 +74,7 @@ type Cycle[T any] struct {
 // NewCycle returns a cycle and the port it emits on.
 func NewCycle[T any](g *Graph) (*Cycle[T], Port[T]) {
 	n := g.newNode("cycle", 1, 1, nil, 0)
+	n.forwards = true
 	n.wire = func() { setIn(n, 0, sink[T](n, 0)) }
 	return &Cycle[T]{n: n}, output[T](n, 0)
 }
