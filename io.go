@@ -99,6 +99,12 @@ func (o *Output[T]) Drain(r *Local) []T {
 	return r.handle(o).(*dfir.Output[T]).Drain(nil)
 }
 
+// DrainInto appends the items collected in r since the last drain to dst and
+// returns the extended slice: Drain without allocating.
+func (o *Output[T]) DrainInto(r *Local, dst []T) []T {
+	return r.handle(o).(*dfir.Output[T]).Drain(dst)
+}
+
 // ForEach calls f on every item of s, in order. It needs a totally ordered,
 // exactly-once stream: f's effects would otherwise depend on arrival order or
 // on retries.

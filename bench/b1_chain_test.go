@@ -61,6 +61,7 @@ func chainCases(n int) []bcase {
 					return checkEqual(res, w)
 				}}
 			}},
+			hydroChain(fs, data, want, n),
 			{"dfir_iter", func() iteration {
 				// SourceIter emits in tick 0 only, so the graph is built
 				// again, untimed, before every iteration; the tick reads

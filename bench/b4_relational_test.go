@@ -106,6 +106,7 @@ func joinCase(n int, zipf bool) bcase {
 					return checkDigest(joinDigest(res), w)
 				}}
 			}},
+			hydroJoin(func() ([]kvInt, []kvInt) { d := data(); return d.l, d.r }, want, n),
 			{"baseline", func() iteration {
 				d, w := data(), want()
 				var j hashJoin

@@ -12,6 +12,7 @@
 //	dfir/baseline*   dfir's cost over a baseline's: 1.20 is 20% slower
 //	dfir_*/baseline  a dfir variant's cost over the baseline's
 //	pipeline*/dfir   how many times faster dfir is than a pipeline
+//	hydro/dfir       the language's cost over hand-built dfir: 1.10 is 10% more
 //
 // Usage: go run ./bench/internal/ratios < bench.txt
 package main
@@ -125,6 +126,8 @@ func (s *suite) workloadRatios(w string) []ratio {
 			add(ratios(impl+"/baseline", rs[impl], rs["baseline"]))
 		case strings.HasPrefix(impl, "pipeline"):
 			add(ratios(impl+"/dfir", rs[impl], rs["dfir"]))
+		case impl == "hydro":
+			add(ratios("hydro/dfir", rs[impl], rs["dfir"]))
 		}
 	}
 	return out
