@@ -49,9 +49,9 @@ type subgraph struct {
 type nodeRuntime struct {
 	flushers []func()
 	pending  []func() bool
-	replays []func() int
-	entries []func() int
-	tickEnd []func()
+	replays  []func() int
+	entries  []func() int
+	tickEnd  []func()
 }
 
 func (g *Graph) makePlan() *plan {
