@@ -17,7 +17,7 @@ import (
 // collections. Build it by calling operators, then Compile it.
 type Flow struct {
 	ir         ir.Flow
-	compiled   *compile.Program
+	compiled   bool
 	compileErr error
 }
 
@@ -58,7 +58,7 @@ func (e *CompileError) Unwrap() []error { return e.Problems }
 // returns all problems at once as a *CompileError. Compile is idempotent;
 // operators added after it are not part of the compiled program.
 func (f *Flow) Compile() error {
-	if f.compiled != nil || f.compileErr != nil {
+	if f.compiled || f.compileErr != nil {
 		return f.compileErr
 	}
 	errs := append([]error(nil), f.ir.Errors...)
@@ -67,12 +67,13 @@ func (f *Flow) Compile() error {
 		f.compileErr = &CompileError{Problems: errs}
 		return f.compileErr
 	}
-	p, err := compile.Lower(&f.ir)
-	if err != nil {
+	// Lowering once checks that every location builds; each run lowers
+	// again for its own state.
+	if _, err := compile.Lower(&f.ir, compile.Env{}); err != nil {
 		f.compileErr = err
 		return err
 	}
-	f.compiled = p
+	f.compiled = true
 	return nil
 }
 
@@ -85,11 +86,11 @@ func (f *Flow) MustCompile() {
 
 // lower builds a fresh program from the flow: each run of a flow (a local
 // run, a simulated execution) gets its own state.
-func (f *Flow) lower() (*compile.Program, error) {
+func (f *Flow) lower(env compile.Env) (*compile.Program, error) {
 	if err := f.Compile(); err != nil {
 		return nil, err
 	}
-	return compile.Lower(&f.ir)
+	return compile.Lower(&f.ir, env)
 }
 
 // problem records a misuse at the call site of the operator being built.

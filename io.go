@@ -74,9 +74,15 @@ func NewInput[T any, L Location](l L) (*Input[T], Stream[T, L]) {
 	return in, stream[T](in.n, l)
 }
 
-// Push adds items for the next tick of r.
+// Push adds items for the next tick of r. At a cluster it pushes to member
+// 0; use PushTo for the others.
 func (in *Input[T]) Push(r *Local, items ...T) {
-	r.handle(in).(*dfir.Input[T]).PushAll(items)
+	in.PushTo(r, 0, items...)
+}
+
+// PushTo adds items for the next tick of member m of the input's cluster.
+func (in *Input[T]) PushTo(r *Local, m int, items ...T) {
+	r.handle(in, m).(*dfir.Input[T]).PushAll(items)
 }
 
 // Output collects a stream for the program running the flow to read.
@@ -94,15 +100,24 @@ func NewOutput[T any, L Location](s Stream[T, L]) *Output[T] {
 	return o
 }
 
-// Drain returns the items collected in r since the last Drain.
+// Drain returns the items collected in r since the last Drain; at a cluster,
+// every member's, member by member.
 func (o *Output[T]) Drain(r *Local) []T {
-	return r.handle(o).(*dfir.Output[T]).Drain(nil)
+	return o.DrainInto(r, nil)
 }
 
 // DrainInto appends the items collected in r since the last drain to dst and
 // returns the extended slice: Drain without allocating.
 func (o *Output[T]) DrainInto(r *Local, dst []T) []T {
-	return r.handle(o).(*dfir.Output[T]).Drain(dst)
+	for _, h := range r.handles(o) {
+		dst = h.(*dfir.Output[T]).Drain(dst)
+	}
+	return dst
+}
+
+// DrainMember returns what member m of the output's cluster collected.
+func (o *Output[T]) DrainMember(r *Local, m int) []T {
+	return r.handle(o, m).(*dfir.Output[T]).Drain(nil)
 }
 
 // ForEach calls f on every item of s, in order. It needs a totally ordered,

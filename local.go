@@ -8,52 +8,98 @@ import (
 
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
 )
 
-// Local runs a flow inside the calling goroutine, every location's graph in
-// turn, on a virtual clock: for tests, examples and embedding. It is a shell
-// with no network, so it suits flows whose locations do not talk to each
-// other; a simulator and a deployer drive the same compiled graphs otherwise.
+// Local runs a whole flow inside the calling goroutine on a virtual clock:
+// every process, every member of every cluster, with messages between them
+// encoded and delivered in memory after each round of ticks. It is the
+// shell for tests, examples and embedding; a deployment drives the same
+// compiled graphs over TCP, and a simulator explores their choices.
 //
 // A Local is not safe for concurrent use.
 type Local struct {
-	prog *compile.Program
-	now  time.Duration // virtual time since start
-	next []time.Duration
+	prog   *compile.Program
+	byDest map[ir.Dest]*compile.Graph
+	now    time.Duration // virtual time since start
+	next   []time.Duration
+}
+
+// LocalOption configures a Local.
+type LocalOption func(*localConfig)
+
+type localConfig struct {
+	sizes map[*ir.Location]int
+}
+
+// Size runs n members of cluster c (the default is 1).
+func Size[Tag any](c *Cluster[Tag], n int) LocalOption {
+	return func(cfg *localConfig) { cfg.sizes[c.l] = n }
 }
 
 // NewLocal compiles f (if needed) and returns a fresh running instance of it:
 // its own state, inputs and outputs. Nothing runs until RunTick or
 // RunAvailable.
-func NewLocal(f *Flow) (*Local, error) {
-	p, err := f.lower()
+func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
+	cfg := localConfig{sizes: map[*ir.Location]int{}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	size := func(l *ir.Location) int {
+		if n, ok := cfg.sizes[l]; ok {
+			return n
+		}
+		return 1
+	}
+	p, err := f.lower(compile.Env{Size: size})
 	if err != nil {
 		return nil, err
 	}
-	r := &Local{prog: p}
+	r := &Local{prog: p, byDest: map[ir.Dest]*compile.Graph{}}
 	for _, g := range p.Graphs {
+		r.byDest[g.Dest] = g
 		for _, t := range g.Timers {
 			r.next = append(r.next, time.Duration(t.Period))
+		}
+		for _, m := range g.Membership {
+			for i := range size(m.Cluster) {
+				m.Push(uint32(i), true)
+			}
 		}
 	}
 	return r, nil
 }
 
 // MustLocal is NewLocal for examples and tests: it panics on error.
-func MustLocal(f *Flow) *Local {
-	r, err := NewLocal(f)
+func MustLocal(f *Flow, opts ...LocalOption) *Local {
+	r, err := NewLocal(f, opts...)
 	if err != nil {
 		panic(err)
 	}
 	return r
 }
 
-// RunTick runs one tick at every location, after taking what is ready on
-// the flow's source channels.
+// RunTick runs one tick at every process and member, after taking what is
+// ready on the flow's source channels, then delivers the messages the ticks
+// sent: they arrive for the receivers' next ticks.
 func (r *Local) RunTick() {
 	for _, g := range r.prog.Graphs {
 		feed(g.Feeders)
 		g.Graph.RunTick()
+	}
+	for _, g := range r.prog.Graphs {
+		for _, o := range g.Outboxes {
+			err := o.Flush(func(to ir.Dest, payload []byte) error {
+				dst, ok := r.byDest[to]
+				if !ok {
+					return nil // no such member: lost, as to a crashed node
+				}
+				return dst.Inboxes[o.Channel].Deliver(g.Dest.Member, payload)
+			})
+			if err != nil {
+				panic(err)
+			}
+		}
 	}
 }
 
@@ -67,9 +113,9 @@ func feed(feeders []func() bool) bool {
 	return moved
 }
 
-// RunAvailable runs ticks until no location has pending work and returns how
-// many rounds it ran. A flow that schedules work on every tick never settles;
-// bound it with RunTicks.
+// RunAvailable runs rounds of ticks until no process or member has pending
+// work, and returns how many rounds it ran. A flow that schedules work on
+// every tick never settles; bound it with RunTicks.
 func (r *Local) RunAvailable() int {
 	rounds := 0
 	for r.pending() {
@@ -79,7 +125,7 @@ func (r *Local) RunAvailable() int {
 	return rounds
 }
 
-// RunTicks runs n ticks at every location.
+// RunTicks runs n rounds of ticks.
 func (r *Local) RunTicks(n int) {
 	for range n {
 		r.RunTick()
@@ -117,8 +163,8 @@ func (r *Local) Advance(d time.Duration) {
 // Now returns the virtual time since the flow started.
 func (r *Local) Now() time.Duration { return r.now }
 
-// Graphs returns the compiled dfir graph of every location, for drawing and
-// statistics.
+// Graphs returns the compiled dfir graph of every process and member, for
+// drawing and statistics.
 func (r *Local) Graphs() []*dfir.Graph {
 	gs := make([]*dfir.Graph, len(r.prog.Graphs))
 	for i, g := range r.prog.Graphs {
@@ -127,10 +173,25 @@ func (r *Local) Graphs() []*dfir.Graph {
 	return gs
 }
 
-func (r *Local) handle(h any) any {
-	v, ok := r.prog.Handles[h]
-	if !ok {
+// handles returns what h drives in every process or member that has it.
+func (r *Local) handles(h any) []any {
+	var out []any
+	for _, g := range r.prog.Graphs {
+		if v, ok := g.Handles[h]; ok {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
 		panic(fmt.Sprintf("hydro: %T does not belong to this flow", h))
 	}
-	return v
+	return out
+}
+
+// handle returns what h drives in member m of its location (0 for a process).
+func (r *Local) handle(h any, m int) any {
+	hs := r.handles(h)
+	if m < 0 || m >= len(hs) {
+		panic(fmt.Sprintf("hydro: %T: no member %d (there are %d)", h, m, len(hs)))
+	}
+	return hs[m]
 }

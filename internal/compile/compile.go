@@ -8,56 +8,109 @@ import (
 
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/transport"
 )
 
-// Program is a lowered flow: one dfir graph per root location.
+// Env is what the shell running a flow tells lowering about its deployment.
+type Env struct {
+	// Size returns how many members a cluster has; 1 if nil.
+	Size func(l *ir.Location) int
+	// Members returns a cluster's current members, when a tick's
+	// messages are sent; all of 0..Size-1 if nil.
+	Members func(l *ir.Location) []uint32
+	// Decide, if set, makes the choices timing makes in a deployment
+	// (see ir.Ctx.Decide).
+	Decide func(n *ir.Node, held int) int
+	// Codec encodes channel values; transport.DefaultLimits if nil.
+	Codec *transport.Codec
+}
+
+// Program is a lowered flow: one dfir graph per running copy of a location.
 type Program struct {
 	Graphs []*Graph
-	// Handles maps the user's input, output and timer handles to the dfir
-	// objects they drive in this program.
-	Handles map[any]any
-	// Ports holds the lowered port of every node, for binding inputs and
-	// outputs. Sinks have none.
-	Ports map[*ir.Node]any
 }
 
-// Graph is the dfir graph of one root location (a process, or the program
-// every member of a cluster runs).
+// Graph is the dfir graph of one process, or of one member of a cluster,
+// with what its shell needs to drive it.
 type Graph struct {
-	Loc     *ir.Location
-	Graph   *dfir.Graph
-	Timers  []ir.Timer
-	Feeders []func() bool
+	Dest       ir.Dest
+	Graph      *dfir.Graph
+	Handles    map[any]any
+	Timers     []ir.Timer
+	Feeders    []func() bool
+	Membership []ir.MembershipInput
+	// Outboxes are flushed after every tick; Inboxes receive by channel.
+	Outboxes []ir.Outbox
+	Inboxes  map[uint32]ir.Inbox
 }
 
-// GraphOf returns the graph of the root location of l, or nil.
-func (p *Program) GraphOf(l *ir.Location) *dfir.Graph {
-	root := l.Root()
-	for _, g := range p.Graphs {
-		if g.Loc == root {
-			return g.Graph
+// Lower builds and compiles a graph for every process and every member of
+// every cluster. The flow must have passed the language's checks: every
+// forward reference completed, no aggregation on a same-tick cycle, no
+// recorded misuse.
+func Lower(f *ir.Flow, env Env) (*Program, error) {
+	if env.Codec == nil {
+		c, err := transport.NewCodec(transport.DefaultLimits)
+		if err != nil {
+			return nil, err
+		}
+		env.Codec = c
+	}
+	if env.Size == nil {
+		env.Size = func(*ir.Location) int { return 1 }
+	}
+	if env.Members == nil {
+		env.Members = func(l *ir.Location) []uint32 {
+			ms := make([]uint32, env.Size(l))
+			for i := range ms {
+				ms[i] = uint32(i)
+			}
+			return ms
 		}
 	}
-	return nil
-}
-
-// Lower builds and compiles one dfir graph per root location. The flow must
-// have passed the language's checks: every forward reference completed, no
-// aggregation on a same-tick cycle, no recorded misuse.
-func Lower(f *ir.Flow) (*Program, error) {
-	p := &Program{Ports: make(map[*ir.Node]any), Handles: make(map[any]any)}
-	ctxs := make(map[*ir.Location]*ir.Ctx)
+	p := &Program{}
+	var errs []error
 	for _, l := range f.Locations {
-		if l.Parent == nil {
-			ctxs[l] = &ir.Ctx{Graph: dfir.New(), Handles: p.Handles}
+		if l.Parent != nil || l.Kind == ir.External {
+			continue
+		}
+		n := 1
+		if l.Kind == ir.Cluster {
+			n = env.Size(l)
+		}
+		for m := range n {
+			g, err := LowerOne(f, ir.Dest{Loc: l, Member: uint32(m)}, env)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			p.Graphs = append(p.Graphs, g)
 		}
 	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return p, nil
+}
 
-	// Count consumers, so that shared ports are split with Tee.
+// LowerOne builds and compiles the graph of one copy of a root location.
+func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
+	c := &ir.Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide}
+	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]ir.Inbox)}
+	here := func(n *ir.Node) bool { return n != nil && n.Loc.Root() == at.Loc }
+	sends := func(n *ir.Node) bool { return n.Net != nil && here(n.Inputs[0]) }
+
+	// Count the consumers here of every node here, so that shared ports
+	// are split with Tee.
 	consumers := make(map[*ir.Node]int)
 	for _, n := range f.Nodes {
-		for _, in := range n.Inputs {
-			consumers[in]++
+		switch {
+		case sends(n):
+			consumers[n.Inputs[0]]++
+		case here(n) && n.Net == nil:
+			for _, in := range n.Inputs {
+				consumers[in]++
+			}
 		}
 	}
 	handed := make(map[*ir.Node][]any) // ports still to hand out, per producer
@@ -66,54 +119,55 @@ func Lower(f *ir.Flow) (*Program, error) {
 		handed[n] = ps[1:]
 		return ps[0]
 	}
+	hand := func(n *ir.Node, port any) {
+		switch k := consumers[n]; k {
+		case 0:
+			n.Null(port)
+		case 1:
+			handed[n] = []any{port}
+		default:
+			handed[n] = n.Tee(port, k)
+		}
+	}
 
 	cycles := make(map[*ir.Node]any)
 	for _, n := range f.Nodes {
-		c := ctxs[n.Loc.Root()]
+		if sends(n) {
+			g.Outboxes = append(g.Outboxes, n.Net.Send(c, take(n.Inputs[0])))
+		}
+		if !here(n) {
+			continue
+		}
 		var port any
-		if n.NewCycle != nil {
+		switch {
+		case n.Net != nil:
+			var in ir.Inbox
+			in, port = n.Net.Recv(c)
+			g.Inboxes[in.Channel] = in
+		case n.NewCycle != nil:
 			cycles[n], port = n.NewCycle(c)
-		} else {
+		default:
 			ins := make([]any, len(n.Inputs))
 			for i, in := range n.Inputs {
-				if in.Loc.Root() != n.Loc.Root() {
+				if !here(in) {
 					return nil, fmt.Errorf("%s: hydro: internal error: %s takes an input from %v without a network operator", n.Pos(), n.Op, in.Loc.Root())
 				}
 				ins[i] = take(in)
 			}
 			port = n.Lower(c, ins)
 		}
-		if n.Props.Kind == ir.Sink {
-			continue
-		}
-		p.Ports[n] = port
-		switch c := consumers[n]; c {
-		case 0:
-			n.Null(port)
-		case 1:
-			handed[n] = []any{port}
-		default:
-			handed[n] = n.Tee(port, c)
+		if n.Props.Kind != ir.Sink {
+			hand(n, port)
 		}
 	}
 	for _, n := range f.Nodes {
-		if n.NewCycle != nil {
+		if n.NewCycle != nil && here(n) {
 			n.Close(cycles[n], take(n.Inputs[0]))
 		}
 	}
-	for _, l := range f.Locations {
-		if c := ctxs[l]; c != nil {
-			p.Graphs = append(p.Graphs, &Graph{Loc: l, Graph: c.Graph, Timers: c.Timers, Feeders: c.Feeders})
-		}
+	g.Timers, g.Feeders, g.Membership = c.Timers, c.Feeders, c.Membership
+	if err := g.Graph.Compile(); err != nil {
+		return nil, fmt.Errorf("hydro: internal error lowering %v: %w", at.Loc, err)
 	}
-	var errs []error
-	for _, g := range p.Graphs {
-		if err := g.Graph.Compile(); err != nil {
-			errs = append(errs, fmt.Errorf("hydro: internal error lowering %v: %w", g.Loc, err))
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return p, nil
+	return g, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/transport"
 )
 
 // Kind is the shape of a live collection.
@@ -133,6 +134,44 @@ type Node struct {
 	// input's port into it once every node is lowered.
 	NewCycle func(c *Ctx) (cycle, port any)
 	Close    func(cycle, in any)
+	// Net is set on networking operators: their input lives at another
+	// location, and they lower in two halves, one in each.
+	Net *Net
+}
+
+// Net lowers a networking operator: a channel from the location of the
+// node's input to the node's own.
+type Net struct {
+	Channel uint32
+	// Send builds the sending half in a graph of the input's location,
+	// consuming the input's port.
+	Send func(c *Ctx, in any) Outbox
+	// Recv builds the receiving half in a graph of the node's location and
+	// returns it with the node's port.
+	Recv func(c *Ctx) (Inbox, any)
+}
+
+// Dest is one running copy of a location: a process, or one member of a
+// cluster.
+type Dest struct {
+	Loc    *Location
+	Member uint32
+}
+
+// Outbox is the sending half of a channel. After every tick the shell calls
+// Flush, which drains what the tick sent and calls send once per
+// destination with the whole batch encoded: one frame per destination per
+// tick.
+type Outbox struct {
+	Channel uint32
+	Flush   func(send func(to Dest, payload []byte) error) error
+}
+
+// Inbox is the receiving half of a channel: Deliver decodes a batch a
+// member of the sending location sent and queues it for the next tick.
+type Inbox struct {
+	Channel uint32
+	Deliver func(from uint32, payload []byte) error
 }
 
 // Pos is the user's file:line.
@@ -154,6 +193,14 @@ type Flow struct {
 type Ctx struct {
 	Graph   *dfir.Graph
 	Handles map[any]any
+	// Self is the member index of the copy being lowered (0 for a
+	// process).
+	Self uint32
+	// Members returns the current members of a cluster: the shell's view
+	// of membership, read when a tick's messages are sent.
+	Members func(l *Location) []uint32
+	// Codec encodes and decodes the values channels carry.
+	Codec *transport.Codec
 	// Timers lists the inputs the shell must push into periodically.
 	Timers []Timer
 	// Decide, when set, makes the non-deterministic choices that a
@@ -161,6 +208,9 @@ type Ctx struct {
 	// holds, how many enter this tick. A simulator sets it; nil lowers Batch
 	// to "whatever arrived this tick".
 	Decide func(n *Node, held int) int
+	// Membership lists the inputs where the shell reports the members of
+	// a cluster joining and leaving.
+	Membership []MembershipInput
 	// Feeders move data that arrived from outside (a Go channel) into the
 	// graph's inputs; the shell calls each before every tick. A feeder
 	// reports whether it moved anything.
@@ -173,4 +223,10 @@ type Timer struct {
 	Node   *Node
 	Period int64 // nanoseconds
 	Push   func(nanos int64)
+}
+
+// MembershipInput receives a cluster's membership changes from the shell.
+type MembershipInput struct {
+	Cluster *Location
+	Push    func(member uint32, joined bool)
 }
