@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package tcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/hydro-go/hydro/transport"
+)
+
+// Errors returned by Conn.Send.
+var (
+	// ErrBackpressure is returned by Send when the call's frames do not fit
+	// in the Conn's bounded queue (see WithQueueBytes) because the peer is
+	// down or slower than the sender. Nothing of the call is queued. The
+	// caller decides: retry later (keep the frames for the next tick), drop
+	// them (a lossy channel), or give up on the peer.
+	ErrBackpressure = errors.New("tcp: send queue full")
+	// ErrClosed is returned by Send after Close, or after the context
+	// given to Dial ended.
+	ErrClosed = errors.New("tcp: connection closed")
+)
+
+// Conn is a connection to one peer that keeps itself connected. It is the
+// shell's sending side of every channel from this node to that peer.
+type Conn struct {
+	addr   string
+	self   string
+	limits transport.Limits
+	logger *slog.Logger
+	opts   dialOptions
+	hello  []byte
+
+	wake      chan struct{} // capacity 1: something was queued
+	closing   chan struct{} // closed by Close: flush, then stop
+	closeOnce sync.Once
+	cancel    context.CancelCauseFunc // aborts run: Close's deadline passed
+	done      chan struct{}           // closed when run has returned
+
+	mu struct {
+		sync.Mutex
+		queue     []batch
+		closed    bool // Send refuses
+		stats     Stats
+		abortLost int   // frames lost because run was stopped before flushing
+		cause     error // what stopped it then
+	}
+}
+
+// batch is the encoded frames of one Send call: one write.
+type batch struct {
+	buf    []byte
+	frames int
+}
+
+// Stats describe a Conn's traffic so far.
+type Stats struct {
+	Connected    bool   // a connection is up now
+	Connects     uint64 // connections made
+	Sent         uint64 // frames written to a connection without error
+	Lost         uint64 // frames in a write that failed, or never written (Close gave up)
+	QueuedFrames int    // frames waiting to be written
+	QueuedBytes  int    // their encoded size
+}
+
+var _ transport.Sender = (*Conn)(nil)
+
+// Dial returns a Conn to the peer listening on addr, introducing itself as
+// self (for example "Worker/3": the name the peer's Listener reports as
+// Inbound.From). Dial does not wait: a goroutine connects, and reconnects
+// whenever the connection fails or the peer closes it, after a backoff that
+// doubles from 50 ms to 5 s with jitter (see WithBackoff), so a peer may
+// start late or restart. Frames sent meanwhile wait in the queue.
+//
+// ctx bounds the Conn's life: when it ends, the Conn stops as if Close's
+// deadline had passed, dropping what is queued. Close must be called either
+// way, to wait for the goroutine. A nil logger discards.
+//
+// Dial panics if l is not valid or self is not a valid peer name (1 to
+// MaxPeerName bytes of UTF-8): both are configuration.
+func Dial(ctx context.Context, addr, self string, l transport.Limits, logger *slog.Logger, opts ...DialOption) *Conn {
+	if err := l.Validate(); err != nil {
+		panic(fmt.Sprintf("tcp: Dial %s: %v", addr, err))
+	}
+	if err := validName(self); err != nil {
+		panic(fmt.Sprintf("tcp: Dial %s: %v", addr, err))
+	}
+	o := defaultDialOptions()
+	for _, opt := range opts {
+		opt.apply(&o)
+	}
+	if !o.seeded {
+		o.seed = defaultSeed(self, addr)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Conn{
+		addr:    addr,
+		self:    self,
+		limits:  l,
+		logger:  logger.With("addr", addr, "self", self),
+		opts:    o,
+		hello:   appendHello(nil, self),
+		wake:    make(chan struct{}, 1),
+		closing: make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	c.cancel = cancel
+	go c.run(runCtx) // owned by Close, which waits for done
+	return c
+}
+
+// Send queues frames to be written in order, all in one write, and
+// returns without waiting for the network. It is safe for concurrent use;
+// the frames of one call stay together and calls are queued in the order
+// they take the Conn's lock. The caller may reuse the payloads when Send
+// returns.
+//
+// Send refuses the whole call, queuing nothing:
+//   - with an error matching transport.ErrFrameTooLarge if a frame is above
+//     Limits.MaxFrameBytes (the peer would close the connection on it);
+//   - with ErrBackpressure if the queue is not empty and the call would
+//     take it past its bound (see WithQueueBytes);
+//   - with ErrClosed after Close, or after Dial's context ended.
+//
+// Delivery is a fail-stop prefix per connection: frames are written in the
+// order queued and never reordered or duplicated, but when a connection
+// fails, the frames of the writes under way, and any the peer had not read,
+// may be lost (counted in Stats.Lost); the frames queued after them go out
+// on the next connection.
+func (c *Conn) Send(frames ...transport.Frame) error {
+	if len(frames) == 0 {
+		return nil
+	}
+	size := 0
+	for _, f := range frames {
+		if err := c.limits.CheckFrame(f); err != nil {
+			return fmt.Errorf("tcp: send to %s: %w", c.addr, err)
+		}
+		size += transport.EncodedLen(f)
+	}
+	buf := make([]byte, 0, size)
+	for _, f := range frames {
+		buf = transport.AppendFrame(buf, f)
+	}
+
+	c.mu.Lock()
+	switch {
+	case c.mu.closed:
+		c.mu.Unlock()
+		return fmt.Errorf("tcp: send to %s: %w", c.addr, ErrClosed)
+	case c.mu.stats.QueuedBytes > 0 && c.mu.stats.QueuedBytes+size > c.opts.queueBytes:
+		queued := c.mu.stats.QueuedBytes
+		c.mu.Unlock()
+		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
+	}
+	c.mu.queue = append(c.mu.queue, batch{buf: buf, frames: len(frames)})
+	c.mu.stats.QueuedBytes += size
+	c.mu.stats.QueuedFrames += len(frames)
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// Stats returns the Conn's counters.
+func (c *Conn) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.mu.stats
+}
+
+// Addr returns the address the Conn dials.
+func (c *Conn) Addr() string { return c.addr }
+
+// Close stops accepting frames, waits until everything queued has been
+// written (reconnecting if need be) and the goroutine has exited, and
+// returns nil. If ctx ends first, Close drops what is still queued, closes
+// the connection, waits for the goroutine, and returns an error that wraps
+// ctx's cause and counts the frames lost; so it does if Dial's context
+// ended with frames unsent. Written is not received: a frame the peer had
+// not read when it failed is lost without an error here.
+func (c *Conn) Close(ctx context.Context) error {
+	c.closeOnce.Do(func() {
+		c.mu.Lock()
+		c.mu.closed = true
+		c.mu.Unlock()
+		close(c.closing)
+	})
+	select {
+	case <-c.done:
+	case <-ctx.Done():
+		c.cancel(context.Cause(ctx))
+		<-c.done
+	}
+	c.cancel(ErrClosed)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mu.abortLost > 0 {
+		return fmt.Errorf("tcp: closing connection to %s: stopped before flushing, %d frames lost: %w", c.addr, c.mu.abortLost, c.mu.cause)
+	}
+	return nil
+}
+
+// stableAfter is how long a connection must last for the next reconnect to
+// start again from the shortest backoff: a peer that accepts and at once
+// closes must not make the Conn redial in a busy loop.
+func (c *Conn) stableAfter() time.Duration { return c.opts.maxBackoff }
+
+// run connects, writes, and reconnects until Close has flushed the queue
+// or ctx ends.
+func (c *Conn) run(ctx context.Context) {
+	defer close(c.done)
+	defer c.abandon(ctx)
+	rng := rand.New(rand.NewPCG(c.opts.seed, 0))
+	failures := 0
+	for {
+		nc := c.connect(ctx, rng, &failures)
+		if nc == nil {
+			return
+		}
+		start := time.Now()
+		err := c.serve(ctx, nc)
+		if err == nil || ctx.Err() != nil {
+			return // closing and flushed, or aborted
+		}
+		c.logger.Warn("tcp: connection lost; reconnecting", "err", err)
+		if time.Since(start) >= c.stableAfter() {
+			failures = 0
+			continue
+		}
+		wait := backoff(failures, c.opts.minBackoff, c.opts.maxBackoff, rng)
+		failures++
+		if c.pause(ctx, wait) {
+			return
+		}
+	}
+}
+
+// abandon drops what is still queued when run stops, and refuses Sends.
+func (c *Conn) abandon(ctx context.Context) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.closed = true
+	if n := c.mu.stats.QueuedFrames; n > 0 {
+		c.mu.stats.Lost += uint64(n)
+		c.mu.abortLost += n
+	}
+	if c.mu.abortLost > 0 {
+		c.mu.cause = context.Cause(ctx)
+		c.logger.Warn("tcp: stopped with frames unsent", "frames", c.mu.abortLost, "err", c.mu.cause)
+	}
+	c.mu.queue = nil
+	c.mu.stats.QueuedBytes, c.mu.stats.QueuedFrames = 0, 0
+}
+
+// flushed reports whether Close was called and nothing is left to write.
+func (c *Conn) flushed() bool {
+	select {
+	case <-c.closing:
+	default:
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.mu.queue) == 0
+}
+
+// connect dials until it gets a connection, returning nil if ctx ends or
+// Close finds nothing left to write.
+func (c *Conn) connect(ctx context.Context, rng *rand.Rand, failures *int) net.Conn {
+	for {
+		if c.flushed() {
+			return nil
+		}
+		nc, err := c.opts.dial(ctx, c.addr)
+		if err == nil {
+			if *failures > 0 {
+				c.logger.Info("tcp: connected", "after_failures", *failures)
+			}
+			return nc
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait := backoff(*failures, c.opts.minBackoff, c.opts.maxBackoff, rng)
+		if *failures == 0 {
+			c.logger.Info("tcp: peer not reachable; retrying", "err", err, "wait", wait)
+		} else {
+			c.logger.Debug("tcp: dial failed", "err", err, "failures", *failures+1, "wait", wait)
+		}
+		*failures++
+		if c.pause(ctx, wait) {
+			return nil
+		}
+	}
+}
+
+// pause waits for d and reports whether to stop instead: ctx ended, or
+// Close was called with nothing left to write.
+func (c *Conn) pause(ctx context.Context, d time.Duration) (stop bool) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	closing := c.closing
+	for {
+		select {
+		case <-t.C:
+			return false
+		case <-ctx.Done():
+			return true
+		case <-closing:
+			if c.flushed() {
+				return true
+			}
+			closing = nil // seen: from now on only the timer and ctx count
+		}
+	}
+}
+
+// serve says hello on nc and writes batches as they are queued. It returns
+// nil once Close has been called and the queue is empty, or the error that
+// ended the connection.
+func (c *Conn) serve(ctx context.Context, nc net.Conn) error {
+	// The peer never writes: a read returning means it closed the
+	// connection (it restarted), and noticing now, rather than at the next
+	// write, loses fewer frames.
+	broken := make(chan struct{})
+	var reader sync.WaitGroup
+	reader.Go(func() {
+		defer close(broken)
+		io.Copy(io.Discard, nc)
+	})
+	stop := context.AfterFunc(ctx, func() { nc.Close() }) // unblocks a write
+	defer func() {
+		stop()
+		nc.Close()
+		reader.Wait()
+		c.setConnected(false)
+	}()
+	c.setConnected(true)
+	if _, err := nc.Write(c.hello); err != nil {
+		return fmt.Errorf("saying hello: %w", err)
+	}
+	closing := c.closing
+	var vec [][]byte // reused: the batches of one write
+	for {
+		vec = vec[:0]
+		frames := c.take(&vec)
+		if frames > 0 {
+			bufs := net.Buffers(vec)
+			_, err := bufs.WriteTo(nc) // one writev for all batches queued
+			clear(vec)                 // drop the written batches for the GC
+			c.wrote(frames, err, ctx.Err() != nil)
+			if err != nil {
+				return fmt.Errorf("writing %d frames (lost): %w", frames, err)
+			}
+			continue
+		}
+		if closing == nil {
+			return nil // Close was called and everything is written
+		}
+		select {
+		case <-c.wake:
+		case <-closing:
+			closing = nil
+		case <-broken:
+			return errors.New("peer closed the connection")
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+}
+
+// take moves every queued batch into vec and returns their frame count.
+func (c *Conn) take(vec *[][]byte) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	frames := 0
+	for i, b := range c.mu.queue {
+		*vec = append(*vec, b.buf)
+		frames += b.frames
+		c.mu.queue[i] = batch{}
+	}
+	c.mu.queue = c.mu.queue[:0]
+	c.mu.stats.QueuedBytes, c.mu.stats.QueuedFrames = 0, 0
+	return frames
+}
+
+func (c *Conn) wrote(frames int, err error, aborted bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil {
+		c.mu.stats.Lost += uint64(frames)
+		if aborted {
+			c.mu.abortLost += frames
+		}
+	} else {
+		c.mu.stats.Sent += uint64(frames)
+	}
+}
+
+func (c *Conn) setConnected(up bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.stats.Connected = up
+	if up {
+		c.mu.stats.Connects++
+	}
+}

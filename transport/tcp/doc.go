@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Package tcp is the link between the processes of a deployed flow: a
+// Listener that receives frames from any number of peers, and a Conn per
+// peer that sends them, reconnecting as peers start late or restart.
+//
+// # Usage
+//
+// Every node listens once and dials each peer it sends to:
+//
+//	ln, err := tcp.Listen(ctx, ":7000", transport.DefaultLimits, logger)
+//	defer ln.Close(ctx)
+//	toLeader := tcp.Dial(ctx, "leader:7000", "Worker/3", transport.DefaultLimits, logger)
+//	defer toLeader.Close(ctx)
+//
+// The shell's loop sends the frames a tick produced for each peer with one
+// Send (one write), and feeds what arrives into the dfir graph's inputs:
+//
+//	err := toLeader.Send(frames...) // transport.ErrFrameTooLarge, ErrBackpressure or ErrClosed
+//	for in := range ln.Inbound() { // in.From == "Worker/3", in.Frame.Payload is owned
+//		...
+//	}
+//
+// A connection opens with a hello naming the dialer ("HYD", version 1,
+// a 1-byte length and the name), then carries frames (see package
+// transport) one way, dialer to listener.
+//
+// # Delivery
+//
+// From one Conn to one Listener, frames arrive in the order they were
+// sent, never reordered and never duplicated. A connection that fails loses
+// the frames that were being written and those the peer had not read (a
+// fail-stop prefix); the Conn reconnects and goes on with the frames
+// queued after them, counting what it lost in Stats.Lost. The Listener
+// closes a connection that sends anything it refuses, and logs why at
+// level Error; other connections are unaffected.
+//
+// Send never blocks on the network: it queues up to a bound
+// (WithQueueBytes) and past it returns ErrBackpressure, so a slow or absent
+// peer cannot stall the node's single-threaded loop. Redials back off
+// exponentially (WithBackoff) with jitter from a per-Conn seeded source,
+// so a peer that is down costs a few dials a second at most.
+//
+// # Concurrency
+//
+// Each Listener runs one goroutine to accept and one per connection; each
+// Conn runs one goroutine, plus one that watches its connection for the
+// peer closing it. Close waits for all of them: after Close returns nil,
+// none is left. Send, Stats and Close are safe for concurrent use.
+package tcp

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package tcp
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/hydro-go/hydro/transport"
+)
+
+// Inbound is a frame received from a peer, with the peer's hello name.
+type Inbound = transport.Inbound
+
+// helloTimeout bounds how long a new connection may take to say hello.
+const helloTimeout = 10 * time.Second
+
+// inboundBuffer is the capacity of the Inbound channel. Beyond it, the
+// connections stop reading, and TCP flow control slows the dialers down.
+const inboundBuffer = 256
+
+// readBufSize is the read buffer of each connection.
+const readBufSize = 64 << 10
+
+// Listener accepts connections from peers and delivers their frames.
+type Listener struct {
+	ln      net.Listener
+	limits  transport.Limits
+	logger  *slog.Logger
+	inbound chan Inbound
+
+	closing   chan struct{} // closed by Close: stop everything
+	closeOnce sync.Once
+	wg        sync.WaitGroup // the accept loop and one goroutine per connection
+	exited    chan struct{}  // closed once wg is done and inbound closed
+
+	mu struct {
+		sync.Mutex
+		closed bool
+		conns  map[net.Conn]struct{} // every open connection, for Close
+		peers  map[string]*peerConn  // the delivering connection of each peer
+	}
+}
+
+// peerConn is one connection past its hello.
+type peerConn struct {
+	name   string
+	nc     net.Conn
+	stop   chan struct{} // closed when a newer connection of the peer replaces it
+	exited chan struct{} // closed when it no longer delivers
+}
+
+// Listen listens on addr (host:port; port 0 picks one, see Addr) and
+// serves every connection that opens with a hello. ctx bounds only the
+// setting up of the socket, as for net.ListenConfig.Listen. A nil logger
+// discards.
+//
+// Each connection's frames are delivered on Inbound in the order they were
+// sent, with their payloads copied. Frames of different peers interleave in
+// no particular order. When a peer connects again under the same name (it
+// restarted, or its old connection broke without this side noticing), the
+// old connection is closed and the new one delivers only once the old one
+// has stopped, so a peer's frames are never reordered. Frames the old
+// connection had not delivered are lost: the fail-stop prefix of DESIGN §5.
+//
+// A connection that does not say hello within 10 s, says something else,
+// or sends a frame that transport.Reader refuses (too large, malformed) is
+// closed and logged at level Error with the peer's name, its address and
+// the problem. The Listener keeps serving the others.
+func Listen(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger) (*Listener, error) {
+	if err := l.Validate(); err != nil {
+		return nil, fmt.Errorf("tcp: listen on %s: %w", addr, err)
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("tcp: listen on %s: %w", addr, err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	ls := &Listener{
+		ln:      ln,
+		limits:  l,
+		logger:  logger.With("listener", ln.Addr().String()),
+		inbound: make(chan Inbound, inboundBuffer),
+		closing: make(chan struct{}),
+		exited:  make(chan struct{}),
+	}
+	ls.mu.conns = make(map[net.Conn]struct{})
+	ls.mu.peers = make(map[string]*peerConn)
+	ls.wg.Go(ls.accept)
+	go func() { // owned by Close, which waits for exited
+		ls.wg.Wait()
+		close(ls.inbound)
+		close(ls.exited)
+	}()
+	return ls, nil
+}
+
+// Addr returns the address the Listener listens on.
+func (ls *Listener) Addr() net.Addr { return ls.ln.Addr() }
+
+// Inbound returns the channel of received frames. It is closed after Close,
+// once every connection has stopped. Read it steadily: while it is full,
+// connections stop reading, and their dialers' queues fill up.
+func (ls *Listener) Inbound() <-chan Inbound { return ls.inbound }
+
+// Close stops accepting, closes every connection and waits until all the
+// Listener's goroutines have exited and Inbound is closed, or until ctx
+// ends, whichever is first. Frames not yet received are lost. Calling Close
+// again waits again.
+func (ls *Listener) Close(ctx context.Context) error {
+	ls.closeOnce.Do(func() {
+		close(ls.closing)
+		ls.ln.Close()
+		ls.mu.Lock()
+		ls.mu.closed = true
+		for nc := range ls.mu.conns {
+			nc.Close()
+		}
+		ls.mu.Unlock()
+	})
+	select {
+	case <-ls.exited:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("tcp: closing listener on %s: %w", ls.ln.Addr(), context.Cause(ctx))
+	}
+}
+
+func (ls *Listener) isClosing() bool {
+	select {
+	case <-ls.closing:
+		return true
+	default:
+		return false
+	}
+}
+
+func (ls *Listener) accept() {
+	failures := 0
+	for {
+		nc, err := ls.ln.Accept()
+		if err != nil {
+			if ls.isClosing() {
+				return
+			}
+			// Out of file descriptors and the like: wait, then go on.
+			failures++
+			wait := min(5*time.Millisecond<<min(failures, 8), time.Second)
+			ls.logger.Error("tcp: accept failed; retrying", "err", err, "wait", wait)
+			select {
+			case <-time.After(wait):
+			case <-ls.closing:
+				return
+			}
+			continue
+		}
+		failures = 0
+		ls.mu.Lock()
+		if ls.mu.closed {
+			ls.mu.Unlock()
+			nc.Close()
+			return
+		}
+		ls.mu.conns[nc] = struct{}{}
+		ls.mu.Unlock()
+		ls.wg.Go(func() { ls.serve(nc) })
+	}
+}
+
+// serve reads one connection: its hello, then frames until it ends.
+func (ls *Listener) serve(nc net.Conn) {
+	defer func() {
+		nc.Close()
+		ls.mu.Lock()
+		delete(ls.mu.conns, nc)
+		ls.mu.Unlock()
+	}()
+	remote := nc.RemoteAddr().String()
+	br := bufio.NewReaderSize(nc, readBufSize)
+	nc.SetReadDeadline(time.Now().Add(helloTimeout))
+	name, err := readHello(br)
+	if err != nil {
+		if !ls.isClosing() {
+			ls.logger.Error("tcp: refusing connection", "remote", remote, "err", err)
+		}
+		return
+	}
+	nc.SetReadDeadline(time.Time{})
+	pc := &peerConn{name: name, nc: nc, stop: make(chan struct{}), exited: make(chan struct{})}
+	defer close(pc.exited)
+	if !ls.register(pc) {
+		return
+	}
+	defer ls.unregister(pc)
+	log := ls.logger.With("peer", name, "remote", remote)
+	log.Debug("tcp: peer connected")
+
+	r := transport.NewReader(br, ls.limits)
+	for {
+		f, err := r.Next()
+		if err != nil {
+			ls.logEnd(log, pc, err)
+			return
+		}
+		f.Payload = bytes.Clone(f.Payload) // the Reader reuses its buffer
+		select {
+		case ls.inbound <- Inbound{From: name, Frame: f}:
+		case <-pc.stop:
+			return
+		case <-ls.closing:
+			return
+		}
+	}
+}
+
+// register makes pc its peer's delivering connection, after stopping and
+// waiting for the one it replaces. It reports false if the Listener closed.
+func (ls *Listener) register(pc *peerConn) bool {
+	ls.mu.Lock()
+	old := ls.mu.peers[pc.name]
+	ls.mu.peers[pc.name] = pc
+	ls.mu.Unlock()
+	if old == nil {
+		return true
+	}
+	ls.logger.Warn("tcp: peer connected again; closing its previous connection",
+		"peer", pc.name, "remote", pc.nc.RemoteAddr().String(), "previous", old.nc.RemoteAddr().String())
+	close(old.stop)
+	old.nc.Close()
+	select {
+	case <-old.exited:
+		return true
+	case <-ls.closing:
+		return false
+	}
+}
+
+func (ls *Listener) unregister(pc *peerConn) {
+	ls.mu.Lock()
+	if ls.mu.peers[pc.name] == pc {
+		delete(ls.mu.peers, pc.name)
+	}
+	ls.mu.Unlock()
+}
+
+// logEnd logs why a connection stopped reading, at a level that says
+// whose fault it is.
+func (ls *Listener) logEnd(log *slog.Logger, pc *peerConn, err error) {
+	select {
+	case <-ls.closing:
+		return
+	case <-pc.stop:
+		return
+	default:
+	}
+	var fe *transport.FrameError
+	switch {
+	case err == io.EOF:
+		log.Debug("tcp: peer closed the connection")
+	case errors.As(err, &fe):
+		log.Error("tcp: closing connection: bad frame", "err", err)
+	default:
+		log.Warn("tcp: connection lost", "err", err)
+	}
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package tcp
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBackoff(t *testing.T) {
+	lo, hi := 10*time.Millisecond, time.Second
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n, want := range []time.Duration{10, 20, 40, 80, 160, 320, 640, 1000, 1000} {
+		want *= time.Millisecond
+		for range 100 {
+			if got := backoff(n, lo, hi, rng); got < want/2 || got > want {
+				t.Fatalf("backoff(%d, %v, %v) = %v; want in [%v, %v]", n, lo, hi, got, want/2, want)
+			}
+		}
+	}
+	if got := backoff(1<<30, lo, hi, rng); got < hi/2 || got > hi {
+		t.Errorf("backoff(2^30) = %v; want in [%v, %v]", got, hi/2, hi)
+	}
+	if defaultSeed("a", "b") == defaultSeed("b", "a") || defaultSeed("ab", "") == defaultSeed("a", "b") {
+		t.Errorf("defaultSeed does not separate its arguments")
+	}
+}
+
+func TestHello(t *testing.T) {
+	for _, name := range []string{"Leader", "Worker/3", "é", strings.Repeat("x", MaxPeerName)} {
+		got, err := readHello(bytes.NewReader(appendHello(nil, name)))
+		if err != nil || got != name {
+			t.Errorf("readHello(appendHello(%q)) = %q, %v; want %q", name, got, err, name)
+		}
+	}
+	tests := []struct {
+		name, wire, want string
+	}{
+		{"empty", "", "reading hello: EOF"},
+		{"http", "GET / HTTP/1.1\r\n", `not a hydro peer: hello starts with "GET /"`},
+		{"version", "HYD\x02\x01a", "unsupported hello version 2"},
+		{"no name", "HYD\x01\x00", "empty peer name"},
+		{"short name", "HYD\x01\x05ab", "reading hello name: unexpected EOF"},
+		{"bad utf-8", "HYD\x01\x02\xff\xfe", "not valid UTF-8"},
+	}
+	for _, tt := range tests {
+		_, err := readHello(strings.NewReader(tt.wire))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: readHello(%q) = %v; want an error containing %q", tt.name, tt.wire, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", strings.Repeat("x", MaxPeerName+1), "\xff"} {
+		if validName(bad) == nil {
+			t.Errorf("validName(%q) = nil; want an error", bad)
+		}
+	}
+}
