@@ -29,7 +29,8 @@ type Local struct {
 type LocalOption func(*localConfig)
 
 type localConfig struct {
-	sizes map[*ir.Location]int
+	sizes  map[*ir.Location]int
+	byName map[string]int
 }
 
 // Size runs n members of cluster c (the default is 1).
@@ -37,16 +38,25 @@ func Size[Tag any](c *Cluster[Tag], n int) LocalOption {
 	return func(cfg *localConfig) { cfg.sizes[c.l] = n }
 }
 
+// SizeOf runs n members of every cluster tagged Tag: for flows built by a
+// function that keeps its clusters to itself.
+func SizeOf[Tag any](n int) LocalOption {
+	return func(cfg *localConfig) { cfg.byName[tagName[Tag]()] = n }
+}
+
 // NewLocal compiles f (if needed) and returns a fresh running instance of it:
 // its own state, inputs and outputs. Nothing runs until RunTick or
 // RunAvailable.
 func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
-	cfg := localConfig{sizes: map[*ir.Location]int{}}
+	cfg := localConfig{sizes: map[*ir.Location]int{}, byName: map[string]int{}}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	size := func(l *ir.Location) int {
 		if n, ok := cfg.sizes[l]; ok {
+			return n
+		}
+		if n, ok := cfg.byName[l.Name]; ok {
 			return n
 		}
 		return 1

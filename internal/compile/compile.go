@@ -49,24 +49,8 @@ type Graph struct {
 // forward reference completed, no aggregation on a same-tick cycle, no
 // recorded misuse.
 func Lower(f *ir.Flow, env Env) (*Program, error) {
-	if env.Codec == nil {
-		c, err := transport.NewCodec(transport.DefaultLimits)
-		if err != nil {
-			return nil, err
-		}
-		env.Codec = c
-	}
-	if env.Size == nil {
-		env.Size = func(*ir.Location) int { return 1 }
-	}
-	if env.Members == nil {
-		env.Members = func(l *ir.Location) []uint32 {
-			ms := make([]uint32, env.Size(l))
-			for i := range ms {
-				ms[i] = uint32(i)
-			}
-			return ms
-		}
+	if err := env.fill(); err != nil {
+		return nil, err
 	}
 	p := &Program{}
 	var errs []error
@@ -93,8 +77,36 @@ func Lower(f *ir.Flow, env Env) (*Program, error) {
 	return p, nil
 }
 
+// fill gives every unset field of env its default.
+func (env *Env) fill() error {
+	if env.Codec == nil {
+		c, err := transport.NewCodec(transport.DefaultLimits)
+		if err != nil {
+			return err
+		}
+		env.Codec = c
+	}
+	if env.Size == nil {
+		env.Size = func(*ir.Location) int { return 1 }
+	}
+	if env.Members == nil {
+		size := env.Size
+		env.Members = func(l *ir.Location) []uint32 {
+			ms := make([]uint32, size(l))
+			for i := range ms {
+				ms[i] = uint32(i)
+			}
+			return ms
+		}
+	}
+	return nil
+}
+
 // LowerOne builds and compiles the graph of one copy of a root location.
 func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
+	if err := env.fill(); err != nil {
+		return nil, err
+	}
 	c := &ir.Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide}
 	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]ir.Inbox)}
 	here := func(n *ir.Node) bool { return n != nil && n.Loc.Root() == at.Loc }

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package deploy
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// The environment a deployer gives each node it launches: the node's role,
+// every node's address, and the size of every cluster.
+const (
+	EnvRole      = "HYDRO_ROLE"
+	EnvPeers     = "HYDRO_PEERS"
+	EnvSizes     = "HYDRO_SIZES"
+	EnvLogFormat = "HYDRO_LOG_FORMAT"
+)
+
+// Member is one process of a fleet: its name ("Leader", "Worker/3") and the
+// address it listens on.
+type Member struct {
+	Name string
+	Addr string
+}
+
+// FreeAddrs returns n loopback addresses with free ports, or, if base is
+// positive, base, base+1, ...
+func FreeAddrs(n, base int) ([]string, error) {
+	addrs := make([]string, n)
+	for i := range addrs {
+		if base > 0 {
+			addrs[i] = net.JoinHostPort("127.0.0.1", strconv.Itoa(base+i))
+			continue
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("deploy: finding a free port: %w", err)
+		}
+		addrs[i] = ln.Addr().String()
+		defer ln.Close()
+	}
+	return addrs, nil
+}
+
+// EncodePeers and DecodePeers carry the address table in EnvPeers.
+func EncodePeers(ms []Member) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = m.Name + "=" + m.Addr
+	}
+	return strings.Join(parts, ",")
+}
+
+// DecodePeers parses what EncodePeers wrote.
+func DecodePeers(s string) (map[string]string, error) {
+	peers := map[string]string{}
+	for _, part := range strings.Split(s, ",") {
+		if part == "" {
+			continue
+		}
+		name, addr, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, fmt.Errorf("deploy: bad %s entry %q: want name=host:port", EnvPeers, part)
+		}
+		peers[name] = addr
+	}
+	return peers, nil
+}
+
+// EncodeSizes and DecodeSizes carry cluster sizes in EnvSizes.
+func EncodeSizes(sizes map[string]int) string {
+	names := make([]string, 0, len(sizes))
+	for n := range sizes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s=%d", n, sizes[n])
+	}
+	return strings.Join(parts, ",")
+}
+
+// DecodeSizes parses what EncodeSizes wrote (also the -cluster flag's
+// Name=N form).
+func DecodeSizes(s string) (map[string]int, error) {
+	sizes := map[string]int{}
+	for _, part := range strings.Split(s, ",") {
+		if part == "" {
+			continue
+		}
+		name, num, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(num)
+		if !ok || err != nil || n < 0 {
+			return nil, fmt.Errorf("deploy: bad cluster size %q: want Name=N with N ≥ 0", part)
+		}
+		sizes[name] = n
+	}
+	return sizes, nil
+}
+
+// Exit reports a member that stopped.
+type Exit struct {
+	Name string
+	Err  error // nil for a clean exit; an *exec.ExitError otherwise
+}
+
+// Fleet is a set of launched processes.
+type Fleet struct {
+	cmds  []*exec.Cmd
+	names []string
+	exits chan Exit
+	wg    sync.WaitGroup
+}
+
+// Launch starts one process per member: exe with args, its role and the
+// address table in its environment (plus env). Every line a member prints
+// is copied to out prefixed with [name]. Launch returns once all have
+// started; a member that fails to start stops those already started.
+func Launch(exe string, args []string, env []string, members []Member, out io.Writer) (*Fleet, error) {
+	f := &Fleet{exits: make(chan Exit, len(members))}
+	var mu sync.Mutex // serialises lines from different members
+	peers := EncodePeers(members)
+	for _, m := range members {
+		cmd := exec.Command(exe, args...)
+		cmd.Env = append(append(os.Environ(), env...), EnvRole+"="+m.Name, EnvPeers+"="+peers)
+		pr, pw := io.Pipe()
+		cmd.Stdout, cmd.Stderr = pw, pw
+		if err := cmd.Start(); err != nil {
+			pw.Close()
+			_ = f.Stop(context.Background())
+			return nil, fmt.Errorf("deploy: starting %s: %w", m.Name, err)
+		}
+		f.cmds = append(f.cmds, cmd)
+		f.names = append(f.names, m.Name)
+		prefix := "[" + m.Name + "] "
+		f.wg.Go(func() {
+			sc := bufio.NewScanner(pr)
+			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			for sc.Scan() {
+				mu.Lock()
+				fmt.Fprintln(out, prefix+sc.Text())
+				mu.Unlock()
+			}
+			_, _ = io.Copy(io.Discard, pr)
+		})
+		f.wg.Go(func() {
+			err := cmd.Wait()
+			pw.Close()
+			f.exits <- Exit{Name: m.Name, Err: err}
+		})
+	}
+	return f, nil
+}
+
+// Exits reports members as they stop.
+func (f *Fleet) Exits() <-chan Exit { return f.exits }
+
+// Stop asks every member still running to stop (SIGTERM), kills those still
+// running when ctx ends, and waits for all of them and their output.
+func (f *Fleet) Stop(ctx context.Context) error {
+	for _, c := range f.cmds {
+		if c.Process != nil {
+			_ = c.Process.Signal(syscall.SIGTERM)
+		}
+	}
+	done := make(chan struct{})
+	go func() { f.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		for _, c := range f.cmds {
+			if c.Process != nil {
+				_ = c.Process.Kill()
+			}
+		}
+		<-done
+		return errors.New("deploy: members killed after the stop deadline")
+	}
+}
