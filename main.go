@@ -225,4 +225,3 @@ func runRole(ctx context.Context, f *Flow, role string) error {
 	logger.Info("node stopped")
 	return err
 }
-
