@@ -23,14 +23,16 @@ type Local struct {
 	byDest map[ir.Dest]*compile.Graph
 	now    time.Duration // virtual time since start
 	next   []time.Duration
+	step   *stepper // set under a chooser
 }
 
 // LocalOption configures a Local.
 type LocalOption func(*localConfig)
 
 type localConfig struct {
-	sizes  map[*ir.Location]int
-	byName map[string]int
+	sizes   map[*ir.Location]int
+	byName  map[string]int
+	chooser Chooser
 }
 
 // Size runs n members of cluster c (the default is 1).
@@ -61,11 +63,22 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 		}
 		return 1
 	}
-	p, err := f.lower(compile.Env{Size: size})
+	env := compile.Env{Size: size}
+	var st *stepper
+	if cfg.chooser != nil {
+		st = &stepper{c: cfg.chooser, held: map[*ir.Node]int{}, free: true}
+		for _, n := range f.ir.Nodes {
+			if n.NonDet != "" {
+				st.free = false
+			}
+		}
+		env.Decide = st.decide
+	}
+	p, err := f.lower(env)
 	if err != nil {
 		return nil, err
 	}
-	r := &Local{prog: p, byDest: map[ir.Dest]*compile.Graph{}}
+	r := &Local{prog: p, byDest: map[ir.Dest]*compile.Graph{}, step: st}
 	for _, g := range p.Graphs {
 		r.byDest[g.Dest] = g
 		for _, t := range g.Timers {
@@ -90,26 +103,16 @@ func MustLocal(f *Flow, opts ...LocalOption) *Local {
 }
 
 // RunTick runs one tick at every process and member, after taking what is
-// ready on the flow's source channels, then delivers the messages the ticks
-// sent: they arrive for the receivers' next ticks.
+// ready on the flow's source channels, then sends the messages the ticks
+// sent: without a chooser they arrive for the receivers' next ticks; with
+// one they wait in their channels for delivery steps.
 func (r *Local) RunTick() {
 	for _, g := range r.prog.Graphs {
 		feed(g.Feeders)
 		g.Graph.RunTick()
 	}
 	for _, g := range r.prog.Graphs {
-		for _, o := range g.Outboxes {
-			err := o.Flush(func(to ir.Dest, payload []byte) error {
-				dst, ok := r.byDest[to]
-				if !ok {
-					return nil // no such member: lost, as to a crashed node
-				}
-				return dst.Inboxes[o.Channel].Deliver(g.Dest.Member, payload)
-			})
-			if err != nil {
-				panic(err)
-			}
-		}
+		r.flush(g)
 	}
 }
 
@@ -123,16 +126,19 @@ func feed(feeders []func() bool) bool {
 	return moved
 }
 
-// RunAvailable runs rounds of ticks until no process or member has pending
-// work, and returns how many rounds it ran. A flow that schedules work on
-// every tick never settles; bound it with RunTicks.
+// RunAvailable runs until no process or member has pending work, and
+// returns how many steps that took: rounds of ticks, or under a chooser
+// single ticks and deliveries. A flow that schedules work on every tick
+// never settles; bound it with RunTicks (under a chooser RunAvailable panics
+// after a million steps).
 func (r *Local) RunAvailable() int {
-	rounds := 0
-	for r.pending() {
-		r.RunTick()
-		rounds++
+	steps := 0
+	for r.Step() {
+		if steps++; r.step != nil && steps > maxSteps {
+			panic(fmt.Sprintf("hydro: the flow did not settle within %d steps", maxSteps))
+		}
 	}
-	return rounds
+	return steps
 }
 
 // RunTicks runs n rounds of ticks.

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
+)
+
+// Chooser makes the non-deterministic choices of a Local run: which node
+// ticks next, which message is delivered next, where a batch ends. A
+// simulator (package sim) implements it from a seed or by enumeration; the
+// flow itself never decides.
+type Chooser interface {
+	// Choose returns a number in [0, n), n ≥ 1, for the choice point what
+	// describes.
+	Choose(n int, what string) int
+}
+
+// WithChooser makes a Local run step by step under c: after each tick the
+// messages sent wait in their channels (first in, first out per pair of
+// nodes) until c picks them for delivery, c picks which node with work runs
+// its next tick, and every Batch lets in as many of the items it holds as c
+// says (none, for at most two ticks in a row). RunAvailable then runs until
+// no step is possible. A flow without NonDet operators has nothing to
+// choose: its steps run in a fixed order.
+func WithChooser(c Chooser) LocalOption {
+	return func(cfg *localConfig) { cfg.chooser = c }
+}
+
+// maxSteps bounds RunAvailable under a chooser: a flow that never settles
+// is a bug the run should report, not hang on.
+const maxSteps = 1 << 20
+
+// link is the channel from one node to another: messages in send order.
+type link struct {
+	from, to *compile.Graph
+	msgs     []message
+}
+
+type message struct {
+	channel uint32
+	payload []byte
+}
+
+// stepper is a Local's state under a chooser.
+type stepper struct {
+	c     Chooser
+	links []*link
+	trace []string
+	// free is set for flows with no NonDet operator: their outputs do not
+	// depend on the schedule, so there is nothing to choose and steps are
+	// taken in a fixed order.
+	free bool
+	// held counts, per Batch operator, the ticks in a row it let nothing
+	// in: a batch may be late, but at most holdLimit ticks, so every run
+	// ends.
+	held map[*ir.Node]int
+}
+
+func (s *stepper) link(from, to *compile.Graph) *link {
+	for _, l := range s.links {
+		if l.from == from && l.to == to {
+			return l
+		}
+	}
+	l := &link{from: from, to: to}
+	s.links = append(s.links, l)
+	return l
+}
+
+// holdLimit is how many ticks in a row a batch may let nothing in.
+const holdLimit = 2
+
+// decide is the Batch decision under a chooser: how many of the items a
+// batch holds enter this tick. Nothing may enter, leaving the batch for a
+// later tick, but not more than holdLimit ticks in a row.
+func (s *stepper) decide(n *ir.Node, held int) int {
+	what := fmt.Sprintf("batch at %s holding %d (NonDet: %s)", n.Pos(), held, n.NonDet)
+	var k int
+	if s.held[n] >= holdLimit {
+		k = 1 + s.c.Choose(held, what)
+	} else {
+		k = s.c.Choose(held+1, what)
+	}
+	if k == 0 {
+		s.held[n]++
+	} else {
+		s.held[n] = 0
+	}
+	s.trace = append(s.trace, fmt.Sprintf("batch at %s takes %d of %d", n.Pos(), k, held))
+	return k
+}
+
+// action is one possible step.
+type action struct {
+	what string
+	do   func()
+}
+
+// Step takes one step under the Local's chooser: a tick at a node with work,
+// or the delivery of the oldest message on one channel. It reports false
+// when no step is possible. Without a chooser it runs a round of ticks.
+func (r *Local) Step() bool {
+	s := r.step
+	if s == nil {
+		if !r.pending() {
+			return false
+		}
+		r.RunTick()
+		return true
+	}
+	var acts []action
+	for _, g := range r.prog.Graphs {
+		if feed(g.Feeders) || g.Graph.Pending() {
+			acts = append(acts, action{"tick " + nodeName(g), func() { r.tickOne(g) }})
+		}
+	}
+	for _, l := range s.links {
+		if len(l.msgs) > 0 {
+			acts = append(acts, action{fmt.Sprintf("deliver %s → %s", nodeName(l.from), nodeName(l.to)), func() { r.deliverOne(l) }})
+		}
+	}
+	if len(acts) == 0 {
+		return false
+	}
+	i := 0
+	if len(acts) > 1 && !s.free {
+		names := make([]string, len(acts))
+		for j, a := range acts {
+			names[j] = a.what
+		}
+		i = s.c.Choose(len(acts), "next step: "+strings.Join(names, " | "))
+	}
+	s.trace = append(s.trace, acts[i].what)
+	acts[i].do()
+	return true
+}
+
+// Trace returns the steps and batch decisions taken under a chooser, in
+// order: what a failing simulation prints.
+func (r *Local) Trace() []string {
+	if r.step == nil {
+		return nil
+	}
+	return r.step.trace
+}
+
+func (r *Local) tickOne(g *compile.Graph) {
+	feed(g.Feeders)
+	g.Graph.RunTick()
+	r.flush(g)
+}
+
+func (r *Local) deliverOne(l *link) {
+	m := l.msgs[0]
+	l.msgs = l.msgs[1:]
+	if err := l.to.Inboxes[m.channel].Deliver(l.from.Dest.Member, m.payload); err != nil {
+		panic(err)
+	}
+}
+
+// flush sends what g's last tick sent: delivered at once without a chooser,
+// queued on its channel with one.
+func (r *Local) flush(g *compile.Graph) {
+	for _, o := range g.Outboxes {
+		err := o.Flush(func(to ir.Dest, payload []byte) error {
+			dst, ok := r.byDest[to]
+			if !ok {
+				return nil // no such member: lost, as to a crashed node
+			}
+			if r.step != nil {
+				l := r.step.link(g, dst)
+				l.msgs = append(l.msgs, message{o.Channel, append([]byte(nil), payload...)})
+				return nil
+			}
+			return dst.Inboxes[o.Channel].Deliver(g.Dest.Member, payload)
+		})
+		if err != nil {
+			panic(err)
+		}
+	}
+}
+
+func nodeName(g *compile.Graph) string {
+	if g.Dest.Loc.Kind == ir.Cluster {
+		return fmt.Sprintf("%s/%d", g.Dest.Loc.Name, g.Dest.Member)
+	}
+	return g.Dest.Loc.Name
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Package sim tests a flow against every choice its NonDet operators allow:
+// the same program, all its locations in one process, each non-deterministic
+// choice (which node ticks next, which message arrives next, where a batch
+// ends) taken from a seed or enumerated.
+//
+// # Usage
+//
+// A simulator test is an ordinary Go test. The scenario builds the flow,
+// starts it with s.Local (a hydro.Local whose choices the Sim makes), drives
+// it like any Local, and checks what it sees with s.Assert:
+//
+//	func TestReadAfterAck(t *testing.T) {
+//		sim.Exhaustive(t, sim.Config{}, func(s *sim.Sim) {
+//			f, c := buildCounter()
+//			r := s.Local(f)
+//			c.incs.Push(r, 1)
+//			for len(c.acks.Drain(r)) == 0 {
+//				s.Assert(r.Step(), "the increment was never acknowledged")
+//			}
+//			c.reads.Push(r, 100)
+//			r.RunAvailable()
+//			got := c.answers.Drain(r)
+//			s.Assert(got[0].Right == 1, "read saw count %d; want 1", got[0].Right)
+//		})
+//	}
+//
+// Exhaustive runs the scenario once per sequence of choices (depth first,
+// with a bound); Random runs it with many seeds. Search, Enumerate and
+// Replay do the same without failing a test, for tests that expect a bug to
+// be found.
+//
+// A failing execution prints its message, every choice it made with the
+// NonDet reason the programmer wrote at that operator, and the trace of
+// steps (ticks, deliveries, batch sizes). It replays exactly: Random's seed
+// with HYDRO_SIM_SEED=<seed>, Exhaustive's choices with
+// HYDRO_SIM_CHOICES=<c0,c1,...>. Random saves failing seeds under
+// testdata/sim-failures and runs them first from then on.
+//
+// # What is chosen
+//
+// Under a Sim, a Local runs one step at a time: a tick at one node with work,
+// or the delivery of the oldest message between two nodes (channels keep
+// their order). Each Batch lets in as many of the items it holds as the Sim
+// says, possibly none, but for at most two ticks in a row, so every
+// execution ends. A flow without NonDet operators has exactly one execution:
+// its outputs do not depend on the schedule, so nothing is chosen.
+//
+// # Determinism
+//
+// An execution is a function of the flow, the scenario's inputs and the
+// choices: no goroutine, clock or global random source takes part, so a seed
+// or a choice list replays it exactly.
+package sim

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
+	"strings"
+
+	"github.com/hydro-go/hydro"
+)
+
+// Sim is one execution of a scenario. It is the hydro.Chooser of the Locals
+// the scenario starts with Local, and records every choice it makes.
+type Sim struct {
+	rng     *rand.Rand // random search; nil under enumeration
+	prefix  []int      // choices to replay before choosing 0 (enumeration)
+	choices []choice
+	locals  []*hydro.Local
+	failure string
+}
+
+type choice struct {
+	n, chose int
+	what     string
+}
+
+var _ hydro.Chooser = (*Sim)(nil)
+
+// Choose implements hydro.Chooser.
+func (s *Sim) Choose(n int, what string) int {
+	i := len(s.choices)
+	var c int
+	switch {
+	case i < len(s.prefix):
+		c = min(s.prefix[i], n-1)
+	case s.rng != nil:
+		c = s.rng.IntN(n)
+	}
+	s.choices = append(s.choices, choice{n: n, chose: c, what: what})
+	return c
+}
+
+// Local starts the flow under this execution's choices: a hydro.Local with
+// the Sim as its chooser.
+func (s *Sim) Local(f *hydro.Flow, opts ...hydro.LocalOption) *hydro.Local {
+	r, err := hydro.NewLocal(f, append(opts, hydro.WithChooser(s))...)
+	if err != nil {
+		s.Fatalf("%v", err)
+	}
+	s.locals = append(s.locals, r)
+	return r
+}
+
+// failed is what Fatalf panics with, for the driver to recover.
+type failed struct{}
+
+// Fatalf ends the execution as failed with the message.
+func (s *Sim) Fatalf(format string, args ...any) {
+	s.failure = fmt.Sprintf(format, args...)
+	panic(failed{})
+}
+
+// Assert ends the execution as failed unless ok.
+func (s *Sim) Assert(ok bool, format string, args ...any) {
+	if !ok {
+		s.Fatalf(format, args...)
+	}
+}
+
+// Eventually runs r until it settles, then checks cond: a liveness property
+// within the run's bound.
+func (s *Sim) Eventually(r *hydro.Local, cond func() bool, format string, args ...any) {
+	r.RunAvailable()
+	if !cond() {
+		s.Fatalf("never happened: "+format, args...)
+	}
+}
+
+// run executes the scenario once and returns the failure message, or "".
+func (s *Sim) run(scenario func(*Sim)) (msg string) {
+	defer func() {
+		switch v := recover().(type) {
+		case nil:
+		case failed:
+			msg = s.failure
+		default:
+			msg = fmt.Sprintf("panic: %v\n%s", v, debug.Stack())
+		}
+	}()
+	scenario(s)
+	return ""
+}
+
+// report is the readable account of a failed execution.
+func (s *Sim) report(msg string) string {
+	var b strings.Builder
+	b.WriteString(msg)
+	b.WriteString("\nchoices (chosen of possible, at):\n")
+	for i, c := range s.choices {
+		fmt.Fprintf(&b, "\t%3d: %d of %d  %s\n", i, c.chose, c.n, c.what)
+	}
+	for i, r := range s.locals {
+		fmt.Fprintf(&b, "trace of run %d:\n", i)
+		for _, t := range r.Trace() {
+			fmt.Fprintf(&b, "\t%s\n", t)
+		}
+	}
+	return b.String()
+}
+
+func (s *Sim) chosen() []int {
+	out := make([]int, len(s.choices))
+	for i, c := range s.choices {
+		out[i] = c.chose
+	}
+	return out
+}
