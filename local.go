@@ -24,15 +24,20 @@ type Local struct {
 	now    time.Duration // virtual time since start
 	next   []time.Duration
 	step   *stepper // set under a chooser
+	// To restart a crashed node, its location is lowered again.
+	flow *Flow
+	env  compile.Env
 }
 
 // LocalOption configures a Local.
 type LocalOption func(*localConfig)
 
 type localConfig struct {
-	sizes   map[*ir.Location]int
-	byName  map[string]int
-	chooser Chooser
+	sizes     map[*ir.Location]int
+	byName    map[string]int
+	chooser   Chooser
+	crashes   int
+	crashable []*ir.Location
 }
 
 // Size runs n members of cluster c (the default is 1).
@@ -64,9 +69,11 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 		return 1
 	}
 	env := compile.Env{Size: size}
+	var r *Local
 	var st *stepper
 	if cfg.chooser != nil {
-		st = &stepper{c: cfg.chooser, held: map[*ir.Node]int{}, free: true}
+		st = &stepper{c: cfg.chooser, held: map[*ir.Node]int{}, free: true, crashes: cfg.crashes, crashable: cfg.crashable, down: map[ir.Dest]bool{}}
+		env.Members = func(l *ir.Location) []uint32 { return r.liveMembers(l) }
 		for _, n := range f.ir.Nodes {
 			if n.NonDet != "" {
 				st.free = false
@@ -78,7 +85,7 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Local{prog: p, byDest: map[ir.Dest]*compile.Graph{}, step: st}
+	r = &Local{prog: p, byDest: map[ir.Dest]*compile.Graph{}, step: st, flow: f, env: env}
 	for _, g := range p.Graphs {
 		r.byDest[g.Dest] = g
 		for _, t := range g.Timers {

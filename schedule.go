@@ -55,6 +55,11 @@ type stepper struct {
 	// depend on the schedule, so there is nothing to choose and steps are
 	// taken in a fixed order.
 	free bool
+	// crashes is how many more crashes may happen; down marks the nodes
+	// that are crashed.
+	crashes   int
+	crashable []*ir.Location // nil: any
+	down      map[ir.Dest]bool
 	// held counts, per Batch operator, the ticks in a row it let nothing
 	// in: a batch may be late, but at most holdLimit ticks, so every run
 	// ends.
@@ -115,8 +120,16 @@ func (r *Local) Step() bool {
 	}
 	var acts []action
 	for _, g := range r.prog.Graphs {
-		if feed(g.Feeders) || g.Graph.Pending() {
+		if !s.down[g.Dest] && (feed(g.Feeders) || g.Graph.Pending()) {
 			acts = append(acts, action{"tick " + nodeName(g), func() { r.tickOne(g) }})
+		}
+	}
+	for i, g := range r.prog.Graphs {
+		switch {
+		case s.down[g.Dest]:
+			acts = append(acts, action{"restart " + nodeName(g), func() { r.restart(i) }})
+		case s.crashes > 0 && s.mayCrash(g.Dest.Loc):
+			acts = append(acts, action{"crash " + nodeName(g), func() { r.crash(g) }})
 		}
 	}
 	for _, l := range s.links {
@@ -190,4 +203,97 @@ func nodeName(g *compile.Graph) string {
 		return fmt.Sprintf("%s/%d", g.Dest.Loc.Name, g.Dest.Member)
 	}
 	return g.Dest.Loc.Name
+}
+
+// WithCrashes lets a chooser crash up to n nodes during the run, at any
+// step. A crashed node loses its state and the messages it had not yet
+// received, and what it had sent but not yet delivered is lost too (the
+// fail-stop prefix of a TCP channel); later it restarts with fresh state.
+// Members of its cluster are told it left, then joined again. With only,
+// just the nodes of those locations may crash.
+func WithCrashes(n int, only ...Location) LocalOption {
+	return func(cfg *localConfig) {
+		cfg.crashes = n
+		for _, l := range only {
+			cfg.crashable = append(cfg.crashable, l.loc())
+		}
+	}
+}
+
+func (r *Local) crash(g *compile.Graph) {
+	s := r.step
+	s.crashes--
+	s.down[g.Dest] = true
+	for _, l := range s.links {
+		if l.from == g || l.to == g {
+			l.msgs = nil
+		}
+	}
+	r.announce(g.Dest, false)
+}
+
+func (r *Local) restart(i int) {
+	old := r.prog.Graphs[i]
+	g, err := compile.LowerOne(&r.flow.ir, old.Dest, r.env)
+	if err != nil {
+		panic(err)
+	}
+	r.prog.Graphs[i] = g
+	r.byDest[g.Dest] = g
+	for _, l := range r.step.links {
+		if l.from == old {
+			l.from = g
+		}
+		if l.to == old {
+			l.to = g
+		}
+	}
+	delete(r.step.down, g.Dest)
+	for _, m := range g.Membership {
+		for _, id := range r.liveMembers(m.Cluster) {
+			m.Push(id, true)
+		}
+	}
+	r.announce(g.Dest, true)
+}
+
+// announce tells every other live node watching d's cluster that d left or
+// joined.
+func (r *Local) announce(d ir.Dest, joined bool) {
+	if d.Loc.Kind != ir.Cluster {
+		return
+	}
+	for _, g := range r.prog.Graphs {
+		if g.Dest == d || r.step.down[g.Dest] {
+			continue
+		}
+		for _, m := range g.Membership {
+			if m.Cluster == d.Loc {
+				m.Push(d.Member, joined)
+			}
+		}
+	}
+}
+
+// liveMembers lists the members of cluster l that are up.
+func (r *Local) liveMembers(l *ir.Location) []uint32 {
+	var ms []uint32
+	for i := range r.env.Size(l) {
+		if r.step == nil || !r.step.down[ir.Dest{Loc: l, Member: uint32(i)}] {
+			ms = append(ms, uint32(i))
+		}
+	}
+	return ms
+}
+
+func (s *stepper) mayCrash(l *ir.Location) bool {
+	if s.crashable == nil {
+		return true
+	}
+	for _, c := range s.crashable {
+		if c == l {
+			return true
+		}
+	}
+	return false
 }
