@@ -14,11 +14,12 @@ import (
 // Sim is one execution of a scenario. It is the hydro.Chooser of the Locals
 // the scenario starts with Local, and records every choice it makes.
 type Sim struct {
-	rng     *rand.Rand // random search; nil under enumeration
-	prefix  []int      // choices to replay before choosing 0 (enumeration)
-	choices []choice
-	locals  []*hydro.Local
-	failure string
+	rng        *rand.Rand // random search; nil under enumeration
+	prefix     []int      // choices to replay before choosing 0 (enumeration)
+	choices    []choice
+	locals     []*hydro.Local
+	invariants []invariant
+	failure    string
 }
 
 type choice struct {
@@ -72,7 +73,7 @@ func (s *Sim) Assert(ok bool, format string, args ...any) {
 // Eventually runs r until it settles, then checks cond: a liveness property
 // within the run's bound.
 func (s *Sim) Eventually(r *hydro.Local, cond func() bool, format string, args ...any) {
-	r.RunAvailable()
+	s.RunAvailable(r)
 	if !cond() {
 		s.Fatalf("never happened: "+format, args...)
 	}
@@ -116,4 +117,30 @@ func (s *Sim) chosen() []int {
 		out[i] = c.chose
 	}
 	return out
+}
+
+// Invariant registers a check that RunAvailable runs after every step; the
+// first that fails ends the execution as failed, naming the invariant.
+func (s *Sim) Invariant(name string, check func() error) {
+	s.invariants = append(s.invariants, invariant{name, check})
+}
+
+type invariant struct {
+	name  string
+	check func() error
+}
+
+// RunAvailable steps r until it settles, checking every invariant after
+// each step, and returns the number of steps.
+func (s *Sim) RunAvailable(r *hydro.Local) int {
+	steps := 0
+	for r.Step() {
+		steps++
+		for _, inv := range s.invariants {
+			if err := inv.check(); err != nil {
+				s.Fatalf("invariant %q broken after step %d: %v", inv.name, steps, err)
+			}
+		}
+	}
+	return steps
 }

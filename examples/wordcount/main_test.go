@@ -9,6 +9,7 @@ import (
 
 	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/internal/fleettest"
+	"github.com/hydro-go/hydro/sim"
 )
 
 const want = "counts: a=1 brown=1 dog=2 fox=2 jumps=1 lazy=1 over=1 quick=1 runs=1 sleeps=1 the=3"
@@ -39,5 +40,20 @@ func TestWordCountFleet(t *testing.T) {
 		if !strings.Contains(out, "["+m+"] ") || !strings.Contains(out, `msg="node stopped" node=`+m) {
 			t.Errorf("%s did not start and stop cleanly; output:\n%s", m, out)
 		}
+	}
+}
+
+// The same flow under the simulator: whatever the schedule and the batches,
+// it ends with the totals the real fleet prints.
+func TestWordCountSim(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		sim.Random(t, sim.Config{Runs: 30}, func(s *sim.Sim) {
+			f := hydro.NewFlow()
+			var last string
+			BuildWith(f, func(c []string) { last = "counts: " + strings.Join(c, " ") })
+			r := s.Local(f, hydro.SizeOf[Worker](workers))
+			s.RunAvailable(r)
+			s.Assert(last == want, "%d workers: final counts %q; want %q", workers, last, want)
+		})
 	}
 }
