@@ -4,7 +4,6 @@ package sim
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -62,7 +61,7 @@ type Failure struct {
 // from its seed, and returns how many executions ran and the first failure.
 func Search(seeds []uint64, scenario func(*Sim)) (int, *Failure) {
 	for i, seed := range seeds {
-		s := &Sim{rng: rand.New(rand.NewPCG(seed, 0x5eed))}
+		s := Seeded(seed)
 		if msg := s.run(scenario); msg != "" {
 			return i + 1, &Failure{Seed: seed, Choices: s.chosen(), Message: msg, Report: s.report(msg)}
 		}

@@ -29,6 +29,12 @@ type choice struct {
 
 var _ hydro.Chooser = (*Sim)(nil)
 
+// Seeded returns an execution whose choices come from seed, as Random's
+// executions do: for driving a Local by hand, in a benchmark say.
+func Seeded(seed uint64) *Sim {
+	return &Sim{rng: rand.New(rand.NewPCG(seed, 0x5eed))}
+}
+
 // Choose implements hydro.Chooser.
 func (s *Sim) Choose(n int, what string) int {
 	i := len(s.choices)

@@ -57,3 +57,33 @@ func TestWordCountSim(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkWordCountExecutions measures whole executions of the flow: under
+// the simulator with random choices (impl=sim), and under a plain Local with
+// no choices to make (impl=local, the baseline). Each checks the totals.
+func BenchmarkWordCountExecutions(b *testing.B) {
+	run := func(b *testing.B, opts func(seed uint64) []hydro.LocalOption) {
+		b.ReportAllocs()
+		seed := uint64(0)
+		for b.Loop() {
+			seed++
+			f := hydro.NewFlow()
+			var last string
+			BuildWith(f, func(c []string) { last = "counts: " + strings.Join(c, " ") })
+			r := hydro.MustLocal(f, append(opts(seed), hydro.SizeOf[Worker](3))...)
+			r.RunAvailable()
+			if last != want {
+				b.Fatalf("seed %d: last report %q; want %q", seed, last, want)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "executions/s")
+	}
+	b.Run("op=wordcount,workers=3/impl=sim", func(b *testing.B) {
+		run(b, func(seed uint64) []hydro.LocalOption {
+			return []hydro.LocalOption{hydro.WithChooser(sim.Seeded(seed))}
+		})
+	})
+	b.Run("op=wordcount,workers=3/impl=local", func(b *testing.B) {
+		run(b, func(uint64) []hydro.LocalOption { return nil })
+	})
+}
