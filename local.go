@@ -33,11 +33,12 @@ type Local struct {
 type LocalOption func(*localConfig)
 
 type localConfig struct {
-	sizes     map[*ir.Location]int
-	byName    map[string]int
-	chooser   Chooser
-	crashes   int
-	crashable []*ir.Location
+	sizes      map[*ir.Location]int
+	byName     map[string]int
+	chooser    Chooser
+	crashes    int
+	crashable  []*ir.Location
+	partitions int
 }
 
 // Size runs n members of cluster c (the default is 1).
@@ -72,7 +73,8 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 	var r *Local
 	var st *stepper
 	if cfg.chooser != nil {
-		st = &stepper{c: cfg.chooser, held: map[*ir.Node]int{}, free: true, crashes: cfg.crashes, crashable: cfg.crashable, down: map[ir.Dest]bool{}}
+		st = &stepper{c: cfg.chooser, held: map[*ir.Node]int{}, free: true, crashes: cfg.crashes, crashable: cfg.crashable, down: map[ir.Dest]bool{},
+			partitions: cfg.partitions, cut: map[[2]ir.Dest]bool{}}
 		env.Members = func(l *ir.Location) []uint32 { return r.liveMembers(l) }
 		for _, n := range f.ir.Nodes {
 			if n.NonDet != "" {

@@ -59,7 +59,11 @@ type stepper struct {
 	// that are crashed.
 	crashes   int
 	crashable []*ir.Location // nil: any
-	down      map[ir.Dest]bool
+	// partitions is how many more partitions may happen; cut holds the
+	// pairs of nodes that cannot reach each other now.
+	partitions int
+	cut        map[[2]ir.Dest]bool
+	down       map[ir.Dest]bool
 	// held counts, per Batch operator, the ticks in a row it let nothing
 	// in: a batch may be late, but at most holdLimit ticks, so every run
 	// ends.
@@ -132,6 +136,17 @@ func (r *Local) Step() bool {
 			acts = append(acts, action{"crash " + nodeName(g), func() { r.crash(g) }})
 		}
 	}
+	for i, a := range r.prog.Graphs {
+		for _, b := range r.prog.Graphs[i+1:] {
+			p := pair(a.Dest, b.Dest)
+			switch {
+			case s.cut[p]:
+				acts = append(acts, action{"heal " + nodeName(a) + " | " + nodeName(b), func() { delete(s.cut, p) }})
+			case s.partitions > 0:
+				acts = append(acts, action{"partition " + nodeName(a) + " | " + nodeName(b), func() { r.partition(a, b) }})
+			}
+		}
+	}
 	for _, l := range s.links {
 		if len(l.msgs) > 0 {
 			acts = append(acts, action{fmt.Sprintf("deliver %s → %s", nodeName(l.from), nodeName(l.to)), func() { r.deliverOne(l) }})
@@ -186,6 +201,9 @@ func (r *Local) flush(g *compile.Graph) {
 				return nil // no such member: lost, as to a crashed node
 			}
 			if r.step != nil {
+				if r.step.cut[pair(g.Dest, dst.Dest)] {
+					return nil // lost to the partition
+				}
 				l := r.step.link(g, dst)
 				l.msgs = append(l.msgs, message{o.Channel, append([]byte(nil), payload...)})
 				return nil
@@ -296,4 +314,31 @@ func (s *stepper) mayCrash(l *ir.Location) bool {
 		}
 	}
 	return false
+}
+
+// WithPartitions lets a chooser cut the network between two nodes up to n
+// times during the run. While cut, what either sends the other is lost, as
+// is what was on its way (a TCP connection broken by a partition loses its
+// unacknowledged suffix); later the cut heals.
+func WithPartitions(n int) LocalOption {
+	return func(cfg *localConfig) { cfg.partitions = n }
+}
+
+func (r *Local) partition(a, b *compile.Graph) {
+	s := r.step
+	s.partitions--
+	s.cut[pair(a.Dest, b.Dest)] = true
+	for _, l := range s.links {
+		if (l.from == a && l.to == b) || (l.from == b && l.to == a) {
+			l.msgs = nil
+		}
+	}
+}
+
+// pair names an unordered pair of nodes.
+func pair(a, b ir.Dest) [2]ir.Dest {
+	if a.Loc.ID > b.Loc.ID || (a.Loc.ID == b.Loc.ID && a.Member > b.Member) {
+		a, b = b, a
+	}
+	return [2]ir.Dest{a, b}
 }

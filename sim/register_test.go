@@ -3,6 +3,7 @@
 package sim_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hydro-go/hydro"
@@ -73,4 +74,32 @@ func TestBrokenRegisterFoundWithCrashes(t *testing.T) {
 func TestCorrectRegisterSurvivesCrashes(t *testing.T) {
 	sim.Random(t, sim.Config{Runs: 500}, ackedWriteIsRead(true))
 	sim.Exhaustive(t, sim.Config{}, ackedWriteIsRead(true))
+}
+
+// A partition between primary and backup loses replication: the broken
+// register is caught with partitions as the only fault.
+func TestBrokenRegisterFoundWithPartitions(t *testing.T) {
+	scenario := func(s *sim.Sim) {
+		f, writes, reads, acks, answers, _ := buildRegister(false)
+		r := s.Local(f, hydro.WithPartitions(1))
+		writes.Push(r, 7)
+		for len(acks.Drain(r)) == 0 {
+			if !r.Step() {
+				return
+			}
+		}
+		reads.Push(r, 1)
+		s.RunAvailable(r)
+		got := answers.Drain(r)
+		s.Assert(len(got) == 1 && got[0].Right == 7, "read after an acknowledged write of 7 = %v; want 7", got)
+	}
+	seeds := make([]uint64, 300)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	if _, fail := sim.Search(seeds, scenario); fail == nil {
+		t.Fatalf("no lost write found with partitions")
+	} else if !strings.Contains(fail.Report, "partition") {
+		t.Logf("found without a partition:\n%s", fail.Report)
+	}
 }
