@@ -47,6 +47,25 @@
 // execution ends. A flow without NonDet operators has exactly one execution:
 // its outputs do not depend on the schedule, so nothing is chosen.
 //
+// # Faults
+//
+// Faults are off unless a scenario asks for them, as options of s.Local:
+// hydro.WithCrashes(n, locations...) lets the Sim crash up to n nodes at any
+// step (state and undelivered messages are lost, the node restarts later
+// with fresh state, its cluster is told it left and joined);
+// hydro.WithPartitions(n) lets it cut the network between two nodes up to n
+// times (what crosses the cut is lost until it heals). Channels are TCP
+// connections, ordered and exactly-once up to a failure, so the Sim never
+// loses, duplicates or reorders a message on a healthy channel.
+//
+// # Checking
+//
+// s.Assert and s.Fatalf end an execution as failed. s.Invariant registers a
+// check that s.RunAvailable runs after every step; s.Eventually checks a
+// property once the run settles. History records client operations on a
+// key-value store with their logical call and return times, and CheckKV
+// checks them for linearizability (with porcupine).
+//
 // # Determinism
 //
 // An execution is a function of the flow, the scenario's inputs and the
