@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // The environment a deployer gives each node it launches: the node's role,
@@ -62,7 +63,8 @@ func EncodePeers(ms []Member) string {
 	return strings.Join(parts, ",")
 }
 
-// DecodePeers parses what EncodePeers wrote.
+// DecodePeers parses what EncodePeers wrote. It refuses an entry without a
+// name or an address, and a name given twice.
 func DecodePeers(s string) (map[string]string, error) {
 	peers := map[string]string{}
 	for _, part := range strings.Split(s, ",") {
@@ -70,8 +72,11 @@ func DecodePeers(s string) (map[string]string, error) {
 			continue
 		}
 		name, addr, ok := strings.Cut(part, "=")
-		if !ok {
+		if !ok || name == "" || addr == "" {
 			return nil, fmt.Errorf("deploy: bad %s entry %q: want name=host:port", EnvPeers, part)
+		}
+		if _, dup := peers[name]; dup {
+			return nil, fmt.Errorf("deploy: bad %s: %s is given twice", EnvPeers, name)
 		}
 		peers[name] = addr
 	}
@@ -93,7 +98,7 @@ func EncodeSizes(sizes map[string]int) string {
 }
 
 // DecodeSizes parses what EncodeSizes wrote (also the -cluster flag's
-// Name=N form).
+// Name=N form). It refuses an entry without a name, and a name given twice.
 func DecodeSizes(s string) (map[string]int, error) {
 	sizes := map[string]int{}
 	for _, part := range strings.Split(s, ",") {
@@ -102,8 +107,11 @@ func DecodeSizes(s string) (map[string]int, error) {
 		}
 		name, num, ok := strings.Cut(part, "=")
 		n, err := strconv.Atoi(num)
-		if !ok || err != nil || n < 0 {
+		if !ok || name == "" || err != nil || n < 0 {
 			return nil, fmt.Errorf("deploy: bad cluster size %q: want Name=N with N ≥ 0", part)
+		}
+		if _, dup := sizes[name]; dup {
+			return nil, fmt.Errorf("deploy: bad cluster sizes %q: %s is given twice", s, name)
 		}
 		sizes[name] = n
 	}
@@ -126,9 +134,13 @@ type Fleet struct {
 
 // Launch starts one process per member: exe with args, its role and the
 // address table in its environment (plus env). Every line a member prints
-// is copied to out prefixed with [name]. Launch returns once all have
-// started; a member that fails to start stops those already started.
+// is copied to out prefixed with [name] (a line longer than 1 MiB in
+// pieces of 1 MiB); a nil out discards. Launch returns once all
+// have started; a member that fails to start stops those already started.
 func Launch(exe string, args []string, env []string, members []Member, out io.Writer) (*Fleet, error) {
+	if out == nil {
+		out = io.Discard
+	}
 	f := &Fleet{exits: make(chan Exit, len(members))}
 	var mu sync.Mutex // serialises lines from different members
 	peers := EncodePeers(members)
@@ -139,7 +151,9 @@ func Launch(exe string, args []string, env []string, members []Member, out io.Wr
 		cmd.Stdout, cmd.Stderr = pw, pw
 		if err := cmd.Start(); err != nil {
 			pw.Close()
-			_ = f.Stop(context.Background())
+			ctx, cancel := context.WithTimeout(context.Background(), stopGrace)
+			_ = f.Stop(ctx)
+			cancel()
 			return nil, fmt.Errorf("deploy: starting %s: %w", m.Name, err)
 		}
 		f.cmds = append(f.cmds, cmd)
@@ -147,7 +161,11 @@ func Launch(exe string, args []string, env []string, members []Member, out io.Wr
 		prefix := "[" + m.Name + "] "
 		f.wg.Go(func() {
 			sc := bufio.NewScanner(pr)
-			sc.Buffer(make([]byte, 64<<10), 1<<20)
+			sc.Buffer(make([]byte, 64<<10), maxLine)
+			// NB: with bufio.ScanLines a line over the buffer's limit
+			// would stop the scanner, and the member's later output
+			// would be dropped.
+			sc.Split(scanLines)
 			for sc.Scan() {
 				mu.Lock()
 				fmt.Fprintln(out, prefix+sc.Text())
@@ -162,6 +180,23 @@ func Launch(exe string, args []string, env []string, members []Member, out io.Wr
 		})
 	}
 	return f, nil
+}
+
+// maxLine is the longest line Launch copies in one piece.
+const maxLine = 1 << 20
+
+// stopGrace is how long Launch lets the members it started stop after
+// another failed to start, before killing them.
+const stopGrace = 5 * time.Second
+
+// scanLines is bufio.ScanLines, but a line longer than the buffer comes in
+// pieces instead of ending the scan.
+func scanLines(data []byte, atEOF bool) (int, []byte, error) {
+	adv, tok, err := bufio.ScanLines(data, atEOF)
+	if adv == 0 && tok == nil && err == nil && len(data) >= maxLine {
+		return maxLine, data[:maxLine], nil
+	}
+	return adv, tok, err
 }
 
 // Exits reports members as they stop.

@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,17 +48,27 @@ func Start(t testing.TB, dir string, args ...string) *Fleet {
 	}
 	f := &Fleet{t: t, bin: bin, more: make(chan struct{}, 1), done: make(chan struct{})}
 	f.cmd = exec.Command(bin, args...)
-	stdout, err := f.cmd.StdoutPipe()
+	// NB: not cmd.StdoutPipe: Wait closes that pipe as soon as the
+	// deployer exits, and Stop waits while the output is still being read,
+	// which would lose its last lines (the members' "node stopped"). This
+	// pipe is read to its end, which comes when the deployer exits: its
+	// members write to pipes of their own.
+	stdout, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.cmd.Stderr = f.cmd.Stdout
-	if err := f.cmd.Start(); err != nil {
+	f.cmd.Stdout, f.cmd.Stderr = w, w
+	err = f.cmd.Start()
+	w.Close()
+	if err != nil {
+		stdout.Close()
 		t.Fatal(err)
 	}
 	go func() {
 		defer close(f.done)
+		defer stdout.Close()
 		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 64<<10), 4<<20)
 		for sc.Scan() {
 			f.mu.Lock()
 			f.lines = append(f.lines, sc.Text())
@@ -67,6 +78,7 @@ func Start(t testing.TB, dir string, args ...string) *Fleet {
 			default:
 			}
 		}
+		_, _ = io.Copy(io.Discard, stdout) // past a line too long: keep the deployer writing
 	}()
 	t.Cleanup(func() { f.Stop() })
 	return f
@@ -90,6 +102,15 @@ func (f *Fleet) WaitFor(what string, timeout time.Duration, match func(line stri
 		select {
 		case <-f.more:
 		case <-f.done:
+			// The last lines may have come with the end: look once more.
+			f.mu.Lock()
+			lines := f.lines[seen:]
+			f.mu.Unlock()
+			for _, l := range lines {
+				if match(l) {
+					return l
+				}
+			}
 			f.t.Fatalf("fleet exited before %s; output:\n%s", what, f.Output())
 		case <-deadline:
 			f.t.Fatalf("no %s within %v; output:\n%s", what, timeout, f.Output())
@@ -102,6 +123,17 @@ func (f *Fleet) Output() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return strings.Join(f.lines, "\n")
+}
+
+// PortAddr waits for the deployer to announce the address of the external
+// port name ("[deployer] port Client listening on 127.0.0.1:40123") and
+// returns it. The node serving the port may not listen yet: dial with
+// retries (hydro.Dial does).
+func (f *Fleet) PortAddr(name string, timeout time.Duration) string {
+	f.t.Helper()
+	prefix := "[deployer] port " + name + " listening on "
+	line := f.WaitFor("the address of port "+name, timeout, func(l string) bool { return strings.HasPrefix(l, prefix) })
+	return strings.TrimPrefix(line, prefix)
 }
 
 // Stop interrupts the deployer as Ctrl-C would, waits for it, and fails the
@@ -123,7 +155,13 @@ func (f *Fleet) Stop() {
 		<-waited
 		f.t.Errorf("the deployer did not stop within 15 s of SIGINT")
 	}
-	<-f.done
+	select {
+	case <-f.done:
+	case <-time.After(5 * time.Second):
+		// Only a process the deployer left behind can hold the pipe:
+		// it is reported and killed below.
+		f.t.Errorf("the deployer's output did not end within 5 s of its exit")
+	}
 	if left := processesOf(f.bin); len(left) > 0 {
 		for _, p := range left {
 			_ = syscall.Kill(p, syscall.SIGKILL)
