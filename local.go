@@ -27,6 +27,8 @@ type Local struct {
 	// To restart a crashed node, its location is lowered again.
 	flow *Flow
 	env  compile.Env
+	// ports holds the in-memory clients of external ports (LocalClient).
+	ports map[*ir.PortBinding]*localPort
 }
 
 // LocalOption configures a Local.
@@ -168,21 +170,38 @@ func (r *Local) pending() bool {
 
 // Advance moves the virtual clock forward by d, firing every timer
 // (SourceInterval, SampleEvery, Timeout) whose period elapses, then runs
-// ticks until the flow settles.
+// until the flow settles. Under a chooser each firing is a step of its own,
+// interleaved with the others as the chooser decides.
 func (r *Local) Advance(d time.Duration) {
-	end := r.now + d
+	r.now += d
+	if r.step == nil {
+		r.forDueTimers(func(_ *compile.Graph, fire func()) { fire() })
+	}
+	r.RunAvailable()
+}
+
+// forDueTimers calls f for every timer firing due by now, in order per
+// timer; fire pushes the event and schedules the next.
+func (r *Local) forDueTimers(f func(g *compile.Graph, fire func())) {
 	i := 0
 	for _, g := range r.prog.Graphs {
 		for _, t := range g.Timers {
-			for r.next[i] <= end {
-				t.Push(int64(r.next[i]))
-				r.next[i] += time.Duration(t.Period)
+			j := i
+			for r.next[j] <= r.now {
+				due := r.next[j]
+				fired := false
+				f(g, func() {
+					t.Push(int64(due))
+					r.next[j] += time.Duration(t.Period)
+					fired = true
+				})
+				if !fired {
+					break
+				}
 			}
 			i++
 		}
 	}
-	r.now = end
-	r.RunAvailable()
 }
 
 // Now returns the virtual time since the flow started.

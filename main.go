@@ -29,10 +29,17 @@ import (
 // their output prefixed with [role], and stops them all on Ctrl-C (or when
 // one fails, with -stop-on-failure). With a role it runs just that location.
 //
+// Each external port (SourceExternal, SinkExternal, BidiExternal) gets an
+// address too, served by the node of the process it attaches to; the
+// deployer prints one line per port, for clients (nc, Dial) to find it:
+//
+//	[deployer] port Client listening on 127.0.0.1:40123
+//
 // Main's flags are registered on the default flag set, beside the user's own:
 //
 //	-cluster Name=N    members of cluster Name (repeatable; default 1)
-//	-base-port P       listen on ports P, P+1, ... (default: free ports)
+//	-base-port P       listen on ports P, P+1, ... (default: free ports):
+//	                   the members in order, then the external ports
 //	-log-format F      text or json
 //	-stop-on-failure   stop the fleet when a member fails (default true)
 func Main(build func(f *Flow)) {
@@ -103,12 +110,19 @@ func Deploy(ctx context.Context, f *Flow, d Deployment) error {
 		return err
 	}
 	members := fleetMembers(f, d.Sizes)
-	addrs, err := deploy.FreeAddrs(len(members), d.BasePort)
+	ports, err := fleetPorts(f, d.Sizes)
+	if err != nil {
+		return err
+	}
+	addrs, err := deploy.FreeAddrs(len(members)+len(ports), d.BasePort)
 	if err != nil {
 		return err
 	}
 	for i := range members {
 		members[i].Addr = addrs[i]
+	}
+	for i := range ports {
+		ports[i].Addr = addrs[len(members)+i]
 	}
 	exe := d.Executable
 	if exe == "" {
@@ -120,12 +134,16 @@ func Deploy(ctx context.Context, f *Flow, d Deployment) error {
 	if out == nil {
 		out = io.Discard
 	}
-	env := []string{deploy.EnvSizes + "=" + deploy.EncodeSizes(d.Sizes), deploy.EnvLogFormat + "=" + d.LogFormat}
+	env := []string{deploy.EnvSizes + "=" + deploy.EncodeSizes(d.Sizes), deploy.EnvLogFormat + "=" + d.LogFormat,
+		deploy.EnvPorts + "=" + deploy.EncodePeers(ports)}
 	fleet, err := deploy.Launch(exe, d.Args, env, members, out)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "[deployer] started %d members: %s\n", len(members), deploy.EncodePeers(members))
+	for _, p := range ports {
+		fmt.Fprintf(out, "[deployer] port %s listening on %s\n", p.Name, p.Addr)
+	}
 	var failed error
 	running := len(members)
 wait:
@@ -185,6 +203,10 @@ func runRole(ctx context.Context, f *Flow, role string) error {
 	if err != nil {
 		return err
 	}
+	ports, err := deploy.DecodePeers(os.Getenv(deploy.EnvPorts))
+	if err != nil {
+		return err
+	}
 	var at *ir.Dest
 	for _, l := range f.ir.Locations {
 		if l.Parent != nil || l.Kind == ir.External {
@@ -221,7 +243,7 @@ func runRole(ctx context.Context, f *Flow, role string) error {
 		return err
 	}
 	logger.Info("node started", "addr", addr)
-	err = deploy.Run(ctx, g, deploy.Node{Name: role, Addr: addr, Peers: peers, Limits: transport.DefaultLimits, Logger: logger}, members)
+	err = deploy.Run(ctx, g, deploy.Node{Name: role, Addr: addr, Peers: peers, Limits: transport.DefaultLimits, Logger: logger, Ports: ports}, members)
 	logger.Info("node stopped")
 	return err
 }

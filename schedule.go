@@ -128,6 +128,11 @@ func (r *Local) Step() bool {
 			acts = append(acts, action{"tick " + nodeName(g), func() { r.tickOne(g) }})
 		}
 	}
+	r.forDueTimers(func(g *compile.Graph, fire func()) {
+		if !s.down[g.Dest] {
+			acts = append(acts, action{"timer fires at " + nodeName(g), fire})
+		}
+	})
 	for i, g := range r.prog.Graphs {
 		switch {
 		case s.down[g.Dest]:

@@ -29,6 +29,10 @@ type Node struct {
 	Limits transport.Limits
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
+	// Ports maps the names of the external ports the node serves to the
+	// addresses to listen on; a port without one listens on 127.0.0.1 and
+	// a free port, and logs it.
+	Ports map[string]string
 }
 
 // NameOf returns the fleet name of a copy of a location: the location's name
@@ -46,6 +50,12 @@ func NameOf(d ir.Dest) string {
 // the tick addressed to it. A frame that cannot be decoded is logged with
 // its peer and dropped; the node keeps serving. Run returns nil when ctx is
 // cancelled, after closing every connection.
+//
+// Run also serves the graph's external ports, each on its own listener at
+// the address self.Ports gives it: clients' messages join the next tick,
+// and what a tick sends them is written after it, one write per client. A
+// client that sends a message too large or undecodable is closed and
+// logged; the others are served on.
 func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Location) []uint32) (err error) {
 	log := self.Logger
 	if log == nil {
@@ -63,6 +73,14 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 			err = errors.Join(err, c.Close(cctx))
 		}
 		err = errors.Join(err, ln.Close(cctx))
+	}()
+	if n.ports, err = servePorts(ctx, g.Ports, self.Ports, log); err != nil {
+		return fmt.Errorf("deploy: %s: %w", self.Name, err)
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		err = errors.Join(err, n.ports.close(cctx))
 	}()
 
 	// Timers: one goroutine per timer, owned here.
@@ -114,6 +132,8 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 			n.deliver(in)
 		case i := <-fires:
 			g.Timers[i].Push(int64(time.Since(start)))
+		case ev := <-n.ports.events:
+			n.ports.handle(ev)
 		}
 		// Take whatever else is already here into the same tick.
 	more:
@@ -128,7 +148,11 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 				break more
 			}
 		}
+		n.ports.takeReady()
 		n.runTicks(ctx)
+		if n.ports.settle() {
+			n.runTicks(ctx)
+		}
 	}
 }
 
@@ -139,6 +163,7 @@ type node struct {
 	conns map[string]*tcp.Conn
 	out   map[string][]transport.Frame
 	order []string
+	ports *ports
 }
 
 func (n *node) deliver(in transport.Inbound) {
@@ -194,6 +219,7 @@ func (n *node) flush(ctx context.Context) {
 			n.log.Warn("message dropped", "peer", name, "err", err)
 		}
 	}
+	n.ports.flush()
 }
 
 func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {

@@ -42,6 +42,8 @@ type Graph struct {
 	// Outboxes are flushed after every tick; Inboxes receive by channel.
 	Outboxes []ir.Outbox
 	Inboxes  map[uint32]ir.Inbox
+	// Ports are the external ports the location serves.
+	Ports []*ir.PortBinding
 }
 
 // Lower builds and compiles a graph for every process and every member of
@@ -178,6 +180,7 @@ func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
 		}
 	}
 	g.Timers, g.Feeders, g.Membership = c.Timers, c.Feeders, c.Membership
+	g.Ports = c.Ports
 	if err := g.Graph.Compile(); err != nil {
 		return nil, fmt.Errorf("hydro: internal error lowering %v: %w", at.Loc, err)
 	}

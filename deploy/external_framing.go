@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package deploy
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/hydro-go/hydro/internal/ir"
+)
+
+// ErrMessageTooLarge is matched by the error MessageReader.Next returns
+// when a message is longer than the reader's limit. The rest of the stream
+// cannot be trusted: the port closes such a client, and a client should
+// close such a connection.
+var ErrMessageTooLarge = errors.New("deploy: message too large")
+
+// MessageReader reads the messages of one connection to an external port,
+// delimited as ir.Framing says. Ports use it to read their clients, and
+// clients (hydro.Dial) to read their ports.
+type MessageReader struct {
+	br      *bufio.Reader
+	framing ir.Framing
+	max     int
+	hdr     [4]byte
+	buf     []byte // reused message buffer; grows to the largest message read
+}
+
+// messageReadBuf is the read buffer of a MessageReader.
+const messageReadBuf = 16 << 10
+
+// growChunk is the first allocation for a length-prefixed message that
+// does not fit the current buffer; larger ones grow in doubling chunks as
+// bytes arrive, so a client that claims a large message and sends little
+// costs about what it sent.
+const growChunk = 64 << 10
+
+// NewMessageReader returns a reader of the messages on r, refusing those
+// longer than max bytes (delimiters excluded). It buffers r.
+func NewMessageReader(r io.Reader, f ir.Framing, max int) *MessageReader {
+	return &MessageReader{br: bufio.NewReaderSize(r, messageReadBuf), framing: f, max: max}
+}
+
+// Next reads the next message.
+//
+// NB: the message aliases the reader's buffers and is valid only until the
+// next call; copy it to keep it.
+//
+// Next returns io.EOF, unwrapped, when the stream ends between messages.
+// A stream of lines may end without a final newline: the partial line is a
+// message. A length-prefixed stream that ends inside a message gives an
+// error matching io.ErrUnexpectedEOF. A message longer than the limit gives
+// an error matching ErrMessageTooLarge, before the reader allocates for
+// it. After any error other than io.EOF, stop reading.
+func (r *MessageReader) Next() ([]byte, error) {
+	if r.framing == ir.FrameLines {
+		return r.line()
+	}
+	return r.prefixed()
+}
+
+func (r *MessageReader) line() ([]byte, error) {
+	r.buf = r.buf[:0]
+	for {
+		// NB: not ReadSlice, which waits for a full buffer before giving
+		// up on a delimiter: a line over the limit is refused as soon as
+		// the bytes that make it so arrive.
+		if _, err := r.br.Peek(1); err != nil {
+			switch {
+			case err == io.EOF && len(r.buf) == 0:
+				return nil, io.EOF
+			case err == io.EOF:
+				return r.checkLine(r.buf) // a last line without its newline
+			}
+			return nil, fmt.Errorf("deploy: reading a line: %w", err)
+		}
+		avail, _ := r.br.Peek(r.br.Buffered())
+		if i := bytes.IndexByte(avail, '\n'); i >= 0 {
+			line := avail[:i] // valid until the next read from br
+			if len(r.buf) > 0 {
+				r.buf = append(r.buf, line...)
+				line = r.buf
+			}
+			_, _ = r.br.Discard(i + 1)
+			return r.checkLine(bytes.TrimSuffix(line, []byte("\r")))
+		}
+		r.buf = append(r.buf, avail...)
+		_, _ = r.br.Discard(len(avail))
+		if len(r.buf) > r.max+1 { // room for a "\r" before the "\n"
+			return nil, r.tooLarge("line longer than %d bytes", r.max)
+		}
+	}
+}
+
+func (r *MessageReader) checkLine(line []byte) ([]byte, error) {
+	if len(line) > r.max {
+		return nil, r.tooLarge("line of %d bytes is longer than %d", len(line), r.max)
+	}
+	return line, nil
+}
+
+func (r *MessageReader) prefixed() ([]byte, error) {
+	if _, err := io.ReadFull(r.br, r.hdr[:]); err != nil {
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		return nil, fmt.Errorf("deploy: reading a message length: %w", err)
+	}
+	n := binary.BigEndian.Uint32(r.hdr[:])
+	if uint64(n) > uint64(r.max) {
+		return nil, r.tooLarge("message of %d bytes is longer than %d", n, r.max)
+	}
+	b := r.buf[:0]
+	for len(b) < int(n) {
+		want := int(n)
+		if want > cap(b) {
+			want = min(want, max(2*cap(b), growChunk))
+			nb := make([]byte, len(b), want)
+			copy(nb, b)
+			b = nb
+		}
+		m, err := io.ReadFull(r.br, b[len(b):want])
+		b = b[:len(b)+m]
+		if err != nil {
+			r.buf = b
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("deploy: message truncated after %d of %d bytes: %w", len(b), n, err)
+		}
+	}
+	r.buf = b
+	return b, nil
+}
+
+func (r *MessageReader) tooLarge(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrMessageTooLarge, fmt.Sprintf(format, args...))
+}
+
+// AppendMessage appends msg to dst delimited as f says, and returns the
+// extended slice. A line must not contain "\n": the codec refuses such a
+// value before it gets here.
+func AppendMessage(dst []byte, f ir.Framing, msg []byte) []byte {
+	if f == ir.FrameLines {
+		return append(append(dst, msg...), '\n')
+	}
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(msg)))
+	return append(dst, msg...)
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/fxamacker/cbor/v2"
+
+	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/transport"
+)
+
+// DefaultMaxMessage is the longest message, in bytes, that a codec accepts
+// unless told otherwise (see Codec.WithMaxMessage).
+const DefaultMaxMessage = 1 << 20
+
+// Codec is how values of type T travel between an external port and its
+// clients: how messages are delimited on the connection, how each is
+// encoded, and how long one may be. A port closes a client that sends a
+// message longer than that, or one that does not decode.
+//
+// The zero Codec is not usable; start from Lines, Bytes or CBOR.
+type Codec[T any] struct {
+	name    string
+	framing ir.Framing
+	max     int
+	encode  func(dst []byte, v T) ([]byte, error)
+	decode  func(msg []byte) (T, error)
+}
+
+// Lines is text, one value per line: what `nc` speaks. A line ends with
+// "\n"; a "\r" before it is dropped, so telnet clients work too. A value
+// to send must not contain "\n": the port refuses it (and logs it) rather
+// than let it reach the client as two lines. Lines are not checked for
+// valid UTF-8.
+var Lines = Codec[string]{
+	name:    "lines",
+	framing: ir.FrameLines,
+	max:     DefaultMaxMessage,
+	encode: func(dst []byte, s string) ([]byte, error) {
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			return dst, fmt.Errorf("hydro: Lines: value %.40q has a newline at byte %d", s, i)
+		}
+		return append(dst, s...), nil
+	},
+	decode: func(msg []byte) (string, error) { return string(msg), nil },
+}
+
+// Bytes is raw bytes, each message preceded by its length as 4 bytes, big
+// endian (tokio's LengthDelimitedCodec, Netty's LengthFieldPrepender).
+var Bytes = Codec[[]byte]{
+	name:    "bytes",
+	framing: ir.FrameLength,
+	max:     DefaultMaxMessage,
+	encode:  func(dst []byte, b []byte) ([]byte, error) { return append(dst, b...), nil },
+	decode:  func(msg []byte) ([]byte, error) { return msg, nil },
+}
+
+// CBOR encodes each value as one CBOR data item (RFC 8949), framed as Bytes
+// frames its messages. Encoding is deterministic, as on the flow's own
+// channels (see transport.Codec): struct tags of
+// github.com/fxamacker/cbor/v2 apply. Decoding refuses nesting deeper than
+// transport.DefaultLimits.MaxNesting, indefinite lengths, invalid UTF-8 and
+// trailing bytes.
+func CBOR[T any]() Codec[T] {
+	return Codec[T]{
+		name:    "cbor " + reflect.TypeFor[T]().String(),
+		framing: ir.FrameLength,
+		max:     DefaultMaxMessage,
+		encode: func(dst []byte, v T) ([]byte, error) {
+			m, err := cborModes()
+			if err != nil {
+				return dst, err
+			}
+			n := len(dst)
+			buf := bytes.NewBuffer(dst)
+			if err := m.enc.MarshalToBuffer(v, buf); err != nil {
+				return dst[:n], fmt.Errorf("hydro: CBOR: encoding %T: %w", v, err)
+			}
+			return buf.Bytes(), nil
+		},
+		decode: func(msg []byte) (T, error) {
+			var v T
+			m, err := cborModes()
+			if err != nil {
+				return v, err
+			}
+			if len(msg) == 0 {
+				return v, errors.New("hydro: CBOR: empty message")
+			}
+			if err := m.dec.Unmarshal(msg, &v); err != nil {
+				return v, fmt.Errorf("hydro: CBOR: decoding %T: %w", v, err)
+			}
+			return v, nil
+		},
+	}
+}
+
+type cborModeSet struct {
+	enc cbor.UserBufferEncMode
+	dec cbor.DecMode
+}
+
+var cborModes = sync.OnceValues(func() (cborModeSet, error) {
+	eo := cbor.CoreDetEncOptions()
+	eo.Time = cbor.TimeRFC3339Nano
+	enc, err := eo.UserBufferEncMode()
+	if err != nil {
+		return cborModeSet{}, fmt.Errorf("hydro: building the CBOR encoder: %w", err)
+	}
+	l := transport.DefaultLimits
+	dec, err := cbor.DecOptions{
+		MaxNestedLevels:  l.MaxNesting,
+		MaxArrayElements: l.MaxElements,
+		MaxMapPairs:      l.MaxElements,
+		IndefLength:      cbor.IndefLengthForbidden,
+		UTF8:             cbor.UTF8RejectInvalid,
+	}.DecMode()
+	if err != nil {
+		return cborModeSet{}, fmt.Errorf("hydro: building the CBOR decoder: %w", err)
+	}
+	return cborModeSet{enc: enc, dec: dec}, nil
+})
+
+// WithMaxMessage returns c accepting messages of up to n bytes (delimiters
+// excluded), in both directions. n must be positive.
+func (c Codec[T]) WithMaxMessage(n int) Codec[T] {
+	if n <= 0 {
+		panic(fmt.Sprintf("hydro: Codec.WithMaxMessage(%d): the limit must be positive", n))
+	}
+	c.max = n
+	return c
+}
+
+// String names the codec, for drawings and logs.
+func (c Codec[T]) String() string { return c.name }
+
+func (c Codec[T]) zero() bool { return c.encode == nil }
+
+// checkCodec records a misuse when port node n was given the zero Codec.
+func checkCodec[T any](f *Flow, n *ir.Node, c Codec[T]) {
+	if c.zero() {
+		f.misuse(n, "use hydro.Lines, hydro.Bytes or hydro.CBOR[T]()",
+			"hydro: %s given the zero Codec[%v]", n.Op, reflect.TypeFor[T]())
+	}
+}
