@@ -2,9 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # ratios.sh runs the bench suite and prints, per workload, dfir's cost over
-# each baseline's (and how many times faster dfir is than each pipeline):
-# the median and the min–max of the per-round ratios, then the median cost of
-# every implementation.
+# each baseline's (and how many times faster dfir is than each pipeline);
+# for the networked workloads B6 and B7, hydro's cost over the baseline's
+# and how many times faster hydro is than each peer (NATS), in time and in
+# p50 latency: the median and the min–max of the per-round ratios, then the
+# median cost of every implementation.
+#
+# Every round runs the bench package, then the peers module (bench/peers,
+# a module of its own so that the library's go.mod lists no peer); the two
+# name their benchmarks alike, so the ratios pair their runs round by round.
 #
 # The suite runs BENCH_COUNT rounds of `go test -count 1`, not one
 # `go test -count N`: with -count N a benchmark runs N times in a row before
@@ -17,6 +23,7 @@
 #   BENCH_FILTER  -bench pattern, default . (e.g. 'B1|B4' or 'B4/op=join')
 #   BENCH_TIME    -benchtime, default 1s (1x: one iteration, a smoke run)
 #   BENCH_ARGS    more go test flags, e.g. '-cpu 1'
+#   BENCH_PEERS   0 skips the peers module
 #   BENCH_OUT     file that receives the raw output (benchstat reads it);
 #                 default a temporary file, removed at exit
 #   BENCH_RAW     skip running: compute the tables from this raw output
@@ -42,6 +49,10 @@ else
 		echo "ratios.sh: round $i of $count" >&2
 		# shellcheck disable=SC2086 # BENCH_ARGS is a list of flags
 		go test -run '^$' -bench "$filter" -benchtime "$benchtime" -count 1 ${BENCH_ARGS:-} ./bench/ | tee -a "$raw" >&2
+		if [[ ${BENCH_PEERS:-1} != 0 ]]; then
+			# shellcheck disable=SC2086
+			(cd bench/peers && go test -run '^$' -bench "$filter" -benchtime "$benchtime" -count 1 ${BENCH_ARGS:-} ./...) | tee -a "$raw" >&2
+		fi
 	done
 fi
 

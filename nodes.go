@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/hydro-go/hydro/deploy"
+	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/transport"
+)
+
+// NodeConfig places one node of a fleet that the caller starts itself
+// rather than through Main: several nodes in one test or benchmark process,
+// or nodes an orchestrator gives their addresses in its own way.
+type NodeConfig struct {
+	// Role names the location the node runs, as Main's deployer does: the
+	// tag's type name for a process ("Leader"), followed by the member
+	// index for a cluster member ("Worker/3").
+	Role string
+	// Peers maps every role of the fleet, this one included, to the
+	// host:port it listens on.
+	Peers map[string]string
+	// Sizes gives the members of each cluster, by tag name; 1 if absent.
+	Sizes map[string]int
+	// Logger receives the node's logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// RunNode runs one location of f over TCP until ctx ends, then closes its
+// connections and returns: what a binary started by Main does in a role,
+// configured by cfg instead of its environment. It returns nil when ctx is
+// cancelled, and an error at once if f does not compile, cfg.Role names no
+// location of f, or the node cannot listen.
+func RunNode(ctx context.Context, f *Flow, cfg NodeConfig) error {
+	if err := f.Compile(); err != nil {
+		return err
+	}
+	at, ok := roleDest(f, cfg.Role, cfg.Sizes)
+	if !ok {
+		return fmt.Errorf("hydro: role %q names no location of this flow", cfg.Role)
+	}
+	addr, ok := cfg.Peers[cfg.Role]
+	if !ok {
+		return fmt.Errorf("hydro: no address for role %q among the peers", cfg.Role)
+	}
+	members := func(l *ir.Location) []uint32 {
+		ms := make([]uint32, sizeOf(cfg.Sizes, l))
+		for i := range ms {
+			ms[i] = uint32(i)
+		}
+		return ms
+	}
+	env := compile.Env{Size: func(l *ir.Location) int { return sizeOf(cfg.Sizes, l) }, Members: members}
+	g, err := compile.LowerOne(&f.ir, at, env)
+	if err != nil {
+		return err
+	}
+	node := deploy.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger}
+	return deploy.Run(ctx, g, node, members)
+}
+
+// roleDest finds the process or cluster member a role names.
+func roleDest(f *Flow, role string, sizes map[string]int) (ir.Dest, bool) {
+	for _, l := range f.ir.Locations {
+		if l.Parent != nil || l.Kind == ir.External {
+			continue
+		}
+		for m := range max(sizeOf(sizes, l), 1) {
+			d := ir.Dest{Loc: l, Member: uint32(m)}
+			if deploy.NameOf(d) == role {
+				return d, true
+			}
+		}
+	}
+	return ir.Dest{}, false
+}

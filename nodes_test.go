@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/deploy"
+)
+
+type nodeSender struct{}
+
+type nodeReceiver struct{}
+
+// TestRunNode runs two nodes of one flow in this process over loopback TCP:
+// a sender's items reach the receiver in order, and stopping the nodes
+// leaves no goroutine behind.
+func TestRunNode(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	items := []int{1, 2, 3, 4, 5}
+	got := make(chan int, len(items))
+	hydro.ForEach(hydro.Send(hydro.SourceIter(s, items), r), func(v int) { got <- v })
+	f.MustCompile()
+
+	addrs, err := deploy.FreeAddrs(2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := map[string]string{"nodeSender": addrs[0], "nodeReceiver": addrs[1]}
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	for role := range peers {
+		go func() { errs <- hydro.RunNode(ctx, f, hydro.NodeConfig{Role: role, Peers: peers}) }()
+	}
+	var out []int
+	timeout := time.After(10 * time.Second)
+	for len(out) < len(items) {
+		select {
+		case v := <-got:
+			out = append(out, v)
+		case <-timeout:
+			t.Errorf("received %v after 10 s; want %v", out, items)
+			goto stop
+		}
+	}
+	if !slices.Equal(out, items) {
+		t.Errorf("received %v; want %v", out, items)
+	}
+stop:
+	cancel()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("RunNode: %v", err)
+		}
+	}
+}
+
+func TestRunNodeUnknownRole(t *testing.T) {
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	hydro.ForEach(hydro.SourceIter(s, []int{1}), func(int) {})
+	err := hydro.RunNode(context.Background(), f, hydro.NodeConfig{Role: "Nobody", Peers: map[string]string{"Nobody": "127.0.0.1:0"}})
+	if err == nil || !strings.Contains(err.Error(), `"Nobody" names no location`) {
+		t.Errorf("RunNode(role Nobody) = %v; want an error naming the role", err)
+	}
+}
