@@ -71,7 +71,7 @@ func channel[S, W, R any](to Location, op string, in *ir.Node, props ir.Props,
 			defer c.Graph.SetPosition("", 0)
 			h, p := dfir.SourceInput[R](c.Graph)
 			var ws []W
-			return ir.Inbox{Channel: uint32(n.ID), Deliver: func(from uint32, payload []byte) error {
+			return ir.Inbox{Channel: uint32(n.ID), From: in.Loc.Root(), Deliver: func(from uint32, payload []byte) error {
 				var err error
 				if ws, err = transport.DecodeBatch(c.Codec, payload, ws[:0]); err != nil {
 					return fmt.Errorf("hydro: %s (%s): %w", op, n.Pos(), err)

@@ -67,12 +67,19 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	}
 	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}}
 	defer func() {
+		// Give each connection a moment to deliver the last tick's
+		// messages; a peer already gone loses them, which is the fail-stop
+		// prefix every channel allows, not an error of this node.
 		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		for _, c := range n.conns {
-			err = errors.Join(err, c.Close(cctx))
+		for name, c := range n.conns {
+			if cerr := c.Close(cctx); cerr != nil {
+				log.Warn("messages not delivered before stopping", "peer", name, "err", cerr)
+			}
 		}
-		err = errors.Join(err, ln.Close(cctx))
+		lctx, lcancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer lcancel()
+		err = errors.Join(err, ln.Close(lctx))
 	}()
 	if n.ports, err = servePorts(ctx, g.Ports, self.Ports, log); err != nil {
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
@@ -163,6 +170,7 @@ type node struct {
 	conns map[string]*tcp.Conn
 	out   map[string][]transport.Frame
 	order []string
+	retry []string // peers whose frames were refused, sent first next time
 	ports *ports
 }
 
@@ -171,6 +179,12 @@ func (n *node) deliver(in transport.Inbound) {
 	if !ok {
 		n.log.Error("frame for an unknown channel dropped", "peer", in.From, "channel", in.Frame.Channel)
 		return
+	}
+	if box.From != nil {
+		if want := NameOf(ir.Dest{Loc: box.From, Member: in.Frame.Sender}); in.From != want {
+			n.log.Error("frame from the wrong peer dropped", "peer", in.From, "claims", want, "channel", in.Frame.Channel)
+			return
+		}
 	}
 	if err := box.Deliver(in.Frame.Sender, in.Frame.Payload); err != nil {
 		n.log.Error("undecodable frame dropped", "peer", in.From, "channel", in.Frame.Channel, "err", err)
@@ -191,9 +205,12 @@ func (n *node) runTicks(ctx context.Context) {
 	}
 }
 
-// flush sends every peer what the tick addressed to it, in one write.
+// flush sends every peer what the tick addressed to it, in one write. What a
+// peer's connection refuses (its queue is full) is kept and sent first next
+// time, so that a channel never skips messages and then delivers later ones.
 func (n *node) flush(ctx context.Context) {
-	n.order = n.order[:0]
+	n.order = append(n.order[:0], n.retry...)
+	n.retry = n.retry[:0]
 	for _, o := range n.g.Outboxes {
 		err := o.Flush(func(to ir.Dest, payload []byte) error {
 			name := NameOf(to)
@@ -209,15 +226,19 @@ func (n *node) flush(ctx context.Context) {
 	}
 	for _, name := range n.order {
 		frames := n.out[name]
-		n.out[name] = frames[:0]
 		c, err := n.conn(ctx, name)
 		if err != nil {
 			n.log.Error("message to an unknown node dropped", "peer", name, "err", err)
+			n.out[name] = frames[:0]
 			continue
 		}
 		if err := c.Send(frames...); err != nil {
-			n.log.Warn("message dropped", "peer", name, "err", err)
+			n.log.Warn("messages held for the next tick", "peer", name, "frames", len(frames), "err", err)
+			n.retry = append(n.retry, name)
+			continue
 		}
+		clear(frames)
+		n.out[name] = frames[:0]
 	}
 	n.ports.flush()
 }
@@ -230,7 +251,9 @@ func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {
 	if !ok {
 		return nil, fmt.Errorf("deploy: no address for %s", name)
 	}
-	c := tcp.Dial(ctx, addr, n.self.Name, n.self.Limits, n.log)
+	// The connection outlives ctx by the moment Run's shutdown gives it to
+	// deliver the last messages.
+	c := tcp.Dial(context.WithoutCancel(ctx), addr, n.self.Name, n.self.Limits, n.log)
 	n.conns[name] = c
 	return c, nil
 }

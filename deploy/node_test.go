@@ -486,14 +486,13 @@ func TestRunTimer(t *testing.T) {
 // whether or not it still holds frames for them.
 func TestRunCancel(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		up       []string // the nodes started
-		knownBug string
+		name string
+		up   []string // the nodes started
 	}{
 		{name: "all up", up: []string{"Leader", "Worker/0"}},
 		{name: "alone", up: []string{"Worker/0"}},
 		// The leader's items for Worker/0 are still queued.
-		{name: "peer down", up: []string{"Leader"}, knownBug: "Run returns the error of closing a connection with frames queued"},
+		{name: "peer down", up: []string{"Leader"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
@@ -509,13 +508,7 @@ func TestRunCancel(t *testing.T) {
 				time.Sleep(100 * time.Millisecond)
 			}
 			for _, n := range tc.up {
-				err := fl.stop(n)
-				if err != nil && tc.knownBug != "" {
-					// NB: remove knownBug once deploy.Run keeps its
-					// documented contract.
-					t.Skipf("known bug: %s: Run(%s) = %v", tc.knownBug, n, err)
-				}
-				if err != nil {
+				if err := fl.stop(n); err != nil {
 					t.Errorf("Run(%s) = %v after cancel; want nil", n, err)
 				}
 			}

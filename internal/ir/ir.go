@@ -171,6 +171,9 @@ type Outbox struct {
 // member of the sending location sent and queues it for the next tick.
 type Inbox struct {
 	Channel uint32
+	// From is the location every sender on the channel belongs to: the
+	// shell checks that a frame's claimed sender is the peer it came from.
+	From    *Location
 	Deliver func(from uint32, payload []byte) error
 }
 
