@@ -68,6 +68,20 @@
 // decides: the shell that runs it does (the arrival of data in a deployment,
 // a seeded choice in a simulator), so a test can explore the choices.
 //
+// # Clusters and networking
+//
+// A Cluster is a set of identical members, each running the same part of the
+// flow; how many there are is decided when the flow is deployed. Members
+// are named by typed ids (MemberID[Worker]); a member knows its own
+// (SelfID) and any location can watch a cluster's membership (Members).
+// Data moves between locations only through networking operators: Send
+// (process to process), Gather (cluster to process, keyed by sender), Demux
+// (to the member a key names), Broadcast and RoundRobin (NonDet: they depend
+// on membership). Each lowers to a channel that carries, after every tick,
+// one batch of CBOR values per destination. External clients reach a
+// process through ports (SourceExternal, SinkExternal, BidiExternal) with a
+// codec: lines, length-prefixed bytes or CBOR values.
+//
 // # Modularity
 //
 // A piece of flow is an ordinary Go function, generic over the locations it
@@ -75,9 +89,18 @@
 //
 // # Running
 //
-// NewLocal runs a flow in the calling goroutine on a virtual clock, for
-// tests and examples: push into inputs made with NewInput, run ticks, drain
-// outputs made with NewOutput. Mermaid, DOT and JSON draw the flow.
+// Main is the whole program of a fleet: the same binary is the deployer,
+// which launches one copy of itself per process and cluster member on
+// localhost with its role and peers, and each of those nodes, which runs its
+// location's graph with ticks driven by arriving messages and timers.
+//
+//	func main() { hydro.Main(Build) }   // go run . -cluster Worker=4
+//
+// NewLocal runs a whole flow in the calling goroutine on a virtual clock,
+// for tests and examples: push into inputs made with NewInput, run ticks,
+// drain outputs made with NewOutput. Under a Chooser (package sim) it runs
+// step by step, every non-deterministic choice taken from outside the flow,
+// with crashes and partitions if asked. Mermaid, DOT and JSON draw the flow.
 //
 // # Determinism
 //
