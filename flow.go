@@ -5,10 +5,9 @@ package hydro
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"runtime"
 	"strings"
 
+	"github.com/hydro-go/hydro/internal/callsite"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -114,27 +113,10 @@ func (f *Flow) misuse(n *ir.Node, hint, format string, args ...any) {
 	f.ir.Errors = append(f.ir.Errors, &problem{file: n.File, line: n.Line, msg: fmt.Sprintf(format, args...), hint: hint})
 }
 
-var hydroDir = func() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Dir(file)
-}()
+var hydroDir = callsite.Dir()
 
 // callSite returns the first caller outside this package's own sources.
-func callSite() (string, int) {
-	var pcs [16]uintptr
-	n := runtime.Callers(3, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
-	for {
-		f, more := frames.Next()
-		if f.File != "" && (filepath.Dir(f.File) != hydroDir || strings.HasSuffix(f.File, "_test.go")) {
-			dir, base := filepath.Split(f.File)
-			return filepath.Join(filepath.Base(dir), base), f.Line
-		}
-		if !more {
-			return "?", 0
-		}
-	}
-}
+func callSite() (string, int) { return callsite.Find(2, hydroDir) }
 
 // checkCycles reports forward references never completed, and operators
 // that need all of an input for the tick (aggregations, sorts, negations)

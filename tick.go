@@ -82,35 +82,27 @@ func AllTicks[T any, L Location](s Stream[T, *Tick[L]]) Stream[T, L] {
 // Snapshot gives the tick, at every tick, the value of x at that moment.
 // Which version of x a tick sees depends on timing, hence the NonDet.
 func Snapshot[T any, L Location](x Singleton[T, L], t *Tick[L], nd NonDet) Singleton[T, *Tick[L]] {
-	in := x.node()
-	p := in.Props
-	p.Bounded = true
-	n := build(t, "snapshot", p, []*ir.Node{in}, true, identity[T])
-	checkNonDet(x.l.flow(), n, nd)
-	checkTick(x.l.flow(), n, in, t.l)
-	return singleton[T](n, t)
+	return singleton[T](snapshot[T](x.node(), t, nd), t)
 }
 
 // SnapshotOptional is Snapshot for optionals.
 func SnapshotOptional[T any, L Location](x Optional[T, L], t *Tick[L], nd NonDet) Optional[T, *Tick[L]] {
-	in := x.node()
-	p := in.Props
-	p.Bounded = true
-	n := build(t, "snapshot", p, []*ir.Node{in}, true, identity[T])
-	checkNonDet(x.l.flow(), n, nd)
-	checkTick(x.l.flow(), n, in, t.l)
-	return optional[T](n, t)
+	return optional[T](snapshot[T](x.node(), t, nd), t)
 }
 
 // SnapshotKeyed is Snapshot for keyed singletons.
 func SnapshotKeyed[K comparable, V any, L Location](x KeyedSingleton[K, V, L], t *Tick[L], nd NonDet) KeyedSingleton[K, V, *Tick[L]] {
-	in := x.node()
+	return keyedSingleton[K, V](snapshot[KV[K, V]](x.node(), t, nd), t)
+}
+
+// snapshot makes the node of a Snapshot of in (carrying T) into t.
+func snapshot[T any, L Location](in *ir.Node, t *Tick[L], nd NonDet) *ir.Node {
 	p := in.Props
 	p.Bounded = true
-	n := build(t, "snapshot", p, []*ir.Node{in}, true, identity[KV[K, V]])
-	checkNonDet(x.l.flow(), n, nd)
-	checkTick(x.l.flow(), n, in, t.l)
-	return keyedSingleton[K, V](n, t)
+	n := build(t, "snapshot", p, []*ir.Node{in}, true, identity[T])
+	checkNonDet(t.flow(), n, nd)
+	checkTick(t.flow(), n, in, t.l)
+	return n
 }
 
 // Latest is the value a tick singleton had in the latest tick, at the tick's

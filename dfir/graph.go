@@ -5,9 +5,8 @@ package dfir
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"runtime"
-	"strings"
+
+	"github.com/hydro-go/hydro/internal/callsite"
 )
 
 // Graph is a dataflow graph: operators joined by typed ports. Build it with
@@ -136,32 +135,11 @@ func (n *node) label() string {
 	return n.op
 }
 
-var dfirDir = func() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Dir(file)
-}()
+var dfirDir = callsite.Dir()
 
 // callSite returns the first caller outside this package's own sources, so
 // that errors point at the user's code.
-func callSite() (string, int) {
-	var pcs [16]uintptr
-	n := runtime.Callers(3, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
-	for {
-		f, more := frames.Next()
-		if f.File != "" && (filepath.Dir(f.File) != dfirDir || strings.HasSuffix(f.File, "_test.go")) {
-			return shortPath(f.File), f.Line
-		}
-		if !more {
-			return "?", 0
-		}
-	}
-}
-
-func shortPath(file string) string {
-	dir, base := filepath.Split(file)
-	return filepath.Join(filepath.Base(dir), base)
-}
+func callSite() (string, int) { return callsite.Find(2, dfirDir) }
 
 func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *node {
 	if g.plan != nil || g.planErr != nil {
