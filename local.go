@@ -9,6 +9,8 @@ import (
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/transport"
+	"github.com/hydro-go/hydro/transport/mem"
 )
 
 // Local runs a whole flow inside the calling goroutine on a virtual clock:
@@ -21,7 +23,8 @@ import (
 type Local struct {
 	prog   *compile.Program
 	byDest map[ir.Dest]*compile.Graph
-	now    time.Duration // virtual time since start
+	byName map[string]*compile.Graph // by node name, under a chooser
+	now    time.Duration             // virtual time since start
 	next   []time.Duration
 	step   *stepper // set under a chooser
 	// To restart a crashed node, its location is lowered again.
@@ -75,7 +78,7 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 	var r *Local
 	var st *stepper
 	if cfg.chooser != nil {
-		st = &stepper{c: cfg.chooser, held: map[*ir.Node]int{}, free: true, crashes: cfg.crashes, crashable: cfg.crashable, down: map[ir.Dest]bool{},
+		st = &stepper{c: cfg.chooser, net: mem.NewNetwork(transport.DefaultLimits, mem.Hooks{}), held: map[*ir.Node]int{}, free: true, crashes: cfg.crashes, crashable: cfg.crashable, down: map[ir.Dest]bool{},
 			partitions: cfg.partitions, cut: map[[2]ir.Dest]bool{}}
 		env.Members = func(l *ir.Location) []uint32 { return r.liveMembers(l) }
 		for _, n := range f.ir.Nodes {
@@ -89,9 +92,10 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	r = &Local{prog: p, byDest: map[ir.Dest]*compile.Graph{}, step: st, flow: f, env: env}
+	r = &Local{prog: p, byDest: map[ir.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, step: st, flow: f, env: env}
 	for _, g := range p.Graphs {
 		r.byDest[g.Dest] = g
+		r.byName[nodeName(g)] = g
 		for _, t := range g.Timers {
 			r.next = append(r.next, time.Duration(t.Period))
 		}

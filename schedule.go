@@ -8,6 +8,8 @@ import (
 
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/transport"
+	"github.com/hydro-go/hydro/transport/mem"
 )
 
 // Chooser makes the non-deterministic choices of a Local run: which node
@@ -22,7 +24,7 @@ type Chooser interface {
 
 // WithChooser makes a Local run step by step under c: after each tick the
 // messages sent wait in their channels (first in, first out per pair of
-// nodes) until c picks them for delivery, c picks which node with work runs
+// nodes, in a transport/mem network) until c picks them for delivery, c picks which node with work runs
 // its next tick, and every Batch lets in as many of the items it holds as c
 // says (none, for at most two ticks in a row). RunAvailable then runs until
 // no step is possible. A flow without NonDet operators has nothing to
@@ -35,21 +37,10 @@ func WithChooser(c Chooser) LocalOption {
 // is a bug the run should report, not hang on.
 const maxSteps = 1 << 20
 
-// link is the channel from one node to another: messages in send order.
-type link struct {
-	from, to *compile.Graph
-	msgs     []message
-}
-
-type message struct {
-	channel uint32
-	payload []byte
-}
-
 // stepper is a Local's state under a chooser.
 type stepper struct {
 	c     Chooser
-	links []*link
+	net   *mem.Network // the channels between nodes, in memory
 	trace []string
 	// free is set for flows with no NonDet operator: their outputs do not
 	// depend on the schedule, so there is nothing to choose and steps are
@@ -68,17 +59,6 @@ type stepper struct {
 	// in: a batch may be late, but at most holdLimit ticks, so every run
 	// ends.
 	held map[*ir.Node]int
-}
-
-func (s *stepper) link(from, to *compile.Graph) *link {
-	for _, l := range s.links {
-		if l.from == from && l.to == to {
-			return l
-		}
-	}
-	l := &link{from: from, to: to}
-	s.links = append(s.links, l)
-	return l
 }
 
 // holdLimit is how many ticks in a row a batch may let nothing in.
@@ -146,16 +126,17 @@ func (r *Local) Step() bool {
 			p := pair(a.Dest, b.Dest)
 			switch {
 			case s.cut[p]:
-				acts = append(acts, action{"heal " + nodeName(a) + " | " + nodeName(b), func() { delete(s.cut, p) }})
+				acts = append(acts, action{"heal " + nodeName(a) + " | " + nodeName(b), func() {
+					delete(s.cut, p)
+					s.net.Heal(nodeName(a), nodeName(b))
+				}})
 			case s.partitions > 0:
 				acts = append(acts, action{"partition " + nodeName(a) + " | " + nodeName(b), func() { r.partition(a, b) }})
 			}
 		}
 	}
-	for _, l := range s.links {
-		if len(l.msgs) > 0 {
-			acts = append(acts, action{fmt.Sprintf("deliver %s → %s", nodeName(l.from), nodeName(l.to)), func() { r.deliverOne(l) }})
-		}
+	for i, m := range s.net.InFlight() {
+		acts = append(acts, action{fmt.Sprintf("deliver %s → %s (channel %d, %d bytes)", m.From, m.To, m.Frame.Channel, len(m.Frame.Payload)), func() { r.deliver(i) }})
 	}
 	if len(acts) == 0 {
 		return false
@@ -188,10 +169,12 @@ func (r *Local) tickOne(g *compile.Graph) {
 	r.flush(g)
 }
 
-func (r *Local) deliverOne(l *link) {
-	m := l.msgs[0]
-	l.msgs = l.msgs[1:]
-	if err := l.to.Inboxes[m.channel].Deliver(l.from.Dest.Member, m.payload); err != nil {
+// deliver moves the i-th message in flight into its receiver's next tick.
+func (r *Local) deliver(i int) {
+	m := r.step.net.Deliver(i)
+	in, _ := r.step.net.Endpoint(m.To).Receive()
+	g := r.byName[m.To]
+	if err := g.Inboxes[in.Frame.Channel].Deliver(in.Frame.Sender, in.Frame.Payload); err != nil {
 		panic(err)
 	}
 }
@@ -206,12 +189,8 @@ func (r *Local) flush(g *compile.Graph) {
 				return nil // no such member: lost, as to a crashed node
 			}
 			if r.step != nil {
-				if r.step.cut[pair(g.Dest, dst.Dest)] {
-					return nil // lost to the partition
-				}
-				l := r.step.link(g, dst)
-				l.msgs = append(l.msgs, message{o.Channel, append([]byte(nil), payload...)})
-				return nil
+				// mem copies the payload, and loses it across a cut.
+				return r.step.net.Endpoint(nodeName(g)).Send(nodeName(dst), transport.Frame{Channel: o.Channel, Sender: g.Dest.Member, Payload: payload})
 			}
 			return dst.Inboxes[o.Channel].Deliver(g.Dest.Member, payload)
 		})
@@ -247,11 +226,7 @@ func (r *Local) crash(g *compile.Graph) {
 	s := r.step
 	s.crashes--
 	s.down[g.Dest] = true
-	for _, l := range s.links {
-		if l.from == g || l.to == g {
-			l.msgs = nil
-		}
-	}
+	s.net.Crash(nodeName(g))
 	r.announce(g.Dest, false)
 }
 
@@ -263,14 +238,7 @@ func (r *Local) restart(i int) {
 	}
 	r.prog.Graphs[i] = g
 	r.byDest[g.Dest] = g
-	for _, l := range r.step.links {
-		if l.from == old {
-			l.from = g
-		}
-		if l.to == old {
-			l.to = g
-		}
-	}
+	r.byName[nodeName(g)] = g
 	delete(r.step.down, g.Dest)
 	for _, m := range g.Membership {
 		for _, id := range r.liveMembers(m.Cluster) {
@@ -333,11 +301,7 @@ func (r *Local) partition(a, b *compile.Graph) {
 	s := r.step
 	s.partitions--
 	s.cut[pair(a.Dest, b.Dest)] = true
-	for _, l := range s.links {
-		if (l.from == a && l.to == b) || (l.from == b && l.to == a) {
-			l.msgs = nil
-		}
-	}
+	s.net.Partition(nodeName(a), nodeName(b))
 }
 
 // pair names an unordered pair of nodes.
