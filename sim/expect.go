@@ -46,4 +46,3 @@ func ExpectNoMore[T any](s *Sim, what string, got []T) {
 		s.Fatalf("%s yielded %v; want nothing more", what, got)
 	}
 }
-
