@@ -15,9 +15,7 @@ import (
 	"time"
 
 	"github.com/hydro-go/hydro/deploy"
-	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
-	"github.com/hydro-go/hydro/transport"
 )
 
 // Main is the whole program of a fleet: call it from main with the function
@@ -207,43 +205,13 @@ func runRole(ctx context.Context, f *Flow, role string) error {
 	if err != nil {
 		return err
 	}
-	var at *ir.Dest
-	for _, l := range f.ir.Locations {
-		if l.Parent != nil || l.Kind == ir.External {
-			continue
-		}
-		for m := range max(sizeOf(sizes, l), 1) {
-			d := ir.Dest{Loc: l, Member: uint32(m)}
-			if deploy.NameOf(d) == role {
-				at = &d
-			}
-		}
-	}
-	if at == nil {
-		return fmt.Errorf("hydro: role %q names no location of this flow", role)
-	}
-	addr, ok := peers[role]
-	if !ok {
-		return fmt.Errorf("hydro: no address for role %q in %s", role, deploy.EnvPeers)
-	}
 	var handler slog.Handler = slog.NewTextHandler(os.Stderr, nil)
 	if os.Getenv(deploy.EnvLogFormat) == "json" {
 		handler = slog.NewJSONHandler(os.Stderr, nil)
 	}
 	logger := slog.New(handler).With("node", role)
-	members := func(l *ir.Location) []uint32 {
-		ms := make([]uint32, sizeOf(sizes, l))
-		for i := range ms {
-			ms[i] = uint32(i)
-		}
-		return ms
-	}
-	g, err := compile.LowerOne(&f.ir, *at, compile.Env{Size: func(l *ir.Location) int { return sizeOf(sizes, l) }, Members: members})
-	if err != nil {
-		return err
-	}
-	logger.Info("node started", "addr", addr)
-	err = deploy.Run(ctx, g, deploy.Node{Name: role, Addr: addr, Peers: peers, Limits: transport.DefaultLimits, Logger: logger, Ports: ports}, members)
+	logger.Info("node started", "addr", peers[role])
+	err = RunNode(ctx, f, NodeConfig{Role: role, Peers: peers, Sizes: sizes, Ports: ports, Logger: logger})
 	logger.Info("node stopped")
 	return err
 }

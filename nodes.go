@@ -26,6 +26,9 @@ type NodeConfig struct {
 	Peers map[string]string
 	// Sizes gives the members of each cluster, by tag name; 1 if absent.
 	Sizes map[string]int
+	// Ports maps the names of the external ports this node serves to the
+	// host:port each listens on; a port not named listens on a free port.
+	Ports map[string]string
 	// Logger receives the node's logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -59,7 +62,7 @@ func RunNode(ctx context.Context, f *Flow, cfg NodeConfig) error {
 	if err != nil {
 		return err
 	}
-	node := deploy.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger}
+	node := deploy.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports}
 	return deploy.Run(ctx, g, node, members)
 }
 
