@@ -52,3 +52,16 @@ func TestCasts(t *testing.T) {
 		}
 	}
 }
+
+func TestNamedShowsInDrawings(t *testing.T) {
+	type P struct{}
+	f := hydro.NewFlow()
+	p := hydro.NewProcess[P](f)
+	s := hydro.Map(hydro.SourceIter(p, []int{1}), func(x int) int { return x }).Named("doubled")
+	hydro.NewOutput(s)
+	for name, drawing := range map[string]string{"Mermaid": f.Mermaid(), "DOT": f.DOT()} {
+		if !strings.Contains(drawing, "doubled: map") {
+			t.Errorf("%s() lacks the name \"doubled: map\":\n%s", name, drawing)
+		}
+	}
+}

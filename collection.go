@@ -70,6 +70,28 @@ func (s Optional[T, L]) Location() L { return s.l }
 // Location returns where the keyed singleton lives.
 func (s KeyedSingleton[K, V, L]) Location() L { return s.l }
 
+// Named names the stream in drawings and, for a stream a networking
+// operator made, its channel in the nodes' logs. It returns the stream.
+func (s Stream[T, L]) Named(name string) Stream[T, L] { s.node().Name = name; return s }
+
+// Named names the keyed stream, as Stream.Named does.
+func (s KeyedStream[K, V, L]) Named(name string) KeyedStream[K, V, L] {
+	s.node().Name = name
+	return s
+}
+
+// Named names the singleton in drawings.
+func (s Singleton[T, L]) Named(name string) Singleton[T, L] { s.node().Name = name; return s }
+
+// Named names the optional in drawings.
+func (s Optional[T, L]) Named(name string) Optional[T, L] { s.node().Name = name; return s }
+
+// Named names the keyed singleton in drawings.
+func (s KeyedSingleton[K, V, L]) Named(name string) KeyedSingleton[K, V, L] {
+	s.node().Name = name
+	return s
+}
+
 func (s Stream[T, L]) node() *ir.Node            { return must(s.n) }
 func (s KeyedStream[K, V, L]) node() *ir.Node    { return must(s.n) }
 func (s Singleton[T, L]) node() *ir.Node         { return must(s.n) }

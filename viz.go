@@ -347,6 +347,9 @@ func nodeLabel(n *ir.Node) string {
 	if n.Label != "" {
 		op += " (" + n.Label + ")"
 	}
+	if n.Name != "" {
+		op = n.Name + ": " + op
+	}
 	props := n.Props.String()
 	if n.Props.Kind == ir.Sink {
 		// A sink makes no collection: its other properties mean nothing.

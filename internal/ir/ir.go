@@ -117,6 +117,9 @@ type Node struct {
 	NonDet string
 	// Label describes the operator's arguments in drawings.
 	Label string
+	// Name is the name the user gave the collection (Named): shown in
+	// drawings, and in logs about a channel.
+	Name string
 	// Blocking has bit i set when the operator needs all of input i for
 	// the tick before it emits (an aggregation, a sort, a negation): such
 	// an input must not depend on the operator's output in the same tick.
