@@ -4,12 +4,14 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/internal/fleettest"
+	"github.com/hydro-go/hydro/sim"
 )
 
 // want is the summary for size workers: each pings back once, and the jobs
@@ -23,6 +25,16 @@ func want(size int) string {
 	return b.String()
 }
 
+// checkSummaries checks what the leader reported, however the flow ran (in
+// one process, under the simulator, as a fleet): the summary for size
+// workers, once.
+func checkSummaries(got []string, size int) error {
+	if w := want(size); !slices.Equal(got, []string{w}) {
+		return fmt.Errorf("%d workers: summaries = %q; want [%q]", size, got, w)
+	}
+	return nil
+}
+
 // The same flow in one process, for several cluster sizes: the summary
 // comes once, when the last answer is in.
 func TestRoundTripLocal(t *testing.T) {
@@ -33,8 +45,8 @@ func TestRoundTripLocal(t *testing.T) {
 		r := hydro.MustLocal(f, hydro.SizeOf[Worker](size))
 		r.RunAvailable()
 		r.RunTicks(3) // nothing more to say
-		if len(got) != 1 || got[0] != want(size) {
-			t.Errorf("%d workers: summaries = %q; want [%q]", size, got, want(size))
+		if err := checkSummaries(got, size); err != nil {
+			t.Error(err)
 		}
 	}
 }
@@ -57,12 +69,40 @@ func TestRoundTripFleet(t *testing.T) {
 	})
 	f.Stop()
 	out := f.Output()
-	if n := strings.Count(out, "round trip:"); n != 1 {
-		t.Errorf("the summary was printed %d times; want once; output:\n%s", n, out)
+	var got []string
+	for _, l := range strings.Split(out, "\n") {
+		if i := strings.Index(l, "round trip:"); i >= 0 {
+			got = append(got, l[i:])
+		}
+	}
+	if err := checkSummaries(got, 3); err != nil {
+		t.Errorf("%v; output:\n%s", err, out)
 	}
 	for _, m := range []string{"Leader", "Worker/0", "Worker/1", "Worker/2"} {
 		if !strings.Contains(out, `msg="node stopped" node=`+m) {
 			t.Errorf("%s did not start and stop cleanly; output:\n%s", m, out)
 		}
+	}
+}
+
+// The same flow under the simulator, for several cluster sizes: whatever
+// the schedule and the batches, the leader reports the summary the real
+// fleet prints, once.
+func TestRoundTripSim(t *testing.T) {
+	for _, size := range []int{1, 2, 3, 5} {
+		t.Run(fmt.Sprintf("workers=%d", size), func(t *testing.T) {
+			sim.Random(t, sim.Config{Runs: 40}, func(s *sim.Sim) {
+				f := hydro.NewFlow()
+				var got []string
+				BuildWith(f, func(l string) { got = append(got, l) })
+				r := s.Local(f, hydro.SizeOf[Worker](size))
+				s.RunAvailable(r)
+				r.RunTicks(3) // nothing more to say
+				s.RunAvailable(r)
+				if err := checkSummaries(got, size); err != nil {
+					s.Fatalf("%v", err)
+				}
+			})
+		})
 	}
 }
