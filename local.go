@@ -44,6 +44,7 @@ type localConfig struct {
 	crashes    int
 	crashable  []*ir.Location
 	partitions int
+	stale      bool
 }
 
 // Size runs n members of cluster c (the default is 1).
@@ -87,6 +88,9 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 			}
 		}
 		env.Decide = st.decide
+		if cfg.stale {
+			env.Stale = st.stale
+		}
 	}
 	p, err := f.lower(env)
 	if err != nil {

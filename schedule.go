@@ -311,3 +311,23 @@ func pair(a, b ir.Dest) [2]ir.Dest {
 	}
 	return [2]ir.Dest{a, b}
 }
+
+// WithStaleSnapshots lets a chooser show each Snapshot any of the versions of
+// the last two ticks, never older than what it showed before: the staleness
+// a snapshot's NonDet allows. It is off by default, because a flow whose
+// only reader is a snapshot may then end on a stale value when no tick
+// follows; turn it on to test what a flow promises about stale reads.
+func WithStaleSnapshots() LocalOption {
+	return func(cfg *localConfig) { cfg.stale = true }
+}
+
+// stale is the Snapshot decision under a chooser: which of the recent
+// versions a snapshot shows, 0 for the newest.
+func (s *stepper) stale(n *ir.Node, versions int) int {
+	if versions == 1 {
+		return 0
+	}
+	k := s.c.Choose(versions, fmt.Sprintf("snapshot at %s: one of %d versions (NonDet: %s)", n.Pos(), versions, n.NonDet))
+	s.trace = append(s.trace, fmt.Sprintf("snapshot at %s shows the version %d ticks old", n.Pos(), k))
+	return k
+}

@@ -99,7 +99,15 @@ func SnapshotKeyed[K comparable, V any, L Location](x KeyedSingleton[K, V, L], t
 func snapshot[T any, L Location](in *ir.Node, t *Tick[L], nd NonDet) *ir.Node {
 	p := in.Props
 	p.Bounded = true
-	n := build(t, "snapshot", p, []*ir.Node{in}, true, identity[T])
+	var n *ir.Node
+	n = build(t, "snapshot", p, []*ir.Node{in}, true, func(c *ir.Ctx, ins []any) dfir.Port[T] {
+		// Deployed, a snapshot is the value of the tick. Under a chooser
+		// that explores staleness, it may be a recent earlier one.
+		if c.Stale == nil {
+			return port[T](ins, 0)
+		}
+		return dfir.Stale(port[T](ins, 0), func(v int) int { return c.Stale(n, v) })
+	})
 	checkNonDet(t.flow(), n, nd)
 	checkTick(t.flow(), n, in, t.l)
 	return n

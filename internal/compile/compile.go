@@ -21,6 +21,8 @@ type Env struct {
 	// Decide, if set, makes the choices timing makes in a deployment
 	// (see ir.Ctx.Decide).
 	Decide func(n *ir.Node, held int) int
+	// Stale, if set, chooses how stale each Snapshot is (ir.Ctx.Stale).
+	Stale func(n *ir.Node, versions int) int
 	// Codec encodes channel values; transport.DefaultLimits if nil.
 	Codec *transport.Codec
 }
@@ -109,7 +111,7 @@ func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
 	if err := env.fill(); err != nil {
 		return nil, err
 	}
-	c := &ir.Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide}
+	c := &ir.Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Stale: env.Stale}
 	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]ir.Inbox)}
 	here := func(n *ir.Node) bool { return n != nil && n.Loc.Root() == at.Loc }
 	sends := func(n *ir.Node) bool { return n.Net != nil && here(n.Inputs[0]) }
