@@ -5,6 +5,7 @@ package hydro
 import (
 	"fmt"
 	"iter"
+	"reflect"
 
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/ir"
@@ -31,7 +32,8 @@ func SourceSeq[T any, L Location](l L, seq iter.Seq[T]) Stream[T, L] {
 
 // SourceChan emits what arrives on ch: an unbounded, ordered stream. Before
 // each tick the shell takes every item ready on the channel without waiting;
-// a closed channel simply ends the stream.
+// a closed channel simply ends the stream. A deployed node also wakes up
+// when an item arrives on ch, and runs a tick for it.
 func SourceChan[T any, L Location](l L, ch <-chan T) Stream[T, L] {
 	n := build(l, "source_chan", streamProps(false, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
 		h, p := dfir.SourceInput[T](c.Graph)
@@ -50,6 +52,8 @@ func SourceChan[T any, L Location](l L, ch <-chan T) Stream[T, L] {
 				}
 			}
 		})
+		w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(T)) }}
+		c.Handles[w] = w
 		return p
 	})
 	return stream[T](n, l)

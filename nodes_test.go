@@ -74,3 +74,58 @@ func TestRunNodeUnknownRole(t *testing.T) {
 		t.Errorf("RunNode(role Nobody) = %v; want an error naming the role", err)
 	}
 }
+
+// TestRunNodeSourceChanWakes: a node whose only input is Go channels runs a
+// tick for each value as it arrives, with no timer to wake it; a closed
+// channel stops waking it and the other still does.
+func TestRunNodeSourceChanWakes(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	odd, even := make(chan int), make(chan int)
+	got := make(chan int)
+	hydro.ForEach(hydro.Send(hydro.SourceChan(s, odd), r), func(v int) { got <- v })
+	hydro.ForEach(hydro.Send(hydro.SourceChan(s, even), r), func(v int) { got <- v })
+	f.MustCompile()
+
+	addrs, err := deploy.FreeAddrs(2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := map[string]string{"nodeSender": addrs[0], "nodeReceiver": addrs[1]}
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	for role := range peers {
+		go func() { errs <- hydro.RunNode(ctx, f, hydro.NodeConfig{Role: role, Peers: peers}) }()
+	}
+	timeout := time.After(10 * time.Second)
+	for _, v := range []int{0, 1, 2, 3, 4, 6} {
+		ch := even
+		if v%2 == 1 {
+			ch = odd
+		}
+		if v == 4 {
+			close(odd) // from here on only even wakes the sender
+		}
+		select {
+		case ch <- v: // unbuffered: taken by the node's wait or its feeder
+		case <-timeout:
+			t.Fatalf("the sender did not take %d within 10 s", v)
+		}
+		select {
+		case w := <-got:
+			if w != v {
+				t.Errorf("received %d; want %d", w, v)
+			}
+		case <-timeout:
+			t.Fatalf("%d not received within 10 s", v)
+		}
+	}
+	cancel()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("RunNode: %v", err)
+		}
+	}
+}

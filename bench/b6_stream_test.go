@@ -39,14 +39,9 @@ import (
 //	          per record from a publishing connection to a subscribing one
 //
 // The hydro and NATS senders stay within a window of credits that the
-// receiver hands back through a Go channel (see netbench.Window).
-//
-// NB: deploy.Run runs a tick only when a frame arrives or a timer fires, so
-// a node that only sends would not look at its SourceChan again after its
-// first tick. The hydro sender has a SourceInterval of streamWake whose
-// only job is to wake it.
-
-const streamWake = 100 * time.Microsecond
+// receiver hands back through a Go channel (see netbench.Window). The hydro
+// sender wakes when a span arrives on its SourceChan (deploy.Run waits on
+// the channel too).
 
 func BenchmarkB6Stream(b *testing.B) {
 	n, warm := netbench.StreamSizes()
@@ -133,7 +128,6 @@ func hydroStream() (*netbench.Run, error) {
 	f := hydro.NewFlow()
 	s := hydro.NewProcess[b6Sender](f)
 	r := hydro.NewProcess[b6Receiver](f)
-	hydro.ForEach(hydro.SourceInterval(s, streamWake, hydro.NonDet("only wakes the sender to read its SourceChan")), func(time.Duration) {})
 	buf := make([]netbench.Rec, netbench.SpanLen) // FlatMap copies a result out before the next call
 	recs := hydro.FlatMap(hydro.SourceChan(s, todo), func(sp netbench.Span) []netbench.Rec {
 		out := buf[:sp.N]

@@ -3,10 +3,12 @@
 package deploy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/hydro-go/hydro/internal/compile"
@@ -45,8 +47,9 @@ func NameOf(d ir.Dest) string {
 }
 
 // Run drives one compiled graph until ctx ends: it listens for its peers'
-// frames, runs a tick whenever frames arrive or a timer fires (and the first
-// tick at once), and after every tick sends each peer, in one write, what
+// frames, runs a tick whenever frames arrive, a timer fires or a value
+// arrives on a channel the graph reads (ir.Wake: hydro.SourceChan), and the
+// first tick at once; after every tick it sends each peer, in one write, what
 // the tick addressed to it. A frame that cannot be decoded is logged with
 // its peer and dropped; the node keeps serving. Run returns nil when ctx is
 // cancelled, after closing every connection.
@@ -127,20 +130,27 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		}
 	}
 	start := time.Now()
+	wakes := newWakeSelect(ctx, g, ln.Inbound(), fires, n.ports.events)
 	n.runTicks(ctx)
 	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case in, ok := <-ln.Inbound():
-			if !ok {
+		if wakes != nil {
+			if !n.waitWakes(wakes, start) {
 				return nil
 			}
-			n.deliver(in)
-		case i := <-fires:
-			g.Timers[i].Push(int64(time.Since(start)))
-		case ev := <-n.ports.events:
-			n.ports.handle(ev)
+		} else {
+			select {
+			case <-ctx.Done():
+				return nil
+			case in, ok := <-ln.Inbound():
+				if !ok {
+					return nil
+				}
+				n.deliver(in)
+			case i := <-fires:
+				g.Timers[i].Push(int64(time.Since(start)))
+			case ev := <-n.ports.events:
+				n.ports.handle(ev)
+			}
 		}
 		// Take whatever else is already here into the same tick.
 	more:
@@ -163,6 +173,62 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	}
 }
 
+// wakeSelect is Run's wait when the graph reads Go channels (ir.Wake): the
+// same cases as its select, and one per channel, for reflect.Select.
+type wakeSelect struct {
+	cases []reflect.SelectCase // done, inbound, fires, port events, then wakes
+	wakes []*ir.Wake
+}
+
+const wakeFirst = 4 // index of the first Wake's case
+
+// newWakeSelect returns the wait for g's Wakes, or nil when it has none.
+func newWakeSelect(ctx context.Context, g *compile.Graph, inbound <-chan transport.Inbound, fires <-chan int, events chan portEvent) *wakeSelect {
+	var ws []*ir.Wake
+	for _, h := range g.Handles {
+		if w, ok := h.(*ir.Wake); ok {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return nil
+	}
+	w := &wakeSelect{wakes: ws}
+	for _, ch := range []reflect.Value{reflect.ValueOf(ctx.Done()), reflect.ValueOf(inbound), reflect.ValueOf(fires), reflect.ValueOf(events)} {
+		w.cases = append(w.cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: ch})
+	}
+	for _, wk := range ws {
+		w.cases = append(w.cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: wk.Chan})
+	}
+	return w
+}
+
+// waitWakes waits as Run's select does, and also for a value on a Wake's
+// channel, which it pushes into the graph: the feeder takes the rest. A
+// closed channel's case is dropped (its feeder sees it closed). It reports
+// false when Run should return.
+func (n *node) waitWakes(w *wakeSelect, start time.Time) bool {
+	i, v, ok := reflect.Select(w.cases)
+	switch {
+	case i == 0:
+		return false
+	case i == 1:
+		if !ok {
+			return false
+		}
+		n.deliver(v.Interface().(transport.Inbound))
+	case i == 2:
+		n.g.Timers[v.Interface().(int)].Push(int64(time.Since(start)))
+	case i == 3:
+		n.ports.handle(v.Interface().(portEvent))
+	case !ok:
+		w.cases[i].Chan = reflect.Value{} // ignored from now on
+	default:
+		w.wakes[i-wakeFirst].Push(v)
+	}
+	return true
+}
+
 type node struct {
 	g     *compile.Graph
 	self  Node
@@ -170,7 +236,9 @@ type node struct {
 	conns map[string]*tcp.Conn
 	out   map[string][]transport.Frame
 	order []string
-	retry []string // peers whose frames were refused, sent first next time
+	retry []string    // peers whose frames were refused, sent first next time
+	arena []byte      // this tick's payloads (see flush)
+	spans []arenaSpan // where each of them is
 	ports *ports
 }
 
@@ -208,32 +276,51 @@ func (n *node) runTicks(ctx context.Context) {
 // flush sends every peer what the tick addressed to it, in one write. What a
 // peer's connection refuses (its queue is full) is kept and sent first next
 // time, so that a channel never skips messages and then delivers later ones.
+//
+// An outbox may reuse its payload buffer once send returns, so flush copies
+// every payload into n.arena, one buffer for the tick that Conn.Send copies
+// from in turn; the frames point into it only once every outbox is done
+// (appending moves it). Frames a connection refuses get payloads of their
+// own, since the next flush reuses the arena.
 func (n *node) flush(ctx context.Context) {
 	n.order = append(n.order[:0], n.retry...)
 	n.retry = n.retry[:0]
+	n.arena = n.arena[:0]
+	n.spans = n.spans[:0]
 	for _, o := range n.g.Outboxes {
 		err := o.Flush(func(to ir.Dest, payload []byte) error {
 			name := NameOf(to)
 			if len(n.out[name]) == 0 {
 				n.order = append(n.order, name)
 			}
-			n.out[name] = append(n.out[name], transport.Frame{Channel: o.Channel, Sender: n.g.Dest.Member, Payload: append([]byte(nil), payload...)})
+			n.spans = append(n.spans, arenaSpan{name: name, frame: len(n.out[name]), start: len(n.arena), end: len(n.arena) + len(payload)})
+			n.arena = append(n.arena, payload...)
+			n.out[name] = append(n.out[name], transport.Frame{Channel: o.Channel, Sender: n.g.Dest.Member})
 			return nil
 		})
 		if err != nil {
 			n.log.Error("cannot encode a message", "err", err)
 		}
 	}
+	for _, sp := range n.spans {
+		n.out[sp.name][sp.frame].Payload = n.arena[sp.start:sp.end:sp.end]
+	}
 	for _, name := range n.order {
 		frames := n.out[name]
 		c, err := n.conn(ctx, name)
 		if err != nil {
 			n.log.Error("message to an unknown node dropped", "peer", name, "err", err)
+			clear(frames)
 			n.out[name] = frames[:0]
 			continue
 		}
 		if err := c.Send(frames...); err != nil {
 			n.log.Warn("messages held for the next tick", "peer", name, "frames", len(frames), "err", err)
+			// Off the arena. Frames held since an earlier tick are copied
+			// again: this is the rare path.
+			for i := range frames {
+				frames[i].Payload = bytes.Clone(frames[i].Payload)
+			}
 			n.retry = append(n.retry, name)
 			continue
 		}
@@ -241,6 +328,13 @@ func (n *node) flush(ctx context.Context) {
 		n.out[name] = frames[:0]
 	}
 	n.ports.flush()
+}
+
+// arenaSpan is where in n.arena the payload of frame n.out[name][frame] is.
+type arenaSpan struct {
+	name       string
+	frame      int
+	start, end int
 }
 
 func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {

@@ -5,6 +5,7 @@ package transport
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -66,4 +67,37 @@ func BenchmarkReader(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkFlatDecode decodes a batch of 1,000 two-integer records (B6's)
+// through the flat plan and through the library alone.
+func BenchmarkFlatDecode(b *testing.B) {
+	type rec struct {
+		_   struct{} `cbor:",toarray"`
+		Seq uint64
+		Val uint64
+	}
+	c := mustCodec(b, DefaultLimits)
+	items := make([]rec, 1000)
+	for i := range items {
+		items[i] = rec{Seq: uint64(i) << 20, Val: uint64(i) * 0x9e3779b97f4a7c15}
+	}
+	payload, err := AppendBatch(c, nil, items)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, fast := range []bool{true, false} {
+		b.Run(fmt.Sprintf("flat=%v,n=%d", fast, len(items)), func(b *testing.B) {
+			b.ReportAllocs()
+			var out []rec
+			for b.Loop() {
+				if out, err = decodeBatch(c, payload, out[:0], fast); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if !slices.Equal(out, items) {
+				b.Fatal("decoded records differ")
+			}
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"reflect"
+	"unsafe"
 
 	"github.com/fxamacker/cbor/v2"
 )
@@ -63,8 +64,9 @@ func (c *Codec) Limits() Limits { return c.limits }
 
 // CBOR major types used here.
 const (
-	majorUint  = 0
-	majorArray = 4
+	majorUint   = 0
+	majorNegInt = 1
+	majorArray  = 4
 )
 
 // AppendBatch appends items to dst as one CBOR array, the payload of a
@@ -85,6 +87,10 @@ func AppendBatch[T any](c *Codec, dst []byte, items []T) ([]byte, error) {
 	}
 	if len(items) == 0 {
 		return appendHead(dst, majorArray, 0), nil
+	}
+	if p := flatPlanOf[T](); p != nil && p.encodes {
+		out := appendHead(dst, majorArray, uint64(len(items)))
+		return p.encode(out, unsafe.Pointer(&items[0]), len(items)), nil
 	}
 	if reflect.TypeFor[T]().Kind() == reflect.Uint8 {
 		// NB: CBOR encoders write a []byte as a byte string; a batch is
@@ -116,7 +122,13 @@ func AppendBatch[T any](c *Codec, dst []byte, items []T) ([]byte, error) {
 // when dst lacks room it allocates max(len(dst)+count, 2*cap(dst))
 // elements. Nested values are bounded the same way by the decoder.
 func DecodeBatch[T any](c *Codec, payload []byte, dst []T) ([]T, error) {
-	count, err := c.batchLen(payload)
+	return decodeBatch(c, payload, dst, true)
+}
+
+// decodeBatch is DecodeBatch; fast says whether it may try the flat plan of
+// T (see flat.go) before the CBOR library. Tests turn it off to compare.
+func decodeBatch[T any](c *Codec, payload []byte, dst []T, fast bool) ([]T, error) {
+	count, hlen, err := c.batchLen(payload)
 	if err != nil {
 		return dst, err
 	}
@@ -133,6 +145,16 @@ func DecodeBatch[T any](c *Codec, payload []byte, dst []T) ([]T, error) {
 	}
 	out = out[:n+count]
 	clear(out[n:])
+	if fast {
+		if p := flatPlanOf[T](); p != nil {
+			if p.decodes && p.decode(payload[hlen:], unsafe.Pointer(&out[n]), count) {
+				return out, nil
+			}
+			// Not in the plan's subset (or not valid): the library
+			// decides, from zeroed elements.
+			clear(out[n:])
+		}
+	}
 	tail := out[n:n] // the decoder fills it in place: its capacity suffices
 	if err := c.dec.Unmarshal(payload, &tail); err != nil {
 		return dst, &FrameError{
@@ -148,14 +170,14 @@ func DecodeBatch[T any](c *Codec, payload []byte, dst []T) ([]T, error) {
 }
 
 // batchLen checks the array head of a payload against the limits and the
-// payload's size, and returns the number of elements.
-func (c *Codec) batchLen(payload []byte) (int, error) {
+// payload's size, and returns the number of elements and the head's length.
+func (c *Codec) batchLen(payload []byte) (int, int, error) {
 	if len(payload) == 0 {
-		return 0, malformed("empty payload; want a CBOR array")
+		return 0, 0, malformed("empty payload; want a CBOR array")
 	}
 	major, ai := payload[0]>>5, payload[0]&0x1f
 	if major != majorArray {
-		return 0, malformed(fmt.Sprintf("payload is CBOR major type %d (%s); want an array", major, majorNames[major]))
+		return 0, 0, malformed(fmt.Sprintf("payload is CBOR major type %d (%s); want an array", major, majorNames[major]))
 	}
 	var count uint64
 	var hlen int
@@ -165,26 +187,26 @@ func (c *Codec) batchLen(payload []byte) (int, error) {
 	case ai <= 27:
 		hlen = 1 + 1<<(ai-24)
 		if len(payload) < hlen {
-			return 0, malformed("payload array head is truncated")
+			return 0, 0, malformed("payload array head is truncated")
 		}
 		var b [8]byte
 		copy(b[8-(hlen-1):], payload[1:hlen])
 		count = binary.BigEndian.Uint64(b[:])
 	case ai == 31:
-		return 0, malformed("payload is an indefinite-length array; want a definite length")
+		return 0, 0, malformed("payload is an indefinite-length array; want a definite length")
 	default:
-		return 0, malformed(fmt.Sprintf("payload array head has reserved additional information %d", ai))
+		return 0, 0, malformed(fmt.Sprintf("payload array head has reserved additional information %d", ai))
 	}
 	if count > uint64(c.limits.MaxElements) {
-		return 0, malformed(fmt.Sprintf("payload array claims %d elements; MaxElements is %d", count, c.limits.MaxElements))
+		return 0, 0, malformed(fmt.Sprintf("payload array claims %d elements; MaxElements is %d", count, c.limits.MaxElements))
 	}
 	if rest := len(payload) - hlen; count > uint64(rest) {
-		return 0, malformed(fmt.Sprintf("payload array claims %d elements in %d bytes", count, rest))
+		return 0, 0, malformed(fmt.Sprintf("payload array claims %d elements in %d bytes", count, rest))
 	}
 	if count == 0 && len(payload) != hlen {
-		return 0, malformed(fmt.Sprintf("%d bytes after the empty payload array", len(payload)-hlen))
+		return 0, 0, malformed(fmt.Sprintf("%d bytes after the empty payload array", len(payload)-hlen))
 	}
-	return int(count), nil
+	return int(count), hlen, nil
 }
 
 var majorNames = [8]string{"unsigned integer", "negative integer", "byte string", "text string", "array", "map", "tag", "simple or float"}

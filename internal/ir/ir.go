@@ -4,6 +4,7 @@ package ir
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/transport"
@@ -214,6 +215,10 @@ type Ctx struct {
 	// holds, how many enter this tick. A simulator sets it; nil lowers Batch
 	// to "whatever arrived this tick".
 	Decide func(n *Node, held int) int
+	// Stale, when set, chooses how stale a Snapshot is: given the node and
+	// how many recent versions it may show, which one (0 for the newest).
+	// nil lowers Snapshot to the value of the tick.
+	Stale func(n *Node, versions int) int
 	// Membership lists the inputs where the shell reports the members of
 	// a cluster joining and leaving.
 	Membership []MembershipInput
@@ -224,6 +229,20 @@ type Ctx struct {
 	// Ports lists the external ports this location serves (see
 	// PortBinding), in the order the flow made them.
 	Ports []*PortBinding
+}
+
+// Wake is a Go channel that a feeder polls (SourceChan), for a shell that
+// waits for work: it may wait on Chan as well and hand what it receives to
+// Push, which queues the value for the next tick ahead of whatever the
+// feeder takes after it. The lowering leaves each Wake in Ctx.Handles,
+// keyed by itself, so that a shell finds them by type without a field of
+// its own in the compiled graph.
+//
+// NB: a shell that ignores Wakes loses nothing but latency: the feeder
+// still takes every value before the next tick.
+type Wake struct {
+	Chan reflect.Value // of a channel type that can receive
+	Push func(v reflect.Value)
 }
 
 // Timer is a periodic input: the shell pushes the current time into Push
