@@ -117,6 +117,28 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 			}
 		}()
 	}
+	if len(g.Membership) > 0 {
+		// Membership: watch the connections to the members of the
+		// clusters this node observes, polling their state.
+		running++
+		go func() {
+			defer func() { done <- struct{}{} }()
+			tk := time.NewTicker(membershipPoll)
+			defer tk.Stop()
+			for {
+				select {
+				case <-tctx.Done():
+					return
+				case <-tk.C:
+					select {
+					case fires <- pollMembers:
+					case <-tctx.Done():
+						return
+					}
+				}
+			}
+		}()
+	}
 	defer func() {
 		stopTimers()
 		for range running {
@@ -129,6 +151,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 			m.Push(id, true)
 		}
 	}
+	n.watchMembers(ctx, members)
 	start := time.Now()
 	wakes := newWakeSelect(ctx, g, ln.Inbound(), fires, n.ports.events)
 	n.runTicks(ctx)
@@ -147,7 +170,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 				}
 				n.deliver(in)
 			case i := <-fires:
-				g.Timers[i].Push(int64(time.Since(start)))
+				n.fire(i, start)
 			case ev := <-n.ports.events:
 				n.ports.handle(ev)
 			}
@@ -218,7 +241,7 @@ func (n *node) waitWakes(w *wakeSelect, start time.Time) bool {
 		}
 		n.deliver(v.Interface().(transport.Inbound))
 	case i == 2:
-		n.g.Timers[v.Interface().(int)].Push(int64(time.Since(start)))
+		n.fire(v.Interface().(int), start)
 	case i == 3:
 		n.ports.handle(v.Interface().(portEvent))
 	case !ok:
@@ -240,6 +263,9 @@ type node struct {
 	arena []byte      // this tick's payloads (see flush)
 	spans []arenaSpan // where each of them is
 	ports *ports
+	// watched are the members of observed clusters, with the connection
+	// to each and whether it was up when last polled.
+	watched []watch
 }
 
 func (n *node) deliver(in transport.Inbound) {
@@ -350,4 +376,64 @@ func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {
 	c := tcp.Dial(context.WithoutCancel(ctx), addr, n.self.Name, n.self.Limits, n.log)
 	n.conns[name] = c
 	return c, nil
+}
+
+// membershipPoll is how often a node checks the members it watches.
+const membershipPoll = 200 * time.Millisecond
+
+// pollMembers is the fires index that means "check membership", beside the
+// timers' own indexes.
+const pollMembers = -1
+
+type watch struct {
+	in     ir.MembershipInput
+	member uint32
+	conn   *tcp.Conn
+	up     bool
+}
+
+// fire handles what the timer goroutines report: a timer of the graph, or
+// the membership poll.
+func (n *node) fire(i int, start time.Time) {
+	if i == pollMembers {
+		n.pollMembers()
+		return
+	}
+	n.g.Timers[i].Push(int64(time.Since(start)))
+}
+
+// watchMembers connects to every member of every cluster the graph watches,
+// so that their connections tell who is up. All start as joined.
+func (n *node) watchMembers(ctx context.Context, members func(*ir.Location) []uint32) {
+	for _, m := range n.g.Membership {
+		for _, id := range members(m.Cluster) {
+			d := ir.Dest{Loc: m.Cluster, Member: id}
+			if d == n.g.Dest {
+				continue
+			}
+			c, err := n.conn(ctx, NameOf(d))
+			if err != nil {
+				n.log.Warn("cannot watch a member", "member", NameOf(d), "err", err)
+				continue
+			}
+			n.watched = append(n.watched, watch{in: m, member: id, conn: c, up: true})
+		}
+	}
+}
+
+// pollMembers reports the members whose connection went down as left, and
+// those whose connection came back as joined. A member counts as up until
+// its connection has been seen down, so one that is slow to start is not
+// reported.
+func (n *node) pollMembers() {
+	for i := range n.watched {
+		w := &n.watched[i]
+		st := w.conn.Stats()
+		up := st.Connected || st.Connects == 0
+		if up != w.up {
+			w.up = up
+			w.in.Push(w.member, up)
+			n.log.Info("membership changed", "cluster", w.in.Cluster.Name, "member", w.member, "up", up)
+		}
+	}
 }
