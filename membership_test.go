@@ -60,7 +60,7 @@ func TestMembershipDeployed(t *testing.T) {
 			}
 		}
 	}
-	expect("joined", 1, hydro.Joined) // everyone starts joined
+	expect("joined", 1, hydro.Joined)  // everyone starts joined
 	time.Sleep(500 * time.Millisecond) // let the leader connect to both
 	stopW1()
 	if err := <-errs; err != nil {
