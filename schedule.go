@@ -208,9 +208,10 @@ func nodeName(g *compile.Graph) string {
 }
 
 // WithCrashes lets a chooser crash up to n nodes during the run, at any
-// step. A crashed node loses its state and the messages it had not yet
-// received, and what it had sent but not yet delivered is lost too (the
-// fail-stop prefix of a TCP channel); later it restarts with fresh state.
+// step. A crashed node loses its state (unless its location is Durable) and
+// the messages it had not yet received, and what it had sent but not yet
+// delivered is lost too (the fail-stop prefix of a TCP channel); later it
+// restarts, with fresh state or, if Durable, the state it had.
 // Members of its cluster are told it left, then joined again. With only,
 // just the nodes of those locations may crash.
 func WithCrashes(n int, only ...Location) LocalOption {
@@ -232,6 +233,12 @@ func (r *Local) crash(g *compile.Graph) {
 
 func (r *Local) restart(i int) {
 	old := r.prog.Graphs[i]
+	if old.Dest.Loc.Durable {
+		// Its state survived, as if on disk; what was in flight did not.
+		delete(r.step.down, old.Dest)
+		r.announce(old.Dest, true)
+		return
+	}
 	g, err := compile.LowerOne(&r.flow.ir, old.Dest, r.env)
 	if err != nil {
 		panic(err)
