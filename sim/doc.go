@@ -45,14 +45,18 @@
 // their order). Each Batch lets in as many of the items it holds as the Sim
 // says, possibly none, but for at most two ticks in a row, so every
 // execution ends. A flow without NonDet operators has exactly one execution:
-// its outputs do not depend on the schedule, so nothing is chosen.
+// its outputs do not depend on the schedule, so nothing is chosen. With
+// hydro.WithStaleSnapshots, each Snapshot also shows a version the Sim picks
+// among those of the last two ticks, never going back in time: the lag of
+// Hydro's quickstart counter.
 //
 // # Faults
 //
 // Faults are off unless a scenario asks for them, as options of s.Local:
 // hydro.WithCrashes(n, locations...) lets the Sim crash up to n nodes at any
-// step (state and undelivered messages are lost, the node restarts later
-// with fresh state, its cluster is told it left and joined);
+// step (undelivered messages are lost; the node restarts later with fresh
+// state, or with the state it had if its location is Durable; its cluster
+// is told it left and joined);
 // hydro.WithPartitions(n) lets it cut the network between two nodes up to n
 // times (what crosses the cut is lost until it heals). Channels are TCP
 // connections, ordered and exactly-once up to a failure, so the Sim never
