@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package bench is the suite that measures dfir against hand-written Go:
-// benchmarks B1 to B5 of BENCHMARKS.md, each workload computed by a dfir
-// graph, by a baseline (the plain Go a programmer would write: loops, slices,
-// maps) and, for B1 and B2, by a goroutine-per-stage channel pipeline (the
-// go-streams shape). The package holds nothing but its tests.
+// Package bench is the suite that measures the project against hand-written
+// Go: benchmarks B1 to B7 of BENCHMARKS.md. B1 to B5 compute each workload
+// by a dfir graph, by the hydro language (B1, B4's join), by a baseline (the
+// plain Go a programmer would write: loops, slices, maps) and, for B1 and
+// B2, by a goroutine-per-stage channel pipeline (the go-streams shape). B6
+// (a one-way stream) and B7 (request and echo) run two hydro nodes over
+// loopback TCP against a bufio TCP baseline; their NATS peer lives in the
+// separate module bench/peers, so that the library's go.mod stays clean, and
+// both share the workloads and checks of bench/internal/netbench. The
+// package holds nothing but its tests.
 //
 // # Usage
 //
@@ -30,6 +35,9 @@
 //	pipeline            B1, B2: a goroutine per stage, one item per send on
 //	                    channels buffered to 1,024
 //	pipeline_batched    B1: the same with 1,024 items per send
+//	hydro               B1, B4 join: the language over the same work; B6,
+//	                    B7: two deployed nodes (hydro.RunNode) over TCP
+//	nats                B6, B7 (bench/peers): an embedded NATS server
 //
 // # Reading the ratios
 //
