@@ -11,6 +11,7 @@ import (
 	"io"
 
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/transport"
 )
 
 // ErrMessageTooLarge is matched by the error MessageReader.Next returns
@@ -32,12 +33,6 @@ type MessageReader struct {
 
 // messageReadBuf is the read buffer of a MessageReader.
 const messageReadBuf = 16 << 10
-
-// growChunk is the first allocation for a length-prefixed message that
-// does not fit the current buffer; larger ones grow in doubling chunks as
-// bytes arrive, so a client that claims a large message and sends little
-// costs about what it sent.
-const growChunk = 64 << 10
 
 // NewMessageReader returns a reader of the messages on r, refusing those
 // longer than max bytes (delimiters excluded). It buffers r.
@@ -114,26 +109,11 @@ func (r *MessageReader) prefixed() ([]byte, error) {
 	if uint64(n) > uint64(r.max) {
 		return nil, r.tooLarge("message of %d bytes is longer than %d", n, r.max)
 	}
-	b := r.buf[:0]
-	for len(b) < int(n) {
-		want := int(n)
-		if want > cap(b) {
-			want = min(want, max(2*cap(b), growChunk))
-			nb := make([]byte, len(b), want)
-			copy(nb, b)
-			b = nb
-		}
-		m, err := io.ReadFull(r.br, b[len(b):want])
-		b = b[:len(b)+m]
-		if err != nil {
-			r.buf = b
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return nil, fmt.Errorf("deploy: message truncated after %d of %d bytes: %w", len(b), n, err)
-		}
-	}
+	b, err := transport.ReadGrowing(r.br, r.buf[:0], int(n))
 	r.buf = b
+	if err != nil {
+		return nil, fmt.Errorf("deploy: message truncated after %d of %d bytes: %w", len(b), n, err)
+	}
 	return b, nil
 }
 

@@ -93,15 +93,17 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		err = errors.Join(err, n.ports.close(cctx))
 	}()
 
-	// Timers: one goroutine per timer, owned here.
+	// Timers: one goroutine per timer, owned here, each reporting its
+	// index on fires; the membership poll reports pollMembers.
 	fires := make(chan int)
 	tctx, stopTimers := context.WithCancel(ctx)
 	done := make(chan struct{})
-	running := len(g.Timers)
-	for i, t := range g.Timers {
+	running := 0
+	every := func(period time.Duration, index int) {
+		running++
 		go func() {
 			defer func() { done <- struct{}{} }()
-			tk := time.NewTicker(time.Duration(t.Period))
+			tk := time.NewTicker(period)
 			defer tk.Stop()
 			for {
 				select {
@@ -109,7 +111,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 					return
 				case <-tk.C:
 					select {
-					case fires <- i:
+					case fires <- index:
 					case <-tctx.Done():
 						return
 					}
@@ -117,27 +119,13 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 			}
 		}()
 	}
+	for i, t := range g.Timers {
+		every(time.Duration(t.Period), i)
+	}
 	if len(g.Membership) > 0 {
-		// Membership: watch the connections to the members of the
-		// clusters this node observes, polling their state.
-		running++
-		go func() {
-			defer func() { done <- struct{}{} }()
-			tk := time.NewTicker(membershipPoll)
-			defer tk.Stop()
-			for {
-				select {
-				case <-tctx.Done():
-					return
-				case <-tk.C:
-					select {
-					case fires <- pollMembers:
-					case <-tctx.Done():
-						return
-					}
-				}
-			}
-		}()
+		// Watch the connections to the members of the clusters this node
+		// observes, polling their state.
+		every(membershipPoll, pollMembers)
 	}
 	defer func() {
 		stopTimers()

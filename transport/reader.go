@@ -84,10 +84,23 @@ func (r *Reader) Next() (Frame, error) {
 	return Frame{Channel: ch, Sender: sender, Payload: body[k1+k2:]}, nil
 }
 
-// readBody reads n bytes into the reused buffer, growing it as bytes
-// arrive rather than all at once.
+// readBody reads n bytes into the reused buffer.
 func (r *Reader) readBody(n int) ([]byte, error) {
-	b := r.buf[:0]
+	b, err := ReadGrowing(r.br, r.buf[:0], n)
+	r.buf = b
+	if err != nil {
+		return nil, fmt.Errorf("transport: frame truncated after %d of %d bytes: %w", len(b), n, err)
+	}
+	return b, nil
+}
+
+// ReadGrowing reads n bytes from r into buf's storage (from buf's length
+// on), growing it as bytes arrive rather than all at once, so that a peer
+// that announces a large message and sends little costs little. It returns
+// the extended slice; after a short read it holds what arrived, and the
+// error is io.ErrUnexpectedEOF or the read's own.
+func ReadGrowing(r io.Reader, buf []byte, n int) ([]byte, error) {
+	b := buf
 	for len(b) < n {
 		want := n
 		if want > cap(b) {
@@ -96,17 +109,15 @@ func (r *Reader) readBody(n int) ([]byte, error) {
 			copy(nb, b)
 			b = nb
 		}
-		m, err := io.ReadFull(r.br, b[len(b):want])
+		m, err := io.ReadFull(r, b[len(b):want])
 		b = b[:len(b)+m]
 		if err != nil {
-			r.buf = b
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
-			return nil, fmt.Errorf("transport: frame truncated after %d of %d bytes: %w", len(b), n, err)
+			return b, err
 		}
 	}
-	r.buf = b
 	return b, nil
 }
 
