@@ -65,3 +65,18 @@ func TestNamedShowsInDrawings(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyedStreamKeys(t *testing.T) {
+	type P struct{}
+	f := hydro.NewFlow()
+	p := hydro.NewProcess[P](f)
+	kv := hydro.IntoKeyed(hydro.SourceIter(p, []hydro.KV[string, int]{{Key: "a", Val: 1}, {Key: "b", Val: 2}, {Key: "a", Val: 3}}))
+	out := hydro.NewOutput(kv.Keys())
+	r := hydro.MustLocal(f)
+	r.RunAvailable()
+	got := out.Drain(r)
+	slices.Sort(got)
+	if want := []string{"a", "a", "b"}; !slices.Equal(got, want) {
+		t.Errorf("Keys() = %v; want %v in any order", got, want)
+	}
+}

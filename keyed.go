@@ -35,6 +35,18 @@ func (s KeyedStream[K, V, L]) Values() Stream[V, L] {
 	return stream[V](n, s.l)
 }
 
+// Keys is the key of every pair of the keyed stream, unordered, one per
+// pair (so a key repeats as often as it has values).
+func (s KeyedStream[K, V, L]) Keys() Stream[K, L] {
+	in := s.node()
+	p := withKind(in.Props, ir.Stream)
+	p.Ordered = false
+	n := build(s.l, "keys", p, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[K] {
+		return dfir.Map(port[KV[K, V]](ins, 0), func(kv KV[K, V]) K { return kv.Key })
+	})
+	return stream[K](n, s.l)
+}
+
 // MapValues applies f to every value, keeping keys.
 func MapValues[K comparable, V, U any, L Location](s KeyedStream[K, V, L], f func(V) U) KeyedStream[K, U, L] {
 	in := s.node()
