@@ -33,7 +33,10 @@ import (
 //
 //	[deployer] port Client listening on 127.0.0.1:40123
 //
-// Main's flags are registered on the default flag set, beside the user's own:
+// Main's flags are registered on the default flag set, beside the user's
+// own, and Main parses the command line: define your flags before calling
+// Main, and do not call flag.Parse yourself first (the command line would
+// be parsed before Main's flags exist). They are:
 //
 //	-cluster Name=N    members of cluster Name (repeatable; default 1)
 //	-base-port P       listen on ports P, P+1, ... (default: free ports):
