@@ -20,10 +20,10 @@ func TestCasts(t *testing.T) {
 	merged := hydro.Merge(a, b)
 	// Weakening is free: an ordered stream completes an unordered reference.
 	fw, ref := hydro.ForwardRef[int](p, hydro.Unordered, hydro.AtLeastOnce)
-	fw.Complete(a.WeakenOrder().WeakenRetries())
+	fw.Complete(hydro.WeakenRetries(hydro.WeakenOrder(a)))
 	hydro.NewOutput(ref)
 	// Strengthening takes a reason, and then order-sensitive operators accept it.
-	ordered := merged.AssumeOrdered(hydro.NonDet("one source feeds each tick"))
+	ordered := hydro.AssumeOrdered(merged, hydro.NonDet("one source feeds each tick"))
 	out := hydro.NewOutput(hydro.AllTicks(hydro.Collect(hydro.Batch(ordered, hydro.NewTick(p), "batches")).IntoStream()))
 	r := hydro.MustLocal(f)
 	r.RunAvailable()
@@ -40,8 +40,8 @@ func TestCasts(t *testing.T) {
 	bad := hydro.NewFlow()
 	q := hydro.NewProcess[P](bad)
 	s := hydro.Merge(hydro.SourceIter(q, []int{1}), hydro.SourceIter(q, []int{2}))
-	hydro.ForEach(s.AssumeOrdered(""), func(int) {})
-	hydro.ForEach(s.WeakenRetries().AssumeOrdered("fine"), func(int) {})
+	hydro.ForEach(hydro.AssumeOrdered(s, ""), func(int) {})
+	hydro.ForEach(hydro.AssumeOrdered(hydro.WeakenRetries(s), "fine"), func(int) {})
 	err := bad.Compile()
 	if !errors.Is(err, hydro.ErrInvalid) {
 		t.Fatalf("Compile() = %v; want ErrInvalid", err)

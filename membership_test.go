@@ -25,7 +25,7 @@ func TestMembershipDeployed(t *testing.T) {
 	leader := hydro.NewProcess[memberLeader](f)
 	workers := hydro.NewCluster[memberWorker](f)
 	events := make(chan hydro.KV[hydro.MemberID[memberWorker], hydro.Membership], 16)
-	hydro.ForEach(hydro.Members(workers, leader).Entries().AssumeOrdered("one event at a time in this test"),
+	hydro.ForEach(hydro.AssumeOrdered(hydro.Members(workers, leader).Entries(), "one event at a time in this test"),
 		func(kv hydro.KV[hydro.MemberID[memberWorker], hydro.Membership]) { events <- kv })
 	f.MustCompile()
 

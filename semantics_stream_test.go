@@ -92,7 +92,7 @@ func TestStreamInspect(t *testing.T) {
 	in := [][]int{ints(1, 2), ints(), ints(3)}
 	var seen []int
 	got := run(t, func(s hydro.Stream[int, proc]) hydro.Stream[int, proc] {
-		return s.Inspect(func(x int) { seen = append(seen, x) })
+		return hydro.Inspect(s, func(x int) { seen = append(seen, x) })
 	}, in...)
 	want(t, "Inspect", in, got, [][]int{ints(1, 2), nil, ints(3)})
 	if g, w := seen, ints(1, 2, 3); !slices.Equal(g, w) {
@@ -131,7 +131,7 @@ func TestStreamPartition(t *testing.T) {
 	f := hydro.NewFlow()
 	p := hydro.NewProcess[server](f)
 	input, s := hydro.NewInput[int](p)
-	odds, evens := s.Partition(odd)
+	odds, evens := hydro.Partition(s, odd)
 	outOdd, outEven := hydro.NewOutput(odds), hydro.NewOutput(evens)
 	r := local(t, f)
 	var gotOdd, gotEven [][]int

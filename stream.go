@@ -60,7 +60,7 @@ func Flatten[T any, L Location](s Stream[[]T, L]) Stream[T, L] {
 }
 
 // Inspect calls f on every item and passes the stream on unchanged.
-func (s Stream[T, L]) Inspect(f func(T)) Stream[T, L] {
+func Inspect[T any, L Location](s Stream[T, L], f func(T)) Stream[T, L] {
 	n := build(s.l, "inspect", s.node().Props, []*ir.Node{s.node()}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
 		return dfir.Inspect(port[T](ins, 0), f)
 	})
@@ -91,7 +91,7 @@ func Unique[T comparable, L Location](s Stream[T, L]) Stream[T, L] {
 
 // Partition splits s by a predicate: the items for which pred is true, then
 // the others.
-func (s Stream[T, L]) Partition(pred func(T) bool) (yes, no Stream[T, L]) {
+func Partition[T any, L Location](s Stream[T, L], pred func(T) bool) (yes, no Stream[T, L]) {
 	split := build(s.l, "partition", s.node().Props, []*ir.Node{s.node()}, false, func(c *ir.Ctx, ins []any) dfir.Port[Pair[bool, T]] {
 		return dfir.Map(port[T](ins, 0), func(v T) Pair[bool, T] { return Pair[bool, T]{Left: pred(v), Right: v} })
 	})

@@ -39,7 +39,7 @@ func buildKV(broken bool) (*hydro.Flow, *hydro.Input[kvReq], *hydro.Output[kvRes
 		})
 		return f, in, hydro.NewOutput(resp)
 	}
-	puts, gets := reqs.Partition(func(r kvReq) bool { return r.Put })
+	puts, gets := hydro.Partition(reqs, func(r kvReq) bool { return r.Put })
 	tick := hydro.NewTick(srv)
 	applied := hydro.Batch(puts, tick, hydro.NonDet("puts are applied in whichever tick they land"))
 	state := hydro.ReduceKeyed(hydro.IntoKeyed(hydro.Map(hydro.AllTicks(applied), func(r kvReq) hydro.KV[string, string] {
