@@ -273,8 +273,8 @@ func TestSingletonOps(t *testing.T) {
 		{"m.UnwrapOr(-1)", func(c hydro.Singleton[int, tick], m, lo hydro.Optional[int, tick]) hydro.Stream[string, tick] {
 			return show(m.UnwrapOr(-1).IntoStream())
 		}, [][]string{strs("3"), strs("-1"), strs("5")}},
-		{"m.Filter(> 4).Or(lo)", func(c hydro.Singleton[int, tick], m, lo hydro.Optional[int, tick]) hydro.Stream[string, tick] {
-			return show(m.Filter(func(x int) bool { return x > 4 }).Or(lo).IntoStream())
+		{"Or(m.Filter(> 4), lo)", func(c hydro.Singleton[int, tick], m, lo hydro.Optional[int, tick]) hydro.Stream[string, tick] {
+			return show(hydro.Or(m.Filter(func(x int) bool { return x > 4 }), lo).IntoStream())
 		}, [][]string{strs("1"), nil, strs("5")}},
 		{"m.IsSome", func(c hydro.Singleton[int, tick], m, lo hydro.Optional[int, tick]) hydro.Stream[string, tick] {
 			return show(m.IsSome().IntoStream())

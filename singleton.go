@@ -83,8 +83,10 @@ func (o Optional[T, L]) UnwrapOr(def T) Singleton[T, L] {
 	return singleton[T](n, o.l)
 }
 
-// Or is o's value if it has one, else other's.
-func (o Optional[T, L]) Or(other Optional[T, L]) Optional[T, L] {
+// Or is o's value if it has one, else other's. (A function rather than a
+// method of Optional, to keep its code out of programs that do not use it:
+// see cast.go.)
+func Or[T any, L Location](o, other Optional[T, L]) Optional[T, L] {
 	x, y := o.node(), other.node()
 	p := ir.Props{Kind: ir.Optional, Bounded: x.Props.Bounded && y.Props.Bounded}
 	n := build(o.l, "or", p, []*ir.Node{x, y}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
