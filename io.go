@@ -94,6 +94,9 @@ type Output[T any] struct {
 	n *ir.Node
 }
 
+// traced is how a Local under a chooser names an output in its trace.
+func (o *Output[T]) traced() *ir.Node { return o.n }
+
 // NewOutput collects every item of s. Reading an output is deterministic only
 // if s is ordered; tests of unordered streams should compare as multisets.
 func NewOutput[T any, L Location](s Stream[T, L]) *Output[T] {

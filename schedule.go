@@ -4,6 +4,7 @@ package hydro
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hydro-go/hydro/internal/compile"
@@ -164,8 +165,34 @@ func (r *Local) Trace() []string {
 }
 
 func (r *Local) tickOne(g *compile.Graph) {
+	type described interface {
+		Len() int
+		Describe(from, max int) string
+	}
+	type tracedOutput interface{ traced() *ir.Node }
+	before := map[any]int{}
+	for h, v := range g.Handles {
+		if d, ok := v.(described); ok {
+			before[h] = d.Len()
+		}
+	}
 	feed(g.Feeders)
 	g.Graph.RunTick()
+	// What the tick yielded, output by output, in the order the flow made
+	// them.
+	var lines []string
+	for h, n := range before {
+		d := g.Handles[h].(described)
+		o, ok := h.(tracedOutput)
+		if !ok || d.Len() == n {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%08d\x00output at %s yields %s", o.traced().ID, o.traced().Pos(), d.Describe(n, 8)))
+	}
+	slices.Sort(lines)
+	for _, l := range lines {
+		r.step.trace = append(r.step.trace, l[strings.IndexByte(l, 0)+1:])
+	}
 	r.flush(g)
 }
 

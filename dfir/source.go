@@ -2,7 +2,10 @@
 
 package dfir
 
-import "iter"
+import (
+	"fmt"
+	"iter"
+)
 
 // SourceIter emits the items of a slice, in order, in the first tick. The
 // slice is read, never modified; it must not change until that tick has run.
@@ -142,3 +145,16 @@ func (o *Output[T]) Drain(dst []T) []T {
 
 // Len reports how many items are buffered.
 func (o *Output[T]) Len() int { return len(o.buf) }
+
+// Describe formats the buffered items from index from on, at most max of
+// them, for traces and logs.
+func (o *Output[T]) Describe(from, max int) string {
+	if from >= len(o.buf) {
+		return "[]"
+	}
+	items := o.buf[from:]
+	if len(items) > max {
+		return fmt.Sprintf("%v … (%d more)", items[:max], len(items)-max)
+	}
+	return fmt.Sprint(items)
+}

@@ -33,7 +33,8 @@
 //
 // A failing execution prints its message, every choice it made with the
 // NonDet reason the programmer wrote at that operator, and the trace of
-// steps (ticks, deliveries, batch sizes). It replays exactly: Random's seed
+// steps: ticks, deliveries (channel and size), batch sizes, snapshot
+// staleness, and what each output yielded in each tick. It replays exactly: Random's seed
 // with HYDRO_SIM_SEED=<seed>, Exhaustive's choices with
 // HYDRO_SIM_CHOICES=<c0,c1,...>. Random saves failing seeds under
 // testdata/sim-failures and runs them first from then on.
