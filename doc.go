@@ -78,7 +78,9 @@
 // (process to process), Gather (cluster to process, keyed by sender), Demux
 // (to the member a key names), Broadcast and RoundRobin (NonDet: they depend
 // on membership). Each lowers to a channel that carries, after every tick,
-// one batch of CBOR values per destination. External clients reach a
+// one batch of CBOR values per destination: TCP, ordered and exactly-once up
+// to a failure. SendLossy offers a channel typed unordered and at-least-once,
+// which the simulator may make lose and repeat messages. External clients reach a
 // process through ports (SourceExternal, SinkExternal, BidiExternal) with a
 // codec: lines, length-prefixed bytes or CBOR values.
 //

@@ -45,6 +45,8 @@ type localConfig struct {
 	crashable  []*ir.Location
 	partitions int
 	stale      bool
+	losses     int
+	duplicates int
 }
 
 // Size runs n members of cluster c (the default is 1).
@@ -82,9 +84,13 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 		st = &stepper{c: cfg.chooser, net: mem.NewNetwork(transport.DefaultLimits, mem.Hooks{}), held: map[*ir.Node]int{}, free: true, crashes: cfg.crashes, crashable: cfg.crashable, down: map[ir.Dest]bool{},
 			partitions: cfg.partitions, cut: map[[2]ir.Dest]bool{}}
 		env.Members = func(l *ir.Location) []uint32 { return r.liveMembers(l) }
+		st.lossy, st.losses, st.duplicates = map[uint32]bool{}, cfg.losses, cfg.duplicates
 		for _, n := range f.ir.Nodes {
 			if n.NonDet != "" {
 				st.free = false
+			}
+			if n.Net != nil && n.Net.Lossy {
+				st.lossy[n.Net.Channel] = true
 			}
 		}
 		env.Decide = st.decide

@@ -148,6 +148,21 @@ func Send[T, A, B any](s Stream[T, *Process[A]], to *Process[B]) Stream[T, *Proc
 	return stream[T](n, to)
 }
 
+// SendLossy moves a stream from one process to another over a channel that
+// may lose and repeat items, and so reorder them: the result is unordered
+// and at-least-once, and the operators after it must not rely on either.
+// Deployed it runs over TCP like Send, which loses nothing before a
+// failure; under the simulator, hydro.WithLoss and hydro.WithDuplicates let
+// it lose and repeat messages. The NonDet says why the program tolerates
+// that.
+func SendLossy[T, A, B any](s Stream[T, *Process[A]], to *Process[B], nd NonDet) Stream[T, *Process[B]] {
+	in := s.node()
+	n := channel[T, T, T](to, "send_lossy", in, ir.Props{Kind: ir.Stream}, nil, nil)
+	n.Net.Lossy = true
+	checkNonDet(s.l.flow(), n, nd)
+	return stream[T](n, to)
+}
+
 // Gather sends every member's stream to a process, which receives them keyed
 // by sender: each sender's items stay in order.
 func Gather[T, C, P any](s Stream[T, *Cluster[C]], to *Process[P]) KeyedStream[MemberID[C], T, *Process[P]] {

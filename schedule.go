@@ -51,6 +51,11 @@ type stepper struct {
 	// that are crashed.
 	crashes   int
 	crashable []*ir.Location // nil: any
+	// lossy marks the channels that may lose and repeat messages; losses
+	// and duplicates are how many more of each may happen.
+	lossy      map[uint32]bool
+	losses     int
+	duplicates int
 	// partitions is how many more partitions may happen; cut holds the
 	// pairs of nodes that cannot reach each other now.
 	partitions int
@@ -137,7 +142,16 @@ func (r *Local) Step() bool {
 		}
 	}
 	for i, m := range s.net.InFlight() {
-		acts = append(acts, action{fmt.Sprintf("deliver %s → %s (channel %d, %d bytes)", m.From, m.To, m.Frame.Channel, len(m.Frame.Payload)), func() { r.deliver(i) }})
+		what := fmt.Sprintf("%s → %s (channel %d, %d bytes)", m.From, m.To, m.Frame.Channel, len(m.Frame.Payload))
+		acts = append(acts, action{"deliver " + what, func() { r.deliver(i, 1) }})
+		if s.lossy[m.Frame.Channel] {
+			if s.losses > 0 {
+				acts = append(acts, action{"lose " + what, func() { s.losses--; r.deliver(i, 0) }})
+			}
+			if s.duplicates > 0 {
+				acts = append(acts, action{"duplicate " + what, func() { s.duplicates--; r.deliver(i, 2) }})
+			}
+		}
 	}
 	if len(acts) == 0 {
 		return false
@@ -196,13 +210,16 @@ func (r *Local) tickOne(g *compile.Graph) {
 	r.flush(g)
 }
 
-// deliver moves the i-th message in flight into its receiver's next tick.
-func (r *Local) deliver(i int) {
+// deliver moves the i-th message in flight into its receiver's next tick,
+// times times: 1 normally, 0 to lose it, 2 to repeat it (lossy channels).
+func (r *Local) deliver(i, times int) {
 	m := r.step.net.Deliver(i)
 	in, _ := r.step.net.Endpoint(m.To).Receive()
 	g := r.byName[m.To]
-	if err := g.Inboxes[in.Frame.Channel].Deliver(in.Frame.Sender, in.Frame.Payload); err != nil {
-		panic(err)
+	for range times {
+		if err := g.Inboxes[in.Frame.Channel].Deliver(in.Frame.Sender, in.Frame.Payload); err != nil {
+			panic(err)
+		}
 	}
 }
 
@@ -364,4 +381,16 @@ func (s *stepper) stale(n *ir.Node, versions int) int {
 	k := s.c.Choose(versions, fmt.Sprintf("snapshot at %s: one of %d versions (NonDet: %s)", n.Pos(), versions, n.NonDet))
 	s.trace = append(s.trace, fmt.Sprintf("snapshot at %s shows the version %d ticks old", n.Pos(), k))
 	return k
+}
+
+// WithLoss lets a chooser lose up to n messages during the run, on lossy
+// channels only (SendLossy): the only channels whose type allows it.
+func WithLoss(n int) LocalOption {
+	return func(cfg *localConfig) { cfg.losses = n }
+}
+
+// WithDuplicates lets a chooser deliver up to n messages twice, on lossy
+// (at-least-once) channels only.
+func WithDuplicates(n int) LocalOption {
+	return func(cfg *localConfig) { cfg.duplicates = n }
 }

@@ -59,9 +59,12 @@
 // state, or with the state it had if its location is Durable; its cluster
 // is told it left and joined);
 // hydro.WithPartitions(n) lets it cut the network between two nodes up to n
-// times (what crosses the cut is lost until it heals). Channels are TCP
-// connections, ordered and exactly-once up to a failure, so the Sim never
-// loses, duplicates or reorders a message on a healthy channel.
+// times (what crosses the cut is lost until it heals); hydro.WithLoss(n)
+// and hydro.WithDuplicates(n) let it lose or repeat up to n messages on
+// lossy channels (hydro.SendLossy), the only ones whose type allows it.
+// Other channels are TCP connections, ordered and exactly-once up to a
+// failure, so the Sim never loses, repeats or reorders a message on a
+// healthy one.
 //
 // # Checking
 //

@@ -150,6 +150,9 @@ type Node struct {
 // node's input to the node's own.
 type Net struct {
 	Channel uint32
+	// Lossy channels may lose and repeat messages: a simulator may make
+	// them (a deployment never needs to).
+	Lossy bool
 	// Send builds the sending half in a graph of the input's location,
 	// consuming the input's port.
 	Send func(c *Ctx, in any) Outbox
