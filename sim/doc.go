@@ -68,7 +68,10 @@
 //
 // # Checking
 //
-// s.Assert and s.Fatalf end an execution as failed. s.Invariant registers a
+// Next steps the flow until an output yields its next item; Collect runs
+// it until it settles and returns the rest; ExpectInOrder, ExpectUnordered,
+// ExpectOnly and ExpectNoMore check what came. s.Assert and s.Fatalf end an
+// execution as failed. s.Invariant registers a
 // check that s.RunAvailable runs after every step; s.Eventually checks a
 // property once the run settles. History records client operations on a
 // key-value store with their logical call and return times, and CheckKV

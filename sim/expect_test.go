@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/sim"
 )
 
@@ -33,5 +34,32 @@ func TestExpect(t *testing.T) {
 		case c.fails != "" && (fail == nil || !strings.Contains(fail.Message, c.fails)):
 			t.Errorf("%s: failure = %v; want one mentioning %q", c.name, fail, c.fails)
 		}
+	}
+}
+
+// Next steps a flow until an output yields; Collect gathers the rest.
+func TestNextAndCollect(t *testing.T) {
+	type a struct{}
+	type b struct{}
+	sim.Exhaustive(t, sim.Config{}, func(s *sim.Sim) {
+		f := hydro.NewFlow()
+		pa, pb := hydro.NewProcess[a](f), hydro.NewProcess[b](f)
+		in, xs := hydro.NewInput[int](pa)
+		out := hydro.NewOutput(hydro.Send(xs, pb))
+		r := s.Local(f)
+		in.Push(r, 1, 2, 3)
+		s.Assert(sim.Next(s, r, out) == 1, "first item is not 1")
+		sim.ExpectInOrder(s, "the rest", sim.Collect(s, r, out), []int{2, 3})
+		sim.ExpectNoMore(s, "after Collect", sim.Collect(s, r, out))
+	})
+	_, fail := sim.Search([]uint64{1}, func(s *sim.Sim) {
+		f := hydro.NewFlow()
+		p := hydro.NewProcess[a](f)
+		_, xs := hydro.NewInput[int](p)
+		out := hydro.NewOutput(xs)
+		sim.Next(s, s.Local(f), out)
+	})
+	if fail == nil || !strings.Contains(fail.Message, "yielded nothing more") {
+		t.Errorf("Next on a silent output = %v; want a failure saying it settled", fail)
 	}
 }

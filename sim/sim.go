@@ -19,6 +19,8 @@ type Sim struct {
 	choices    []choice
 	locals     []*hydro.Local
 	invariants []invariant
+	pending    map[any][]any // per output, items drained by Next but not returned
+	steps      int
 	failure    string
 }
 
@@ -140,13 +142,22 @@ type invariant struct {
 // each step, and returns the number of steps.
 func (s *Sim) RunAvailable(r *hydro.Local) int {
 	steps := 0
-	for r.Step() {
+	for s.step(r) {
 		steps++
-		for _, inv := range s.invariants {
-			if err := inv.check(); err != nil {
-				s.Fatalf("invariant %q broken after step %d: %v", inv.name, steps, err)
-			}
-		}
 	}
 	return steps
+}
+
+// step takes one step of r and checks the invariants after it.
+func (s *Sim) step(r *hydro.Local) bool {
+	if !r.Step() {
+		return false
+	}
+	s.steps++
+	for _, inv := range s.invariants {
+		if err := inv.check(); err != nil {
+			s.Fatalf("invariant %q broken after step %d: %v", inv.name, s.steps, err)
+		}
+	}
+	return true
 }
