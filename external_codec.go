@@ -3,14 +3,11 @@
 package hydro
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"sync"
-
-	"github.com/fxamacker/cbor/v2"
 
 	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/transport"
@@ -74,27 +71,26 @@ func CBOR[T any]() Codec[T] {
 		framing: ir.FrameLength,
 		max:     DefaultMaxMessage,
 		encode: func(dst []byte, v T) ([]byte, error) {
-			m, err := cborModes()
+			c, err := portCodec()
 			if err != nil {
 				return dst, err
 			}
-			n := len(dst)
-			buf := bytes.NewBuffer(dst)
-			if err := m.enc.MarshalToBuffer(v, buf); err != nil {
-				return dst[:n], fmt.Errorf("hydro: CBOR: encoding %T: %w", v, err)
+			out, err := c.AppendValue(dst, v)
+			if err != nil {
+				return out, fmt.Errorf("hydro: CBOR: encoding %T: %w", v, err)
 			}
-			return buf.Bytes(), nil
+			return out, nil
 		},
 		decode: func(msg []byte) (T, error) {
 			var v T
-			m, err := cborModes()
+			c, err := portCodec()
 			if err != nil {
 				return v, err
 			}
 			if len(msg) == 0 {
 				return v, errors.New("hydro: CBOR: empty message")
 			}
-			if err := m.dec.Unmarshal(msg, &v); err != nil {
+			if err := c.DecodeValue(msg, &v); err != nil {
 				return v, fmt.Errorf("hydro: CBOR: decoding %T: %w", v, err)
 			}
 			return v, nil
@@ -102,30 +98,10 @@ func CBOR[T any]() Codec[T] {
 	}
 }
 
-type cborModeSet struct {
-	enc cbor.UserBufferEncMode
-	dec cbor.DecMode
-}
-
-var cborModes = sync.OnceValues(func() (cborModeSet, error) {
-	eo := cbor.CoreDetEncOptions()
-	eo.Time = cbor.TimeRFC3339Nano
-	enc, err := eo.UserBufferEncMode()
-	if err != nil {
-		return cborModeSet{}, fmt.Errorf("hydro: building the CBOR encoder: %w", err)
-	}
-	l := transport.DefaultLimits
-	dec, err := cbor.DecOptions{
-		MaxNestedLevels:  l.MaxNesting,
-		MaxArrayElements: l.MaxElements,
-		MaxMapPairs:      l.MaxElements,
-		IndefLength:      cbor.IndefLengthForbidden,
-		UTF8:             cbor.UTF8RejectInvalid,
-	}.DecMode()
-	if err != nil {
-		return cborModeSet{}, fmt.Errorf("hydro: building the CBOR decoder: %w", err)
-	}
-	return cborModeSet{enc: enc, dec: dec}, nil
+// portCodec is the codec of CBOR ports: the flow's own channel codec, with
+// the default limits.
+var portCodec = sync.OnceValues(func() (*transport.Codec, error) {
+	return transport.NewCodec(transport.DefaultLimits)
 })
 
 // WithMaxMessage returns c accepting messages of up to n bytes (delimiters

@@ -59,6 +59,21 @@ func NewCodec(l Limits) (*Codec, error) {
 	return &Codec{limits: l, enc: enc, dec: dec}, nil
 }
 
+// AppendValue appends the encoding of v, one CBOR data item, to dst: how
+// single messages travel where a batch is not wanted (external ports).
+func (c *Codec) AppendValue(dst []byte, v any) ([]byte, error) {
+	n := len(dst)
+	buf := bytes.NewBuffer(dst)
+	if err := c.enc.MarshalToBuffer(v, buf); err != nil {
+		return dst[:n], err
+	}
+	return buf.Bytes(), nil
+}
+
+// DecodeValue decodes data, one CBOR data item and nothing after it, into
+// v, a pointer, within c's limits.
+func (c *Codec) DecodeValue(data []byte, v any) error { return c.dec.Unmarshal(data, v) }
+
 // Limits returns the limits c decodes within.
 func (c *Codec) Limits() Limits { return c.limits }
 
