@@ -76,10 +76,7 @@ func Count[T any, L Location](s Stream[T, L]) Singleton[int, L] {
 		return dfir.Fold(port[T](ins, 0), func() int { return 0 }, func(acc *int, _ T) { *acc++ }, lifetime(in.Loc))
 	})
 	n.Blocking = 1
-	if !in.Props.ExactlyOnce {
-		s.l.flow().misuse(n, "deduplicate first with Unique",
-			"hydro: Count needs an exactly-once stream, but %s (%s) may deliver an item more than once", in.Op, in.Pos())
-	}
+	needExactlyOnce(s.l.flow(), n, in, "Count", "deduplicate first with Unique")
 	return singleton[int](n, s.l)
 }
 
@@ -123,10 +120,7 @@ func ordinal[T any, L Location](s Stream[T, L], op, name string, f func(acc *T, 
 		return dfir.Reduce(port[T](ins, 0), f, lifetime(in.Loc))
 	})
 	n.Blocking = 1
-	if !in.Props.Ordered {
-		s.l.flow().misuse(n, "sort a bounded stream first, or use Min or Max",
-			"hydro: %s needs a totally ordered stream, but %s (%s) is unordered", name, in.Op, in.Pos())
-	}
+	needOrdered(s.l.flow(), n, in, name, "sort a bounded stream first, or use Min or Max")
 	return optional[T](n, s.l)
 }
 

@@ -132,13 +132,7 @@ func (o *Output[T]) DrainMember(r *Local, m int) []T {
 // on retries.
 func ForEach[T any, L Location](s Stream[T, L], f func(T)) {
 	n := sink(s.l, "for_each", s.node(), func(c *ir.Ctx, p dfir.Port[T]) { dfir.ForEach(p, f) })
-	in := s.node()
-	if !in.Props.Ordered {
-		s.l.flow().misuse(n, "sort a bounded stream first, or use an operator that does not depend on order",
-			"hydro: ForEach needs a totally ordered stream, but %s (%s) is unordered", in.Op, in.Pos())
-	}
-	if !in.Props.ExactlyOnce {
-		s.l.flow().misuse(n, "deduplicate first (Unique), or make f idempotent and collect with NewOutput",
-			"hydro: ForEach needs an exactly-once stream, but %s (%s) may deliver an item more than once", in.Op, in.Pos())
-	}
+	fl, in := s.l.flow(), s.node()
+	needOrdered(fl, n, in, "ForEach", "sort a bounded stream first, or use an operator that does not depend on order")
+	needExactlyOnce(fl, n, in, "ForEach", "deduplicate first (Unique), or make f idempotent and collect with NewOutput")
 }

@@ -107,13 +107,21 @@ func Partition[T any, L Location](s Stream[T, L], pred func(T) bool) (yes, no St
 // needOrder records a misuse when an order- and duplicate-sensitive operator
 // n consumes in without a total order or exactly-once delivery.
 func needOrder(f *Flow, n, in *ir.Node, op string) {
+	needOrdered(f, n, in, op, "sort a bounded stream first, or use an operator that does not depend on order")
+	needExactlyOnce(f, n, in, op, "deduplicate first with Unique")
+}
+
+// needOrdered records a misuse, with hint, when n needs in totally ordered.
+func needOrdered(f *Flow, n, in *ir.Node, op, hint string) {
 	if !in.Props.Ordered {
-		f.misuse(n, "sort a bounded stream first, or use an operator that does not depend on order",
-			"hydro: %s needs a totally ordered stream, but %s (%s) is unordered", op, in.Op, in.Pos())
+		f.misuse(n, hint, "hydro: %s needs a totally ordered stream, but %s (%s) is unordered", op, in.Op, in.Pos())
 	}
+}
+
+// needExactlyOnce records a misuse, with hint, when n needs in exactly-once.
+func needExactlyOnce(f *Flow, n, in *ir.Node, op, hint string) {
 	if !in.Props.ExactlyOnce {
-		f.misuse(n, "deduplicate first with Unique",
-			"hydro: %s needs an exactly-once stream, but %s (%s) may deliver an item more than once", op, in.Op, in.Pos())
+		f.misuse(n, hint, "hydro: %s needs an exactly-once stream, but %s (%s) may deliver an item more than once", op, in.Op, in.Pos())
 	}
 }
 
