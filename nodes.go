@@ -50,20 +50,16 @@ func RunNode(ctx context.Context, f *Flow, cfg NodeConfig) error {
 	if !ok {
 		return fmt.Errorf("hydro: no address for role %q among the peers", cfg.Role)
 	}
-	members := func(l *ir.Location) []uint32 {
-		ms := make([]uint32, sizeOf(cfg.Sizes, l))
-		for i := range ms {
-			ms[i] = uint32(i)
-		}
-		return ms
+	env := compile.Env{Size: func(l *ir.Location) int { return sizeOf(cfg.Sizes, l) }}
+	if err := env.Fill(); err != nil {
+		return err
 	}
-	env := compile.Env{Size: func(l *ir.Location) int { return sizeOf(cfg.Sizes, l) }, Members: members}
 	g, err := compile.LowerOne(&f.ir, at, env)
 	if err != nil {
 		return err
 	}
 	node := deploy.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports}
-	return deploy.Run(ctx, g, node, members)
+	return deploy.Run(ctx, g, node, env.Members)
 }
 
 // roleDest finds the process or cluster member a role names.

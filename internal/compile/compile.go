@@ -53,7 +53,7 @@ type Graph struct {
 // forward reference completed, no aggregation on a same-tick cycle, no
 // recorded misuse.
 func Lower(f *ir.Flow, env Env) (*Program, error) {
-	if err := env.fill(); err != nil {
+	if err := env.Fill(); err != nil {
 		return nil, err
 	}
 	p := &Program{}
@@ -81,8 +81,9 @@ func Lower(f *ir.Flow, env Env) (*Program, error) {
 	return p, nil
 }
 
-// fill gives every unset field of env its default.
-func (env *Env) fill() error {
+// Fill gives every unset field of env its default. Lower and LowerOne call
+// it; a shell that needs the same membership the graph sees calls it first.
+func (env *Env) Fill() error {
 	if env.Codec == nil {
 		c, err := transport.NewCodec(transport.DefaultLimits)
 		if err != nil {
@@ -108,7 +109,7 @@ func (env *Env) fill() error {
 
 // LowerOne builds and compiles the graph of one copy of a root location.
 func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
-	if err := env.fill(); err != nil {
+	if err := env.Fill(); err != nil {
 		return nil, err
 	}
 	c := &ir.Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Stale: env.Stale}
