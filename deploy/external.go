@@ -21,8 +21,9 @@ import (
 const EnvPorts = "HYDRO_PORTS"
 
 // External ports: a node serves each port of its location (compile.Graph's
-// Ports) on a TCP listener of its own. The node's loop is the only
-// goroutine that touches the graph and the bindings; per client, a reader
+// Ports) on a TCP listener of its own. Only the goroutine holding the
+// node's lock touches the graph and the bindings ("the loop" below: Run's
+// loop, or a peer connection's reader running a tick); per client, a reader
 // goroutine turns the byte stream into messages and a writer goroutine (on
 // ports that send) writes what the loop queued, so that a slow client
 // never stalls the loop. They meet through one channel of events, which

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/hydro-go/hydro/internal/compile"
@@ -54,6 +55,12 @@ func NameOf(d ir.Dest) string {
 // its peer and dropped; the node keeps serving. Run returns nil when ctx is
 // cancelled, after closing every connection.
 //
+// A frame's tick runs on the goroutine of the connection that read it, as
+// soon as it arrives (with the frames that arrived together with it), and
+// its answers are written from there: a request and its answer never wait
+// for a hand-over between goroutines. One lock keeps the graph to one tick
+// at a time.
+//
 // Run also serves the graph's external ports, each on its own listener at
 // the address self.Ports gives it: clients' messages join the next tick,
 // and what a tick sends them is written after it, one write per client. A
@@ -64,12 +71,32 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	ln, err := tcp.Listen(ctx, self.Addr, self.Limits, log)
+	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}}
+	// Until the first tick has run, frames wait for the lock.
+	n.mu.Lock()
+	locked := true
+	ln, err := tcp.ListenFunc(ctx, self.Addr, self.Limits, log, func(in transport.Inbound, more bool) {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		if n.stopped {
+			return
+		}
+		n.deliver(in)
+		if !more { // else the next frame joins the same tick
+			n.tick(ctx)
+		}
+	})
 	if err != nil {
+		n.mu.Unlock()
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
-	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}}
 	defer func() {
+		// From now on frames are dropped, and no tick uses a connection.
+		if !locked {
+			n.mu.Lock()
+		}
+		n.stopped = true
+		n.mu.Unlock()
 		// Give each connection a moment to deliver the last tick's
 		// messages; a peer already gone loses them, which is the fail-stop
 		// prefix every channel allows, not an error of this node.
@@ -141,60 +168,55 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	}
 	n.watchMembers(ctx, members)
 	start := time.Now()
-	wakes := newWakeSelect(ctx, g, ln.Inbound(), fires, n.ports.events)
+	wakes := newWakeSelect(ctx, g, fires, n.ports.events)
 	n.runTicks(ctx)
+	n.mu.Unlock()
+	locked = false
 	for {
+		var handle func() bool
 		if wakes != nil {
-			if !n.waitWakes(wakes, start) {
+			if handle = n.waitWakes(wakes, start); handle == nil {
 				return nil
 			}
 		} else {
 			select {
 			case <-ctx.Done():
 				return nil
-			case in, ok := <-ln.Inbound():
-				if !ok {
-					return nil
-				}
-				n.deliver(in)
 			case i := <-fires:
-				n.fire(i, start)
+				handle = func() bool { n.fire(i, start); return true }
 			case ev := <-n.ports.events:
-				n.ports.handle(ev)
+				handle = func() bool { n.ports.handle(ev); return true }
 			}
 		}
-		// Take whatever else is already here into the same tick.
-	more:
-		for range 1024 {
-			select {
-			case in, ok := <-ln.Inbound():
-				if !ok {
-					break more
-				}
-				n.deliver(in)
-			default:
-				break more
-			}
+		n.mu.Lock()
+		if handle() {
+			n.ports.takeReady()
+			n.tick(ctx)
 		}
-		n.ports.takeReady()
+		n.mu.Unlock()
+	}
+}
+
+// tick runs the ticks the graph's inputs call for, then reports the clients
+// of the ports that ended, and runs the ticks that calls for.
+func (n *node) tick(ctx context.Context) {
+	n.runTicks(ctx)
+	if n.ports.settle() {
 		n.runTicks(ctx)
-		if n.ports.settle() {
-			n.runTicks(ctx)
-		}
 	}
 }
 
 // wakeSelect is Run's wait when the graph reads Go channels (ir.Wake): the
 // same cases as its select, and one per channel, for reflect.Select.
 type wakeSelect struct {
-	cases []reflect.SelectCase // done, inbound, fires, port events, then wakes
+	cases []reflect.SelectCase // done, fires, port events, then wakes
 	wakes []*ir.Wake
 }
 
-const wakeFirst = 4 // index of the first Wake's case
+const wakeFirst = 3 // index of the first Wake's case
 
 // newWakeSelect returns the wait for g's Wakes, or nil when it has none.
-func newWakeSelect(ctx context.Context, g *compile.Graph, inbound <-chan transport.Inbound, fires <-chan int, events chan portEvent) *wakeSelect {
+func newWakeSelect(ctx context.Context, g *compile.Graph, fires <-chan int, events chan portEvent) *wakeSelect {
 	var ws []*ir.Wake
 	for _, h := range g.Handles {
 		if w, ok := h.(*ir.Wake); ok {
@@ -205,7 +227,7 @@ func newWakeSelect(ctx context.Context, g *compile.Graph, inbound <-chan transpo
 		return nil
 	}
 	w := &wakeSelect{wakes: ws}
-	for _, ch := range []reflect.Value{reflect.ValueOf(ctx.Done()), reflect.ValueOf(inbound), reflect.ValueOf(fires), reflect.ValueOf(events)} {
+	for _, ch := range []reflect.Value{reflect.ValueOf(ctx.Done()), reflect.ValueOf(fires), reflect.ValueOf(events)} {
 		w.cases = append(w.cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: ch})
 	}
 	for _, wk := range ws {
@@ -215,42 +237,43 @@ func newWakeSelect(ctx context.Context, g *compile.Graph, inbound <-chan transpo
 }
 
 // waitWakes waits as Run's select does, and also for a value on a Wake's
-// channel, which it pushes into the graph: the feeder takes the rest. A
-// closed channel's case is dropped (its feeder sees it closed). It reports
-// false when Run should return.
-func (n *node) waitWakes(w *wakeSelect, start time.Time) bool {
+// channel, which the handling it returns pushes into the graph: the feeder
+// takes the rest. A closed channel's case is dropped (its feeder sees it
+// closed). It returns nil when Run should return; the handling, run under
+// the node's lock, reports whether the graph has work.
+func (n *node) waitWakes(w *wakeSelect, start time.Time) func() bool {
 	i, v, ok := reflect.Select(w.cases)
 	switch {
 	case i == 0:
-		return false
+		return nil
 	case i == 1:
-		if !ok {
-			return false
-		}
-		n.deliver(v.Interface().(transport.Inbound))
+		return func() bool { n.fire(v.Interface().(int), start); return true }
 	case i == 2:
-		n.fire(v.Interface().(int), start)
-	case i == 3:
-		n.ports.handle(v.Interface().(portEvent))
+		return func() bool { n.ports.handle(v.Interface().(portEvent)); return true }
 	case !ok:
 		w.cases[i].Chan = reflect.Value{} // ignored from now on
+		return func() bool { return false }
 	default:
-		w.wakes[i-wakeFirst].Push(v)
+		return func() bool { w.wakes[i-wakeFirst].Push(v); return true }
 	}
-	return true
 }
 
+// node is the state of Run. Its graph, connections and ports are used by
+// one goroutine at a time, whichever holds mu: a listener's reader with a
+// frame, or Run's loop with a timer, a port's event or a Wake's value.
 type node struct {
-	g     *compile.Graph
-	self  Node
-	log   *slog.Logger
-	conns map[string]*tcp.Conn
-	out   map[string][]transport.Frame
-	order []string
-	retry []string    // peers whose frames were refused, sent first next time
-	arena []byte      // this tick's payloads (see flush)
-	spans []arenaSpan // where each of them is
-	ports *ports
+	mu      sync.Mutex
+	stopped bool // Run is returning: frames are dropped
+	g       *compile.Graph
+	self    Node
+	log     *slog.Logger
+	conns   map[string]*tcp.Conn
+	out     map[string][]transport.Frame
+	order   []string
+	retry   []string    // peers whose frames were refused, sent first next time
+	arena   []byte      // this tick's payloads (see flush)
+	spans   []arenaSpan // where each of them is
+	ports   *ports
 	// watched are the members of observed clusters, with the connection
 	// to each and whether it was up when last polled.
 	watched []watch

@@ -150,6 +150,46 @@ func TestReaderReusesBuffer(t *testing.T) {
 	}
 }
 
+// chunks is a reader that returns one chunk per Read.
+type chunks [][]byte
+
+func (c *chunks) Read(p []byte) (int, error) {
+	if len(*c) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, (*c)[0])
+	if (*c)[0] = (*c)[0][n:]; len((*c)[0]) == 0 {
+		*c = (*c)[1:]
+	}
+	return n, nil
+}
+
+func TestReaderBuffered(t *testing.T) {
+	a := AppendFrame(nil, Frame{Channel: 1, Payload: []byte("first")})
+	b := AppendFrame(nil, Frame{Channel: 2, Payload: []byte("second")})
+	c := AppendFrame(nil, Frame{Channel: 3, Payload: []byte("third")})
+	// One read brings a, b and the first bytes of c; the next the rest of c.
+	first := append(append(append([]byte{}, a...), b...), c[:5]...)
+	src := chunks{first, c[5:]}
+	r := NewReader(&src, DefaultLimits)
+	if r.Buffered() {
+		t.Errorf("Buffered() before reading = true; want false")
+	}
+	want := []struct {
+		channel  uint32
+		buffered bool // after it: is the next frame whole in the buffer?
+	}{{1, true}, {2, false}, {3, false}}
+	for _, w := range want {
+		f, err := r.Next()
+		if err != nil || f.Channel != w.channel {
+			t.Fatalf("Next() = channel %d, %v; want channel %d", f.Channel, err, w.channel)
+		}
+		if got := r.Buffered(); got != w.buffered {
+			t.Errorf("Buffered() after channel %d = %v; want %v", w.channel, got, w.buffered)
+		}
+	}
+}
+
 func TestLimitsValidate(t *testing.T) {
 	ok := DefaultLimits
 	if err := ok.Validate(); err != nil {

@@ -84,6 +84,18 @@ func (r *Reader) Next() (Frame, error) {
 	return Frame{Channel: ch, Sender: sender, Payload: body[k1+k2:]}, nil
 }
 
+// Buffered reports whether a whole frame is already buffered, so that
+// Next returns it without reading the stream. A shell uses it to deliver
+// the frames that arrived together before acting on them.
+func (r *Reader) Buffered() bool {
+	have := r.br.Buffered()
+	if have < headerLen {
+		return false
+	}
+	hdr, _ := r.br.Peek(headerLen) // cannot block: have >= headerLen
+	return uint64(binary.BigEndian.Uint32(hdr))+headerLen <= uint64(have)
+}
+
 // readBody reads n bytes into the reused buffer.
 func (r *Reader) readBody(n int) ([]byte, error) {
 	b, err := ReadGrowing(r.br, r.buf[:0], n)

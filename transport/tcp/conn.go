@@ -47,8 +47,13 @@ type Conn struct {
 
 	mu struct {
 		sync.Mutex
-		queue     []batch
-		closed    bool // Send refuses
+		queue   []batch
+		closed  bool // Send refuses
+		writing bool // serve is writing batches it took from the queue
+		// direct writes the connection now up, past its hello; nil while
+		// there is none, or where the platform has no direct writes.
+		direct    *direct
+		nc        net.Conn // the connection direct writes
 		stats     Stats
 		abortLost int   // frames lost because run was stopped before flushing
 		cause     error // what stopped it then
@@ -163,6 +168,25 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 		queued := c.mu.stats.QueuedBytes
 		c.mu.Unlock()
 		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
+	}
+	if c.mu.direct != nil && !c.mu.writing && len(c.mu.queue) == 0 {
+		// The writer is idle: write from here what the socket takes now,
+		// and leave only the rest to the writer.
+		n, err := c.mu.direct.write(buf)
+		switch {
+		case err != nil:
+			c.mu.stats.Lost += uint64(len(frames))
+			c.mu.direct = nil
+			c.mu.nc.Close() // serve sees it broken, and reconnects
+			c.mu.Unlock()
+			return nil
+		case n == len(buf):
+			c.mu.stats.Sent += uint64(len(frames))
+			c.mu.Unlock()
+			return nil
+		}
+		buf = buf[n:]
+		size = len(buf)
 	}
 	c.mu.queue = append(c.mu.queue, batch{buf: buf, frames: len(frames)})
 	c.mu.stats.QueuedBytes += size
@@ -347,12 +371,13 @@ func (c *Conn) serve(ctx context.Context, nc net.Conn) error {
 		stop()
 		nc.Close()
 		reader.Wait()
-		c.setConnected(false)
+		c.setConnected(false, nil)
 	}()
-	c.setConnected(true)
+	c.setConnected(true, nil)
 	if _, err := nc.Write(c.hello); err != nil {
 		return fmt.Errorf("saying hello: %w", err)
 	}
+	c.setConnected(true, nc)
 	closing := c.closing
 	var vec [][]byte // reused: the batches of one write
 	for {
@@ -395,12 +420,14 @@ func (c *Conn) take(vec *[][]byte) int {
 	}
 	c.mu.queue = c.mu.queue[:0]
 	c.mu.stats.QueuedBytes, c.mu.stats.QueuedFrames = 0, 0
+	c.mu.writing = frames > 0
 	return frames
 }
 
 func (c *Conn) wrote(frames int, err error, aborted bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.mu.writing = false
 	if err != nil {
 		c.mu.stats.Lost += uint64(frames)
 		if aborted {
@@ -411,9 +438,16 @@ func (c *Conn) wrote(frames int, err error, aborted bool) {
 	}
 }
 
-func (c *Conn) setConnected(up bool) {
+// setConnected records that a connection is up or down; nc, once the
+// connection has said hello, lets Send write to it directly.
+func (c *Conn) setConnected(up bool, nc net.Conn) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if nc != nil {
+		c.mu.direct, c.mu.nc = newDirect(nc), nc
+		return
+	}
+	c.mu.direct, c.mu.nc = nil, nil
 	c.mu.stats.Connected = up
 	if up {
 		c.mu.stats.Connects++

@@ -21,6 +21,11 @@
 //		...
 //	}
 //
+// A shell that acts on frames as they arrive gives ListenFunc a Handler
+// instead: the connection's own goroutine hands it each frame, with no copy
+// and no hand-over to another goroutine, so a node can answer a request on
+// the goroutine that read it.
+//
 // A connection opens with a hello naming the dialer ("HYD", version 1,
 // a 1-byte length and the name), then carries frames (see package
 // transport) one way, dialer to listener.
@@ -35,7 +40,9 @@
 // closes a connection that sends anything it refuses, and logs why at
 // level Error; other connections are unaffected.
 //
-// Send never blocks on the network: it queues up to a bound
+// Send never blocks on the network. When the Conn's writer is idle, Send
+// writes at once what the socket takes without waiting; the rest, and
+// everything sent while a write is under way, it queues up to a bound
 // (WithQueueBytes) and past it returns ErrBackpressure, so a slow or absent
 // peer cannot stall the node's single-threaded loop. Redials back off
 // exponentially (WithBackoff) with jitter from a per-Conn seeded source,

@@ -30,12 +30,23 @@ const inboundBuffer = 256
 // readBufSize is the read buffer of each connection.
 const readBufSize = 64 << 10
 
+// Handler takes the frames of a Listener made by ListenFunc. It is called
+// on the goroutine that reads the frame's connection, one frame at a time
+// per connection and in the order the peer sent them; frames of different
+// connections may be handed over at the same time. in.Frame.Payload is the
+// connection's read buffer: it is valid only until the Handler returns.
+// more reports that the connection's next frame has already arrived, whole:
+// the call for it follows at once. While the Handler runs, its connection
+// reads nothing more, and TCP flow control slows the peer down.
+type Handler func(in Inbound, more bool)
+
 // Listener accepts connections from peers and delivers their frames.
 type Listener struct {
 	ln      net.Listener
 	limits  transport.Limits
 	logger  *slog.Logger
-	inbound chan Inbound
+	inbound chan Inbound // nil when handle is set
+	handle  Handler
 
 	closing   chan struct{} // closed by Close: stop everything
 	closeOnce sync.Once
@@ -76,6 +87,22 @@ type peerConn struct {
 // closed and logged at level Error with the peer's name, its address and
 // the problem. The Listener keeps serving the others.
 func Listen(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger) (*Listener, error) {
+	return newListener(ctx, addr, l, logger, nil)
+}
+
+// ListenFunc is Listen, except that the frames go to h, on the goroutine
+// that read them, rather than to Inbound, which is nil. It spares each
+// frame a copy and a hand-over between goroutines: a node shell whose
+// Handler acts on a frame at once answers as soon as the frame arrives.
+// ListenFunc panics if h is nil.
+func ListenFunc(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger, h Handler) (*Listener, error) {
+	if h == nil {
+		panic("tcp: ListenFunc with a nil Handler")
+	}
+	return newListener(ctx, addr, l, logger, h)
+}
+
+func newListener(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger, h Handler) (*Listener, error) {
 	if err := l.Validate(); err != nil {
 		return nil, fmt.Errorf("tcp: listen on %s: %w", addr, err)
 	}
@@ -91,16 +118,21 @@ func Listen(ctx context.Context, addr string, l transport.Limits, logger *slog.L
 		ln:      ln,
 		limits:  l,
 		logger:  logger.With("listener", ln.Addr().String()),
-		inbound: make(chan Inbound, inboundBuffer),
+		handle:  h,
 		closing: make(chan struct{}),
 		exited:  make(chan struct{}),
+	}
+	if h == nil {
+		ls.inbound = make(chan Inbound, inboundBuffer)
 	}
 	ls.mu.conns = make(map[net.Conn]struct{})
 	ls.mu.peers = make(map[string]*peerConn)
 	ls.wg.Go(ls.accept)
 	go func() { // owned by Close, which waits for exited
 		ls.wg.Wait()
-		close(ls.inbound)
+		if ls.inbound != nil {
+			close(ls.inbound)
+		}
 		close(ls.exited)
 	}()
 	return ls, nil
@@ -111,7 +143,8 @@ func (ls *Listener) Addr() net.Addr { return ls.ln.Addr() }
 
 // Inbound returns the channel of received frames. It is closed after Close,
 // once every connection has stopped. Read it steadily: while it is full,
-// connections stop reading, and their dialers' queues fill up.
+// connections stop reading, and their dialers' queues fill up. It is nil
+// for a Listener made by ListenFunc.
 func (ls *Listener) Inbound() <-chan Inbound { return ls.inbound }
 
 // Close stops accepting, closes every connection and waits until all the
@@ -212,6 +245,17 @@ func (ls *Listener) serve(nc net.Conn) {
 		if err != nil {
 			ls.logEnd(log, pc, err)
 			return
+		}
+		if ls.handle != nil {
+			ls.handle(Inbound{From: name, Frame: f}, r.Buffered())
+			select {
+			case <-pc.stop:
+				return
+			case <-ls.closing:
+				return
+			default:
+				continue
+			}
 		}
 		f.Payload = bytes.Clone(f.Payload) // the Reader reuses its buffer
 		select {
