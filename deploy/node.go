@@ -90,6 +90,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		n.mu.Unlock()
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
+	n.ln = ln
 	defer func() {
 		// From now on frames are dropped, and no tick uses a connection.
 		if !locked {
@@ -265,6 +266,7 @@ type node struct {
 	mu      sync.Mutex
 	stopped bool // Run is returning: frames are dropped
 	g       *compile.Graph
+	ln      *tcp.Listener
 	self    Node
 	log     *slog.Logger
 	conns   map[string]*tcp.Conn
@@ -384,7 +386,7 @@ func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {
 	}
 	// The connection outlives ctx by the moment Run's shutdown gives it to
 	// deliver the last messages.
-	c := tcp.Dial(context.WithoutCancel(ctx), addr, n.self.Name, n.self.Limits, n.log)
+	c := n.ln.Dial(context.WithoutCancel(ctx), name, addr, n.self.Name, n.log)
 	n.conns[name] = c
 	return c, nil
 }

@@ -3,6 +3,7 @@
 package tcp
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -39,6 +40,12 @@ type Conn struct {
 	opts   dialOptions
 	hello  []byte
 
+	// Set by Listener.Dial: the Listener whose connections the Conn
+	// shares, the peer's name, and a nudge when the peer opens one.
+	ls    *Listener
+	peer  string
+	adopt chan struct{} // capacity 1
+
 	wake      chan struct{} // capacity 1: something was queued
 	closing   chan struct{} // closed by Close: flush, then stop
 	closeOnce sync.Once
@@ -53,7 +60,7 @@ type Conn struct {
 		// direct writes the connection now up, past its hello; nil while
 		// there is none, or where the platform has no direct writes.
 		direct    *direct
-		nc        net.Conn // the connection direct writes
+		pc        *peerConn // the connection direct writes
 		stats     Stats
 		abortLost int   // frames lost because run was stopped before flushing
 		cause     error // what stopped it then
@@ -92,6 +99,13 @@ var _ transport.Sender = (*Conn)(nil)
 // Dial panics if l is not valid or self is not a valid peer name (1 to
 // MaxPeerName bytes of UTF-8): both are configuration.
 func Dial(ctx context.Context, addr, self string, l transport.Limits, logger *slog.Logger, opts ...DialOption) *Conn {
+	c := newConn(addr, self, l, logger, opts)
+	c.start(ctx)
+	return c
+}
+
+// newConn checks Dial's arguments and returns the Conn, not yet started.
+func newConn(addr, self string, l transport.Limits, logger *slog.Logger, opts []DialOption) *Conn {
 	if err := l.Validate(); err != nil {
 		panic(fmt.Sprintf("tcp: Dial %s: %v", addr, err))
 	}
@@ -114,15 +128,19 @@ func Dial(ctx context.Context, addr, self string, l transport.Limits, logger *sl
 		limits:  l,
 		logger:  logger.With("addr", addr, "self", self),
 		opts:    o,
-		hello:   appendHello(nil, self),
+		hello:   appendHello(nil, self, false),
 		wake:    make(chan struct{}, 1),
 		closing: make(chan struct{}),
 		done:    make(chan struct{}),
 	}
+	return c
+}
+
+// start starts the goroutine, owned by Close, which waits for done.
+func (c *Conn) start(ctx context.Context) {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	c.cancel = cancel
-	go c.run(runCtx) // owned by Close, which waits for done
-	return c
+	go c.run(runCtx)
 }
 
 // Send queues frames to be written in order, all in one write, and
@@ -177,7 +195,7 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 		case err != nil:
 			c.mu.stats.Lost += uint64(len(frames))
 			c.mu.direct = nil
-			c.mu.nc.Close() // serve sees it broken, and reconnects
+			c.mu.pc.halt() // serve sees it broken, and reconnects
 			c.mu.Unlock()
 			return nil
 		case n == len(buf):
@@ -230,6 +248,9 @@ func (c *Conn) Close(ctx context.Context) error {
 		<-c.done
 	}
 	c.cancel(ErrClosed)
+	if c.ls != nil {
+		c.ls.unlink(c)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.mu.abortLost > 0 {
@@ -251,12 +272,12 @@ func (c *Conn) run(ctx context.Context) {
 	rng := rand.New(rand.NewPCG(c.opts.seed, 0))
 	failures := 0
 	for {
-		nc := c.connect(ctx, rng, &failures)
-		if nc == nil {
+		pc := c.connect(ctx, rng, &failures)
+		if pc == nil {
 			return
 		}
 		start := time.Now()
-		err := c.serve(ctx, nc)
+		err := c.serve(ctx, pc)
 		if err == nil || ctx.Err() != nil {
 			return // closing and flushed, or aborted
 		}
@@ -302,19 +323,24 @@ func (c *Conn) flushed() bool {
 	return len(c.mu.queue) == 0
 }
 
-// connect dials until it gets a connection, returning nil if ctx ends or
-// Close finds nothing left to write.
-func (c *Conn) connect(ctx context.Context, rng *rand.Rand, failures *int) net.Conn {
+// connect dials until it gets a connection, or takes one the peer opened
+// (Listener.Dial), returning nil if ctx ends or Close finds nothing left to
+// write.
+func (c *Conn) connect(ctx context.Context, rng *rand.Rand, failures *int) *peerConn {
 	for {
 		if c.flushed() {
 			return nil
+		}
+		if pc := c.adoptable(); pc != nil {
+			c.logger.Debug("tcp: writing on the connection the peer opened")
+			return pc
 		}
 		nc, err := c.opts.dial(ctx, c.addr)
 		if err == nil {
 			if *failures > 0 {
 				c.logger.Info("tcp: connected", "after_failures", *failures)
 			}
-			return nc
+			return newPeerConn(c.peer, nc)
 		}
 		if ctx.Err() != nil {
 			return nil
@@ -335,12 +361,17 @@ func (c *Conn) connect(ctx context.Context, rng *rand.Rand, failures *int) net.C
 // pause waits for d and reports whether to stop instead: ctx ended, or
 // Close was called with nothing left to write.
 func (c *Conn) pause(ctx context.Context, d time.Duration) (stop bool) {
+	if c.adoptable() != nil {
+		return false
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	closing := c.closing
 	for {
 		select {
 		case <-t.C:
+			return false
+		case <-c.adopt: // nil unless made by Listener.Dial
 			return false
 		case <-ctx.Done():
 			return true
@@ -353,31 +384,42 @@ func (c *Conn) pause(ctx context.Context, d time.Duration) (stop bool) {
 	}
 }
 
-// serve says hello on nc and writes batches as they are queued. It returns
-// nil once Close has been called and the queue is empty, or the error that
-// ended the connection.
-func (c *Conn) serve(ctx context.Context, nc net.Conn) error {
-	// The peer never writes: a read returning means it closed the
-	// connection (it restarted), and noticing now, rather than at the next
-	// write, loses fewer frames.
-	broken := make(chan struct{})
+// serve says hello on the connection it dialed and writes batches as they
+// are queued. It returns nil once Close has been called and the queue is
+// empty, or the error that ended the connection.
+func (c *Conn) serve(ctx context.Context, pc *peerConn) error {
+	nc := pc.nc
+	// A read returning means the peer closed the connection (it
+	// restarted), and noticing now, rather than at the next write, loses
+	// fewer frames. A connection the peer opened is read by the Listener;
+	// one this Conn dialed by its reader, which delivers what the peer
+	// writes on it to the Listener (Listener.Dial) or discards it.
+	broken := pc.exited
 	var reader sync.WaitGroup
-	reader.Go(func() {
-		defer close(broken)
-		io.Copy(io.Discard, nc)
-	})
-	stop := context.AfterFunc(ctx, func() { nc.Close() }) // unblocks a write
+	if !pc.duplex {
+		reader.Go(func() {
+			defer close(pc.exited)
+			if c.ls == nil {
+				io.Copy(io.Discard, nc)
+				return
+			}
+			c.ls.read(pc, bufio.NewReaderSize(nc, readBufSize), c.logger)
+		})
+	}
+	stop := context.AfterFunc(ctx, pc.halt) // unblocks a write
 	defer func() {
 		stop()
-		nc.Close()
+		pc.halt()
 		reader.Wait()
 		c.setConnected(false, nil)
 	}()
 	c.setConnected(true, nil)
-	if _, err := nc.Write(c.hello); err != nil {
-		return fmt.Errorf("saying hello: %w", err)
+	if !pc.duplex {
+		if _, err := nc.Write(c.hello); err != nil {
+			return fmt.Errorf("saying hello: %w", err)
+		}
 	}
-	c.setConnected(true, nc)
+	c.setConnected(true, pc)
 	closing := c.closing
 	var vec [][]byte // reused: the batches of one write
 	for {
@@ -438,18 +480,35 @@ func (c *Conn) wrote(frames int, err error, aborted bool) {
 	}
 }
 
-// setConnected records that a connection is up or down; nc, once the
+// setConnected records that a connection is up or down; pc, once the
 // connection has said hello, lets Send write to it directly.
-func (c *Conn) setConnected(up bool, nc net.Conn) {
+func (c *Conn) setConnected(up bool, pc *peerConn) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if nc != nil {
-		c.mu.direct, c.mu.nc = newDirect(nc), nc
+	if pc != nil {
+		c.mu.direct, c.mu.pc = newDirect(pc.nc), pc
 		return
 	}
-	c.mu.direct, c.mu.nc = nil, nil
+	c.mu.direct, c.mu.pc = nil, nil
 	c.mu.stats.Connected = up
 	if up {
 		c.mu.stats.Connects++
+	}
+}
+
+// adoptable returns the connection the peer opened, for a Conn made by
+// Listener.Dial that may write on it.
+func (c *Conn) adoptable() *peerConn {
+	if c.ls == nil {
+		return nil
+	}
+	return c.ls.adoptable(c.peer)
+}
+
+// nudge tells the Conn that the peer opened a connection it may adopt.
+func (c *Conn) nudge() {
+	select {
+	case c.adopt <- struct{}{}:
+	default:
 	}
 }

@@ -11,14 +11,17 @@ import (
 
 // The hello opens every connection, from dialer to listener:
 //
-//	| "HYD" | version 1 | name length (1 byte) | name (UTF-8) |
+//	| "HYD" | version | name length (1 byte) | name (UTF-8) |
 //
 // The magic lets a listener refuse a stranger (an HTTP client, a port
 // scanner) at its first bytes; the name is the dialer's Peer name, which
-// the listener reports as Inbound.From.
+// the listener reports as Inbound.From. Version 1 says the dialer only
+// writes; version 2 that it also reads frames the listener's side writes
+// back (a Conn made by Listener.Dial).
 const (
 	helloMagic   = "HYD"
 	helloVersion = 1
+	helloDuplex  = 2
 	// MaxPeerName is the longest peer name, in bytes.
 	MaxPeerName = 255
 )
@@ -35,31 +38,36 @@ func validName(name string) error {
 	return nil
 }
 
-func appendHello(dst []byte, name string) []byte {
+func appendHello(dst []byte, name string, duplex bool) []byte {
+	v := byte(helloVersion)
+	if duplex {
+		v = helloDuplex
+	}
 	dst = append(dst, helloMagic...)
-	dst = append(dst, helloVersion, byte(len(name)))
+	dst = append(dst, v, byte(len(name)))
 	return append(dst, name...)
 }
 
-// readHello reads a hello and returns the peer's name. Its errors describe
-// the problem for a log line.
-func readHello(r io.Reader) (string, error) {
+// readHello reads a hello and returns the peer's name and whether it reads
+// what is written back. Its errors describe the problem for a log line.
+func readHello(r io.Reader) (name string, duplex bool, err error) {
 	var hdr [len(helloMagic) + 2]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return "", fmt.Errorf("reading hello: %w", err)
+		return "", false, fmt.Errorf("reading hello: %w", err)
 	}
 	if string(hdr[:len(helloMagic)]) != helloMagic {
-		return "", fmt.Errorf("not a hydro peer: hello starts with %q", hdr[:])
+		return "", false, fmt.Errorf("not a hydro peer: hello starts with %q", hdr[:])
 	}
-	if v := hdr[len(helloMagic)]; v != helloVersion {
-		return "", fmt.Errorf("unsupported hello version %d; want %d", v, helloVersion)
+	v := hdr[len(helloMagic)]
+	if v != helloVersion && v != helloDuplex {
+		return "", false, fmt.Errorf("unsupported hello version %d; want %d or %d", v, helloVersion, helloDuplex)
 	}
-	name := make([]byte, hdr[len(helloMagic)+1])
-	if _, err := io.ReadFull(r, name); err != nil {
-		return "", fmt.Errorf("reading hello name: %w", err)
+	b := make([]byte, hdr[len(helloMagic)+1])
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", false, fmt.Errorf("reading hello name: %w", err)
 	}
-	if err := validName(string(name)); err != nil {
-		return "", fmt.Errorf("bad hello: %w", err)
+	if err := validName(string(b)); err != nil {
+		return "", false, fmt.Errorf("bad hello: %w", err)
 	}
-	return string(name), nil
+	return string(b), v == helloDuplex, nil
 }

@@ -4,7 +4,6 @@ package tcp
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -56,18 +55,18 @@ type Listener struct {
 	mu struct {
 		sync.Mutex
 		closed bool
-		conns  map[net.Conn]struct{} // every open connection, for Close
-		peers  map[string]*peerConn  // the delivering connection of each peer
+		conns map[net.Conn]struct{} // every open connection, for Close
+		// accepted is the newest connection each peer opened.
+		accepted map[string]*peerConn
+		// delivering is the connection each peer's frames come from now,
+		// opened by either side (see claim).
+		delivering map[string]*peerConn
+		// links are the Conns made by Dial, by peer: they may write on a
+		// duplex connection the peer opened.
+		links map[string]*Conn
 	}
 }
 
-// peerConn is one connection past its hello.
-type peerConn struct {
-	name   string
-	nc     net.Conn
-	stop   chan struct{} // closed when a newer connection of the peer replaces it
-	exited chan struct{} // closed when it no longer delivers
-}
 
 // Listen listens on addr (host:port; port 0 picks one, see Addr) and
 // serves every connection that opens with a hello. ctx bounds only the
@@ -126,7 +125,9 @@ func newListener(ctx context.Context, addr string, l transport.Limits, logger *s
 		ls.inbound = make(chan Inbound, inboundBuffer)
 	}
 	ls.mu.conns = make(map[net.Conn]struct{})
-	ls.mu.peers = make(map[string]*peerConn)
+	ls.mu.accepted = make(map[string]*peerConn)
+	ls.mu.delivering = make(map[string]*peerConn)
+	ls.mu.links = make(map[string]*Conn)
 	ls.wg.Go(ls.accept)
 	go func() { // owned by Close, which waits for exited
 		ls.wg.Wait()
@@ -222,7 +223,7 @@ func (ls *Listener) serve(nc net.Conn) {
 	remote := nc.RemoteAddr().String()
 	br := bufio.NewReaderSize(nc, readBufSize)
 	nc.SetReadDeadline(time.Now().Add(helloTimeout))
-	name, err := readHello(br)
+	name, duplex, err := readHello(br)
 	if err != nil {
 		if !ls.isClosing() {
 			ls.logger.Error("tcp: refusing connection", "remote", remote, "err", err)
@@ -230,70 +231,48 @@ func (ls *Listener) serve(nc net.Conn) {
 		return
 	}
 	nc.SetReadDeadline(time.Time{})
-	pc := &peerConn{name: name, nc: nc, stop: make(chan struct{}), exited: make(chan struct{})}
+	pc := newPeerConn(name, nc)
 	defer close(pc.exited)
-	if !ls.register(pc) {
+	if !ls.accepted(pc, duplex) {
 		return
 	}
-	defer ls.unregister(pc)
+	defer ls.unaccepted(pc)
 	log := ls.logger.With("peer", name, "remote", remote)
 	log.Debug("tcp: peer connected")
-
-	r := transport.NewReader(br, ls.limits)
-	for {
-		f, err := r.Next()
-		if err != nil {
-			ls.logEnd(log, pc, err)
-			return
-		}
-		if ls.handle != nil {
-			ls.handle(Inbound{From: name, Frame: f}, r.Buffered())
-			select {
-			case <-pc.stop:
-				return
-			case <-ls.closing:
-				return
-			default:
-				continue
-			}
-		}
-		f.Payload = bytes.Clone(f.Payload) // the Reader reuses its buffer
-		select {
-		case ls.inbound <- Inbound{From: name, Frame: f}:
-		case <-pc.stop:
-			return
-		case <-ls.closing:
-			return
-		}
-	}
+	ls.read(pc, br, log)
 }
 
-// register makes pc its peer's delivering connection, after stopping and
-// waiting for the one it replaces. It reports false if the Listener closed.
-func (ls *Listener) register(pc *peerConn) bool {
+// accepted records pc as the newest connection its peer opened, closing
+// the one it replaces: the peer dials again only when it restarted or lost
+// that one, which this side may not have noticed yet. A duplex connection
+// is offered to this side's Conn to the peer, which may write on it. It
+// reports false if the Listener closed.
+func (ls *Listener) accepted(pc *peerConn, duplex bool) bool {
 	ls.mu.Lock()
-	old := ls.mu.peers[pc.name]
-	ls.mu.peers[pc.name] = pc
-	ls.mu.Unlock()
-	if old == nil {
-		return true
-	}
-	ls.logger.Warn("tcp: peer connected again; closing its previous connection",
-		"peer", pc.name, "remote", pc.nc.RemoteAddr().String(), "previous", old.nc.RemoteAddr().String())
-	close(old.stop)
-	old.nc.Close()
-	select {
-	case <-old.exited:
-		return true
-	case <-ls.closing:
+	if ls.mu.closed {
+		ls.mu.Unlock()
 		return false
 	}
+	old := ls.mu.accepted[pc.name]
+	ls.mu.accepted[pc.name] = pc
+	pc.duplex = duplex
+	link := ls.mu.links[pc.name]
+	ls.mu.Unlock()
+	if old != nil {
+		ls.logger.Warn("tcp: peer connected again; closing its previous connection",
+			"peer", pc.name, "remote", pc.nc.RemoteAddr().String(), "previous", old.nc.RemoteAddr().String())
+		old.halt()
+	}
+	if link != nil && duplex {
+		link.nudge()
+	}
+	return true
 }
 
-func (ls *Listener) unregister(pc *peerConn) {
+func (ls *Listener) unaccepted(pc *peerConn) {
 	ls.mu.Lock()
-	if ls.mu.peers[pc.name] == pc {
-		delete(ls.mu.peers, pc.name)
+	if ls.mu.accepted[pc.name] == pc {
+		delete(ls.mu.accepted, pc.name)
 	}
 	ls.mu.Unlock()
 }

@@ -54,7 +54,7 @@ func (d *pipeDialer) accept(t *testing.T, want string) (net.Conn, *transport.Rea
 	t.Helper()
 	far := <-d.peers
 	br := bufio.NewReaderSize(far, readBufSize)
-	if name, err := readHello(br); err != nil || name != want {
+	if name, _, err := readHello(br); err != nil || name != want {
 		t.Fatalf("readHello() = %q, %v; want %q", name, err, want)
 	}
 	return far, transport.NewReader(br, transport.DefaultLimits)

@@ -151,9 +151,9 @@ func TestHostileClients(t *testing.T) {
 		who, wire, log string
 	}{
 		{"http", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "ERROR tcp: refusing connection"},
-		{"Huge/1", string(appendHello(nil, "Huge/1")) + string(valid) + "\xff\xff\xff\xff",
+		{"Huge/1", string(appendHello(nil, "Huge/1", false)) + string(valid) + "\xff\xff\xff\xff",
 			"ERROR tcp: closing connection: bad frame"},
-		{"Bad/2", string(appendHello(nil, "Bad/2")) + "\x00\x00\x00\x03\x80\x00\x00",
+		{"Bad/2", string(appendHello(nil, "Bad/2", false)) + "\x00\x00\x00\x03\x80\x00\x00",
 			"ERROR tcp: closing connection: bad frame"},
 	}
 	var conns []net.Conn
@@ -190,7 +190,7 @@ func TestPeerConnectsAgain(t *testing.T) {
 	ln := listen(t, "127.0.0.1:0", logger)
 	defer closeListener(t, ln)
 	addr := ln.Addr().String()
-	hello := appendHello(nil, "Twin")
+	hello := appendHello(nil, "Twin", false)
 	one := frameBytes(numbered(0, 0, 3))
 	first := rawPeer(t, addr, append(hello, one...))
 	checkNumbers(t, receive(t, ln, 3), "Twin", 0)

@@ -31,9 +31,11 @@ func TestBackoff(t *testing.T) {
 
 func TestHello(t *testing.T) {
 	for _, name := range []string{"Leader", "Worker/3", "é", strings.Repeat("x", MaxPeerName)} {
-		got, err := readHello(bytes.NewReader(appendHello(nil, name)))
-		if err != nil || got != name {
-			t.Errorf("readHello(appendHello(%q)) = %q, %v; want %q", name, got, err, name)
+		for _, duplex := range []bool{false, true} {
+			got, gotDuplex, err := readHello(bytes.NewReader(appendHello(nil, name, duplex)))
+			if err != nil || got != name || gotDuplex != duplex {
+				t.Errorf("readHello(appendHello(%q, %v)) = %q, %v, %v; want %q, %v", name, duplex, got, gotDuplex, err, name, duplex)
+			}
 		}
 	}
 	tests := []struct {
@@ -41,13 +43,13 @@ func TestHello(t *testing.T) {
 	}{
 		{"empty", "", "reading hello: EOF"},
 		{"http", "GET / HTTP/1.1\r\n", `not a hydro peer: hello starts with "GET /"`},
-		{"version", "HYD\x02\x01a", "unsupported hello version 2"},
+		{"version", "HYD\x03\x01a", "unsupported hello version 3"},
 		{"no name", "HYD\x01\x00", "empty peer name"},
 		{"short name", "HYD\x01\x05ab", "reading hello name: unexpected EOF"},
 		{"bad utf-8", "HYD\x01\x02\xff\xfe", "not valid UTF-8"},
 	}
 	for _, tt := range tests {
-		_, err := readHello(strings.NewReader(tt.wire))
+		_, _, err := readHello(strings.NewReader(tt.wire))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: readHello(%q) = %v; want an error containing %q", tt.name, tt.wire, err, tt.want)
 		}
