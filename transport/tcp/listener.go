@@ -55,7 +55,7 @@ type Listener struct {
 	mu struct {
 		sync.Mutex
 		closed bool
-		conns map[net.Conn]struct{} // every open connection, for Close
+		conns  map[net.Conn]struct{} // every open connection, for Close
 		// accepted is the newest connection each peer opened.
 		accepted map[string]*peerConn
 		// delivering is the connection each peer's frames come from now,
@@ -66,7 +66,6 @@ type Listener struct {
 		links map[string]*Conn
 	}
 }
-
 
 // Listen listens on addr (host:port; port 0 picks one, see Addr) and
 // serves every connection that opens with a hello. ctx bounds only the
