@@ -26,14 +26,28 @@
 // and no hand-over to another goroutine, so a node can answer a request on
 // the goroutine that read it.
 //
-// A connection opens with a hello naming the dialer ("HYD", version 1,
+// A node shell dials its peers through its Listener, so that two nodes
+// that talk both ways share one connection and its acknowledgements ride
+// on the answers:
+//
+//	toLeader := ln.Dial(ctx, "Leader", "leader:7000", "Worker/3", logger)
+//
+// Such a Conn reads what the peer writes back on the connection it dialed
+// and hands it to the Listener's Handler (or Inbound), and writes on a
+// connection the peer opened, when there is one, instead of dialing.
+//
+// A connection opens with a hello naming the dialer ("HYD", a version,
 // a 1-byte length and the name), then carries frames (see package
-// transport) one way, dialer to listener.
+// transport): one way, dialer to listener, for version 1; both ways for
+// version 2, which a Conn made by Listener.Dial says.
 //
 // # Delivery
 //
 // From one Conn to one Listener, frames arrive in the order they were
-// sent, never reordered and never duplicated. A connection that fails loses
+// sent, never reordered and never duplicated, whichever connection carries
+// them: a peer's frames are delivered from one connection at a time, and
+// when they start coming from another, the first is closed and its reader
+// has stopped before the second delivers. A connection that fails loses
 // the frames that were being written and those the peer had not read (a
 // fail-stop prefix); the Conn reconnects and goes on with the frames
 // queued after them, counting what it lost in Stats.Lost. The Listener
@@ -51,7 +65,9 @@
 // # Concurrency
 //
 // Each Listener runs one goroutine to accept and one per connection; each
-// Conn runs one goroutine, plus one that watches its connection for the
-// peer closing it. Close waits for all of them: after Close returns nil,
-// none is left. Send, Stats and Close are safe for concurrent use.
+// Conn runs one goroutine, plus one that reads the connection it dialed
+// (to deliver what comes back, or to notice the peer closing it). Close
+// waits for all of them: after Close returns nil, none is left. Close the
+// Conns a Listener dialed before the Listener. Send, Stats and Close are
+// safe for concurrent use.
 package tcp

@@ -42,3 +42,39 @@ func Example() {
 	// Worker/3 2 3 [2]
 	// <nil> <nil>
 }
+
+// Two nodes that talk both ways dial through their Listeners. The leader
+// makes its Conn to the worker when it first answers, and writes the
+// answer on the connection the worker opened.
+func ExampleListener_Dial() {
+	ctx := context.Background()
+	answers := make(chan string, 1)
+	var leader *tcp.Listener
+	var toWorker *tcp.Conn // the leader's; made by its Handler, used there only
+	made := make(chan *tcp.Conn, 1)
+	leader, err := tcp.ListenFunc(ctx, "127.0.0.1:0", transport.DefaultLimits, nil, func(in tcp.Inbound, more bool) {
+		// On the connection's goroutine; the payload is only lent.
+		if toWorker == nil {
+			toWorker = leader.Dial(ctx, in.From, "unused:0", "Leader", nil)
+			made <- toWorker
+		}
+		toWorker.Send(transport.Frame{Channel: 2, Payload: append([]byte("re: "), in.Frame.Payload...)})
+	})
+	if err != nil {
+		panic(err)
+	}
+	worker, err := tcp.ListenFunc(ctx, "127.0.0.1:0", transport.DefaultLimits, nil, func(in tcp.Inbound, more bool) {
+		answers <- fmt.Sprintf("%s on channel %d: %s", in.From, in.Frame.Channel, in.Frame.Payload)
+	})
+	if err != nil {
+		panic(err)
+	}
+	toLeader := worker.Dial(ctx, "Leader", leader.Addr().String(), "Worker/0", nil)
+
+	toLeader.Send(transport.Frame{Channel: 1, Payload: []byte("ping")})
+	fmt.Println(<-answers)
+	fmt.Println(toLeader.Close(ctx), (<-made).Close(ctx), leader.Close(ctx), worker.Close(ctx))
+	// Output:
+	// Leader on channel 2: re: ping
+	// <nil> <nil> <nil> <nil>
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package tcp
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hydro-go/hydro/transport"
+)
+
+// node is one side of a duplex test: a Listener with a Handler, and the
+// frames it was handed.
+type node struct {
+	ln *Listener
+	h  *handled
+}
+
+func newNode(t *testing.T, addr string) node {
+	t.Helper()
+	h := &handled{}
+	ln, err := ListenFunc(t.Context(), addr, transport.DefaultLimits, nil, h.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return node{ln: ln, h: h}
+}
+
+func (n node) dial(t *testing.T, self, peer string, to node) *Conn {
+	return n.ln.Dial(t.Context(), peer, to.ln.Addr().String(), self, nil, fast)
+}
+
+// accepted returns how many connections peers opened to n are open.
+func (n node) accepted() int {
+	n.ln.mu.Lock()
+	defer n.ln.mu.Unlock()
+	return len(n.ln.mu.conns)
+}
+
+// from returns the frames n was handed from peer.
+func (n node) from(peer string) []Inbound {
+	n.h.mu.Lock()
+	defer n.h.mu.Unlock()
+	var out []Inbound
+	for _, in := range n.h.ins {
+		if in.From == peer {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// sendAll sends frames numbered from..from+n-1 in batches of varied sizes,
+// retrying on backpressure.
+func sendAll(t *testing.T, c *Conn, ch uint32, from, n int) {
+	frames := numbered(ch, from, n)
+	for sent, size := 0, 1; sent < n; size = size%20 + 1 {
+		batch := frames[sent:min(sent+size, n)]
+		if err := c.Send(batch...); errors.Is(err, ErrBackpressure) {
+			time.Sleep(time.Millisecond)
+			continue
+		} else if err != nil {
+			t.Errorf("Send() = %v", err)
+			return
+		}
+		sent += len(batch)
+	}
+}
+
+// TestDuplexOneConnection: A dials B and sends; B's Conn to A then writes
+// on the connection A opened: one TCP connection carries both ways.
+func TestDuplexOneConnection(t *testing.T) {
+	a, b := newNode(t, "127.0.0.1:0"), newNode(t, "127.0.0.1:0")
+	defer closeListener(t, a.ln)
+	defer closeListener(t, b.ln)
+	ab := a.dial(t, "A", "B", b)
+	sendAll(t, ab, 1, 0, 100)
+	eventually(t, "B has A's frames", func() bool { return len(b.from("A")) == 100 })
+	ba := b.dial(t, "B", "A", a)
+	sendAll(t, ba, 2, 0, 100)
+	eventually(t, "A has B's frames", func() bool { return len(a.from("B")) == 100 })
+	checkNumbers(t, b.from("A"), "A", 0)
+	checkNumbers(t, a.from("B"), "B", 0)
+	if n, m := a.accepted(), b.accepted(); n != 0 || m != 1 {
+		t.Errorf("connections accepted: A %d, B %d; want 0 and 1 (one connection for both ways)", n, m)
+	}
+	if s := ba.Stats(); s.Connects != 1 || s.Sent != 100 {
+		t.Errorf("B's Conn: Stats() = %+v; want 1 connect, 100 sent", s)
+	}
+	closeConn(t, ba)
+	closeConn(t, ab)
+}
+
+// TestDuplexBothDialAtOnce: two nodes dial each other at the same moment
+// and stream both ways; whether they end up sharing one connection or
+// using two, every frame arrives once and in order.
+func TestDuplexBothDialAtOnce(t *testing.T) {
+	const n = 500
+	for range 20 {
+		a, b := newNode(t, "127.0.0.1:0"), newNode(t, "127.0.0.1:0")
+		var ab, ba *Conn
+		var wg sync.WaitGroup
+		wg.Go(func() { ab = a.dial(t, "A", "B", b); sendAll(t, ab, 1, 0, n) })
+		wg.Go(func() { ba = b.dial(t, "B", "A", a); sendAll(t, ba, 2, 0, n) })
+		wg.Wait()
+		eventually(t, "both have every frame", func() bool { return len(a.from("B")) == n && len(b.from("A")) == n })
+		checkNumbers(t, b.from("A"), "A", 0)
+		checkNumbers(t, a.from("B"), "B", 0)
+		closeConn(t, ab)
+		closeConn(t, ba)
+		closeListener(t, a.ln)
+		closeListener(t, b.ln)
+	}
+}
+
+// TestDuplexPeerRestarts: B stops and starts again at the same address;
+// the nodes reconnect, and what each sends afterwards arrives in order.
+func TestDuplexPeerRestarts(t *testing.T) {
+	a, b := newNode(t, "127.0.0.1:0"), newNode(t, "127.0.0.1:0")
+	defer closeListener(t, a.ln)
+	ab := a.dial(t, "A", "B", b)
+	defer closeConn(t, ab)
+	sendAll(t, ab, 1, 0, 10)
+	eventually(t, "B has A's frames", func() bool { return len(b.from("A")) == 10 })
+	ba := b.dial(t, "B", "A", a)
+	sendAll(t, ba, 2, 0, 10)
+	eventually(t, "A has B's frames", func() bool { return len(a.from("B")) == 10 })
+
+	closeConn(t, ba)
+	closeListener(t, b.ln)
+	eventually(t, "A's Conn sees B gone", func() bool { return !ab.Stats().Connected })
+	b2 := newNode(t, b.ln.Addr().String())
+	defer closeListener(t, b2.ln)
+	ba2 := b2.dial(t, "B", "A", a)
+	defer closeConn(t, ba2)
+	sendAll(t, ba2, 2, 10, 50)
+	sendAll(t, ab, 1, 10, 50)
+	eventually(t, "both have the frames sent after the restart", func() bool {
+		return len(a.from("B")) == 60 && len(b2.from("A")) >= 50
+	})
+	checkNumbers(t, a.from("B"), "B", 0)
+	got := b2.from("A") // A's frames sent while B was down may be lost, never reordered
+	checkNumbers(t, got, "A", 60-len(got))
+}
+
+// TestDuplexOneWayDialerNotAdopted: a Conn made by the package's Dial reads
+// nothing, so B's Conn to it dials A's Listener rather than writing on the
+// connection A opened.
+func TestDuplexOneWayDialerNotAdopted(t *testing.T) {
+	a, b := newNode(t, "127.0.0.1:0"), newNode(t, "127.0.0.1:0")
+	defer closeListener(t, a.ln)
+	defer closeListener(t, b.ln)
+	oneWay := Dial(t.Context(), b.ln.Addr().String(), "A", transport.DefaultLimits, nil, fast)
+	defer closeConn(t, oneWay)
+	sendAll(t, oneWay, 1, 0, 10)
+	eventually(t, "B has A's frames", func() bool { return len(b.from("A")) == 10 })
+	ba := b.dial(t, "B", "A", a)
+	defer closeConn(t, ba)
+	sendAll(t, ba, 2, 0, 10)
+	eventually(t, "A has B's frames", func() bool { return len(a.from("B")) == 10 })
+	checkNumbers(t, a.from("B"), "B", 0)
+	if n := a.accepted(); n != 1 {
+		t.Errorf("A accepted %d connections; want 1, B's own", n)
+	}
+}
