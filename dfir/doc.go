@@ -70,6 +70,9 @@
 //
 // # Concurrency
 //
-// A Graph, its Inputs and Outputs belong to one goroutine. The functions
-// given to operators are called on that goroutine during RunTick.
+// A Graph, its Inputs and Outputs are used by one goroutine at a time: a
+// shell that drives it from several (a deployed node runs each tick on the
+// goroutine that read the frames) holds a lock around each use. The
+// functions given to operators are called on the goroutine that runs
+// RunTick.
 package dfir

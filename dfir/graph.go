@@ -13,8 +13,8 @@ import (
 // the package's generic functions, then Compile it (or let the first RunTick
 // compile it) and drive it tick by tick.
 //
-// A Graph is not safe for concurrent use: one goroutine (the shell) pushes
-// inputs, runs ticks and drains outputs.
+// A Graph is not safe for concurrent use: the shell pushes inputs, runs
+// ticks and drains outputs from one goroutine at a time.
 type Graph struct {
 	nodes     []*node
 	buildErrs []error
