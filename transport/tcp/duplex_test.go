@@ -3,7 +3,9 @@
 package tcp
 
 import (
+	"bufio"
 	"errors"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -163,5 +165,47 @@ func TestDuplexOneWayDialerNotAdopted(t *testing.T) {
 	checkNumbers(t, a.from("B"), "B", 0)
 	if n := a.accepted(); n != 1 {
 		t.Errorf("A accepted %d connections; want 1, B's own", n)
+	}
+}
+
+// TestDuplexBadFrameBack: a peer that writes a malformed frame back on the
+// connection a Conn dialed gets that connection closed and logged with its
+// name; the Conn dials again and the node goes on.
+func TestDuplexBadFrameBack(t *testing.T) {
+	logger, recs := newRecorder()
+	h := &handled{}
+	ln, err := ListenFunc(t.Context(), "127.0.0.1:0", transport.DefaultLimits, logger, h.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeListener(t, ln)
+	fake, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	c := ln.Dial(t.Context(), "Rogue", fake.Addr().String(), "A", logger, fast)
+	defer closeConn(t, c)
+	for i := range 2 {
+		nc, err := fake.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(nc)
+		if name, duplex, err := readHello(br); err != nil || name != "A" || !duplex {
+			t.Fatalf("connection %d: hello = %q, duplex %v, %v; want A, duplex", i, name, duplex, err)
+		}
+		if i == 1 {
+			nc.Close()
+			break
+		}
+		nc.Write([]byte{0, 0, 0, 1, 0}) // a frame too short for its ids
+		eventually(t, "the bad frame logged", func() bool {
+			return len(recs.find("ERROR", "bad frame", "peer=Rogue", "too short")) == 1
+		})
+		nc.Close()
+	}
+	if n := h.count(); n != 0 {
+		t.Errorf("%d frames handed over from a peer that sent only a bad one", n)
 	}
 }
