@@ -37,7 +37,12 @@ func SourceSeq[T any, L Location](l L, seq iter.Seq[T]) Stream[T, L] {
 func SourceChan[T any, L Location](l L, ch <-chan T) Stream[T, L] {
 	n := build(l, "source_chan", streamProps(false, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
 		h, p := dfir.SourceInput[T](c.Graph)
+		w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(T)) }}
+		c.Wakes = append(c.Wakes, w)
 		c.Feeders = append(c.Feeders, func() bool {
+			if w.Owned {
+				return false // the shell receives and pushes
+			}
 			moved := false
 			for {
 				select {
@@ -52,8 +57,6 @@ func SourceChan[T any, L Location](l L, ch <-chan T) Stream[T, L] {
 				}
 			}
 		})
-		w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(T)) }}
-		c.Handles[w] = w
 		return p
 	})
 	return stream[T](n, l)

@@ -4,6 +4,7 @@ package hydro_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -124,6 +125,84 @@ func TestRunNodeSourceChanWakes(t *testing.T) {
 	}
 	cancel()
 	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("RunNode: %v", err)
+		}
+	}
+}
+
+type fanWorker struct{}
+
+// TestRunNodeFanIn: six cluster members stream to one process at once,
+// a tick per value, so frames from several peers arrive while another
+// peer's tick runs. Every value arrives once, and each member's in the
+// order it sent them.
+func TestRunNodeFanIn(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const workers, n = 6, 6000
+	f := hydro.NewFlow()
+	w := hydro.NewCluster[fanWorker](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	values := make(chan int) // shared by the members: each takes some, in order
+	type got struct {
+		from uint32
+		v    int
+	}
+	out := make(chan got, n)
+	gathered := hydro.AssumeOrdered(hydro.Gather(hydro.SourceChan(w, values), r).Entries(),
+		"members interleave; the test checks the order of each member's values only")
+	hydro.ForEach(gathered, func(kv hydro.KV[hydro.MemberID[fanWorker], int]) {
+		out <- got{uint32(kv.Key), kv.Val}
+	})
+	f.MustCompile()
+
+	roles := []string{"nodeReceiver"}
+	for m := range workers {
+		roles = append(roles, fmt.Sprintf("fanWorker/%d", m))
+	}
+	addrs, err := deploy.FreeAddrs(len(roles), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := map[string]string{}
+	for i, role := range roles {
+		peers[role] = addrs[i]
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, len(roles))
+	for _, role := range roles {
+		go func() {
+			errs <- hydro.RunNode(ctx, f, hydro.NodeConfig{Role: role, Peers: peers, Sizes: map[string]int{"fanWorker": workers}})
+		}()
+	}
+	go func() {
+		for i := range n {
+			select {
+			case values <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	last := map[uint32]int{}
+	seen := make([]bool, n)
+	timeout := time.After(20 * time.Second)
+	for range n {
+		select {
+		case g := <-out:
+			if prev, ok := last[g.from]; ok && g.v <= prev {
+				t.Fatalf("from member %d: %d after %d", g.from, g.v, prev)
+			}
+			if seen[g.v] {
+				t.Fatalf("%d received twice", g.v)
+			}
+			last[g.from], seen[g.v] = g.v, true
+		case <-timeout:
+			t.Fatalf("values missing after 20 s")
+		}
+	}
+	cancel()
+	for range roles {
 		if err := <-errs; err != nil {
 			t.Errorf("RunNode: %v", err)
 		}

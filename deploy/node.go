@@ -76,15 +76,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	n.mu.Lock()
 	locked := true
 	ln, err := tcp.ListenFunc(ctx, self.Addr, self.Limits, log, func(in transport.Inbound, more bool) {
-		n.mu.Lock()
-		defer n.mu.Unlock()
-		if n.stopped {
-			return
-		}
-		n.deliver(in)
-		if !more { // else the next frame joins the same tick
-			n.tick(ctx)
-		}
+		n.receive(ctx, in, more)
 	})
 	if err != nil {
 		n.mu.Unlock()
@@ -169,33 +161,162 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	}
 	n.watchMembers(ctx, members)
 	start := time.Now()
-	wakes := newWakeSelect(ctx, g, fires, n.ports.events)
+	// Each Go channel the graph reads gets a goroutine that is its only
+	// receiver, so that its values keep their order whichever goroutine
+	// runs the ticks.
+	var pumps sync.WaitGroup
+	defer pumps.Wait() // they stop with ctx; before the connections close
+	for _, w := range g.Wakes {
+		w.Owned = true
+		pumps.Go(func() { n.pump(ctx, w) })
+	}
 	n.runTicks(ctx)
-	n.mu.Unlock()
 	locked = false
+	n.unlock(ctx)
 	for {
-		var handle func() bool
-		if wakes != nil {
-			if handle = n.waitWakes(wakes, start); handle == nil {
-				return nil
-			}
-		} else {
-			select {
-			case <-ctx.Done():
-				return nil
-			case i := <-fires:
-				handle = func() bool { n.fire(i, start); return true }
-			case ev := <-n.ports.events:
-				handle = func() bool { n.ports.handle(ev); return true }
-			}
+		select {
+		case <-ctx.Done():
+			return nil
+		case i := <-fires:
+			n.lock()
+			n.fire(i, start)
+		case ev := <-n.ports.events:
+			n.lock()
+			n.ports.handle(ev)
 		}
-		n.mu.Lock()
-		if handle() {
-			n.ports.takeReady()
+		n.ports.takeReady()
+		n.tick(ctx)
+		n.unlock(ctx)
+	}
+}
+
+// pump receives the values of one Go channel the graph reads, as its only
+// receiver, and runs a tick for them: each value it waited for, and those
+// already behind it.
+func (n *node) pump(ctx context.Context, w *ir.Wake) {
+	cases := []reflect.SelectCase{
+		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())},
+		{Dir: reflect.SelectRecv, Chan: w.Chan},
+	}
+	for {
+		i, v, ok := reflect.Select(cases)
+		if i == 0 || !ok {
+			return // stopping, or the channel is closed
+		}
+		n.lock()
+		if !n.stopped {
+			w.Push(v)
+			for range maxParkedFrames {
+				if v, ok = w.Chan.TryRecv(); !ok {
+					break // none ready, or closed: the next Select tells
+				}
+				w.Push(v)
+			}
+			n.tick(ctx)
+		}
+		n.unlock(ctx)
+	}
+}
+
+// receive is the Listener's Handler: it delivers a frame, on the goroutine
+// that read it, and runs the tick unless the next frame has arrived too.
+// While another goroutine holds the lock, it leaves a copy of the frame for
+// that one's next tick rather than wait, up to a bound.
+func (n *node) receive(ctx context.Context, in transport.Inbound, more bool) {
+	if in.From == "" { // no frame: the connection stopped after one with more
+		n.lock()
+		if !n.stopped {
+			n.tick(ctx)
+		}
+		n.unlock(ctx)
+		return
+	}
+	if !n.mu.TryLock() {
+		if n.park(in) {
+			n.settle(ctx) // the holder may have let go meanwhile
+			return
+		}
+		n.mu.Lock() // too much is waiting: wait too
+	}
+	n.drain()
+	if !n.stopped {
+		n.deliver(in)
+		if !more { // else the next frame joins this tick
+			n.tick(ctx)
+		}
+	}
+	n.unlock(ctx)
+}
+
+// Frames left while the lock was held wait in n.parked, up to these.
+const (
+	maxParkedFrames = 1024
+	maxParkedBytes  = 4 << 20
+)
+
+// park keeps a copy of in for the goroutine holding the lock, and reports
+// whether there was room.
+func (n *node) park(in transport.Inbound) bool {
+	n.parked.Lock()
+	defer n.parked.Unlock()
+	if len(n.parked.frames) >= maxParkedFrames || n.parked.bytes+len(in.Frame.Payload) > maxParkedBytes {
+		return false
+	}
+	in.Frame.Payload = bytes.Clone(in.Frame.Payload) // lent only during the Handler
+	n.parked.frames = append(n.parked.frames, in)
+	n.parked.bytes += len(in.Frame.Payload)
+	return true
+}
+
+// lock takes the lock and delivers the frames parked meanwhile.
+func (n *node) lock() {
+	n.mu.Lock()
+	n.drain()
+}
+
+// drain delivers the parked frames, in the order they were parked: a
+// peer's frames stay in order, since a reader delivers its own only after
+// the parked ones. The lock is held.
+func (n *node) drain() {
+	n.parked.Lock()
+	frames := n.parked.frames
+	if len(frames) == 0 {
+		n.parked.Unlock()
+		return
+	}
+	n.parked.frames, n.parked.bytes = n.spare[:0], 0
+	n.parked.Unlock()
+	for i, in := range frames {
+		if !n.stopped {
+			n.deliver(in)
+		}
+		frames[i] = transport.Inbound{}
+	}
+	n.spare = frames
+}
+
+// unlock lets go of the lock, then settles.
+func (n *node) unlock(ctx context.Context) {
+	n.mu.Unlock()
+	n.settle(ctx)
+}
+
+// settle runs a tick for the frames parked while the lock was held, unless
+// another goroutine holds it now, which will. Called without the lock.
+func (n *node) settle(ctx context.Context) {
+	for n.hasParked() && n.mu.TryLock() {
+		n.drain()
+		if !n.stopped {
 			n.tick(ctx)
 		}
 		n.mu.Unlock()
 	}
+}
+
+func (n *node) hasParked() bool {
+	n.parked.Lock()
+	defer n.parked.Unlock()
+	return len(n.parked.frames) > 0
 }
 
 // tick runs the ticks the graph's inputs call for, then reports the clients
@@ -207,75 +328,33 @@ func (n *node) tick(ctx context.Context) {
 	}
 }
 
-// wakeSelect is Run's wait when the graph reads Go channels (ir.Wake): the
-// same cases as its select, and one per channel, for reflect.Select.
-type wakeSelect struct {
-	cases []reflect.SelectCase // done, fires, port events, then wakes
-	wakes []*ir.Wake
-}
-
-const wakeFirst = 3 // index of the first Wake's case
-
-// newWakeSelect returns the wait for g's Wakes, or nil when it has none.
-func newWakeSelect(ctx context.Context, g *compile.Graph, fires <-chan int, events chan portEvent) *wakeSelect {
-	var ws []*ir.Wake
-	for _, h := range g.Handles {
-		if w, ok := h.(*ir.Wake); ok {
-			ws = append(ws, w)
-		}
-	}
-	if len(ws) == 0 {
-		return nil
-	}
-	w := &wakeSelect{wakes: ws}
-	for _, ch := range []reflect.Value{reflect.ValueOf(ctx.Done()), reflect.ValueOf(fires), reflect.ValueOf(events)} {
-		w.cases = append(w.cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: ch})
-	}
-	for _, wk := range ws {
-		w.cases = append(w.cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: wk.Chan})
-	}
-	return w
-}
-
-// waitWakes waits as Run's select does, and also for a value on a Wake's
-// channel, which the handling it returns pushes into the graph: the feeder
-// takes the rest. A closed channel's case is dropped (its feeder sees it
-// closed). It returns nil when Run should return; the handling, run under
-// the node's lock, reports whether the graph has work.
-func (n *node) waitWakes(w *wakeSelect, start time.Time) func() bool {
-	i, v, ok := reflect.Select(w.cases)
-	switch {
-	case i == 0:
-		return nil
-	case i == 1:
-		return func() bool { n.fire(v.Interface().(int), start); return true }
-	case i == 2:
-		return func() bool { n.ports.handle(v.Interface().(portEvent)); return true }
-	case !ok:
-		w.cases[i].Chan = reflect.Value{} // ignored from now on
-		return func() bool { return false }
-	default:
-		return func() bool { w.wakes[i-wakeFirst].Push(v); return true }
-	}
-}
-
 // node is the state of Run. Its graph, connections and ports are used by
 // one goroutine at a time, whichever holds mu: a listener's reader with a
-// frame, or Run's loop with a timer, a port's event or a Wake's value.
+// frame, Run's loop with a timer or a port's event, or the pump of a Go
+// channel the graph reads.
 type node struct {
 	mu      sync.Mutex
 	stopped bool // Run is returning: frames are dropped
-	g       *compile.Graph
-	ln      *tcp.Listener
-	self    Node
-	log     *slog.Logger
-	conns   map[string]*tcp.Conn
-	out     map[string][]transport.Frame
-	order   []string
-	retry   []string    // peers whose frames were refused, sent first next time
-	arena   []byte      // this tick's payloads (see flush)
-	spans   []arenaSpan // where each of them is
-	ports   *ports
+	// parked are copies of the frames that arrived while another goroutine
+	// held mu, for its next tick (see receive); spare is the slice they
+	// were last delivered from, for reuse. parked has a lock of its own.
+	parked struct {
+		sync.Mutex
+		frames []transport.Inbound
+		bytes  int
+	}
+	spare []transport.Inbound
+	g     *compile.Graph
+	ln    *tcp.Listener
+	self  Node
+	log   *slog.Logger
+	conns map[string]*tcp.Conn
+	out   map[string][]transport.Frame
+	order []string
+	retry []string    // peers whose frames were refused, sent first next time
+	arena []byte      // this tick's payloads (see flush)
+	spans []arenaSpan // where each of them is
+	ports *ports
 	// watched are the members of observed clusters, with the connection
 	// to each and whether it was up when last polled.
 	watched []watch

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"net"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -554,4 +555,60 @@ func TestNameOf(t *testing.T) {
 			t.Errorf("NameOf(%v/%d) = %q; want %q", tc.d.Loc, tc.d.Member, got, tc.want)
 		}
 	}
+}
+
+// chanSource is hydro.SourceChan: a feeder that drains ch before each
+// tick unless the shell owns the channel's Wake.
+func chanSource(f *flow, l *ir.Location, ch chan int) *ir.Node {
+	return node(f, l, "source_chan", nil, func(c *ir.Ctx, _ []any) dfir.Port[int] {
+		h, p := dfir.SourceInput[int](c.Graph)
+		w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(int)) }}
+		c.Wakes = append(c.Wakes, w)
+		c.Feeders = append(c.Feeders, func() bool {
+			moved := false
+			for !w.Owned {
+				select {
+				case v := <-ch:
+					h.Push(v)
+					moved = true
+				default:
+					return moved
+				}
+			}
+			return moved
+		})
+		return p
+	})
+}
+
+// TestRunChanOrderWithPeerTicks: a Go channel's values keep their order
+// while ticks for a peer's frames run on other goroutines, slowly.
+func TestRunChanOrderWithPeerTicks(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
+	f := &flow{}
+	leader := f.location(ir.Process, "Leader")
+	worker := f.location(ir.Process, "Worker")
+	ch := make(chan int, 1000)
+	got := newCollector[int]()
+	sink(f, chanSource(f, leader, ch), got.add)
+	toLeader := send[int64](f, ticker(f, worker, 3*time.Millisecond), leader)
+	slow := mapSelf(f, toLeader, func(uint32, msg[int64]) int { time.Sleep(time.Millisecond); return 0 })
+	sink(f, slow, func(int) {})
+	fl := newNodes(t, f, nil)
+	fl.start("Worker")
+	fl.start("Leader")
+	const n = 3000
+	for i := range n {
+		ch <- i
+		if i%7 == 0 {
+			time.Sleep(50 * time.Microsecond)
+		}
+	}
+	vs := got.wait(t, n, 20*time.Second)
+	for i := 1; i < len(vs); i++ {
+		if vs[i] < vs[i-1] {
+			t.Fatalf("the channel's values out of order at %d: %d after %d", i, vs[i], vs[i-1])
+		}
+	}
+	fl.stopAll()
 }

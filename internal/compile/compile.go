@@ -40,6 +40,7 @@ type Graph struct {
 	Handles    map[any]any
 	Timers     []ir.Timer
 	Feeders    []func() bool
+	Wakes      []*ir.Wake
 	Membership []ir.MembershipInput
 	// Outboxes are flushed after every tick; Inboxes receive by channel.
 	Outboxes []ir.Outbox
@@ -182,7 +183,7 @@ func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
 			n.Close(cycles[n], take(n.Inputs[0]))
 		}
 	}
-	g.Timers, g.Feeders, g.Membership = c.Timers, c.Feeders, c.Membership
+	g.Timers, g.Feeders, g.Wakes, g.Membership = c.Timers, c.Feeders, c.Wakes, c.Membership
 	g.Ports = c.Ports
 	if err := g.Graph.Compile(); err != nil {
 		return nil, fmt.Errorf("hydro: internal error lowering %v: %w", at.Loc, err)

@@ -232,23 +232,30 @@ type Ctx struct {
 	// graph's inputs; the shell calls each before every tick. A feeder
 	// reports whether it moved anything.
 	Feeders []func() bool
+	// Wakes are the Go channels the feeders read (SourceChan), for a
+	// shell that waits for work.
+	Wakes []*Wake
 	// Ports lists the external ports this location serves (see
 	// PortBinding), in the order the flow made them.
 	Ports []*PortBinding
 }
 
 // Wake is a Go channel that a feeder polls (SourceChan), for a shell that
-// waits for work: it may wait on Chan as well and hand what it receives to
-// Push, which queues the value for the next tick ahead of whatever the
-// feeder takes after it. The lowering leaves each Wake in Ctx.Handles,
-// keyed by itself, so that a shell finds them by type without a field of
-// its own in the compiled graph.
+// waits for work. A shell that runs ticks on one goroutine may also wait on
+// Chan and hand what it receives to Push, which queues the value for the
+// next tick ahead of whatever the feeder takes after it. A shell that runs
+// ticks on several goroutines sets Owned before the first tick instead:
+// the feeder then leaves the channel alone, and the shell receives every
+// value itself, in one goroutine, and Pushes each under the graph's lock.
+// Either way the values keep the channel's order; two receivers (a waiting
+// shell and a feeder on another goroutine) would not.
 //
 // NB: a shell that ignores Wakes loses nothing but latency: the feeder
 // still takes every value before the next tick.
 type Wake struct {
-	Chan reflect.Value // of a channel type that can receive
-	Push func(v reflect.Value)
+	Chan  reflect.Value // of a channel type that can receive
+	Push  func(v reflect.Value)
+	Owned bool
 }
 
 // Timer is a periodic input: the shell pushes the current time into Push
