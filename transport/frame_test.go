@@ -188,6 +188,45 @@ func TestReaderBuffered(t *testing.T) {
 			t.Errorf("Buffered() after channel %d = %v; want %v", w.channel, got, w.buffered)
 		}
 	}
+
+	// A whole next frame counts only if Next will return it: Buffered is a
+	// promise that another frame follows, and one that fails breaks it.
+	l := DefaultLimits
+	l.MaxFrameBytes = 64
+	tests := []struct {
+		name string
+		next string // hex, after a valid frame, all in one read
+		want bool
+	}{
+		{"valid", "00000003" + "01" + "02" + "80", true},
+		{"valid, no payload", "00000002" + "00" + "00", true},
+		{"partial", "00000003" + "01" + "02", false},
+		{"length 0", "00000000", false},
+		{"length 1", "0000000100", false},
+		{"above MaxFrameBytes", "0000003d" + "01" + "02" + strings.Repeat("80", 59), false},
+		{"channel truncated", "00000002" + "8080", false},
+		{"channel not shortest", "00000003" + "8000" + "00", false},
+		{"channel overflows", "00000006" + "8080808010" + "00", false},
+		{"sender truncated", "00000002" + "01" + "80", false},
+		{"sender overflows", "00000006" + "00" + "ffffffff1f", false},
+	}
+	for _, tt := range tests {
+		next, err := hex.DecodeString(tt.next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := chunks{append(AppendFrame(nil, Frame{Channel: 1}), next...)}
+		r := NewReader(&src, l)
+		if _, err := r.Next(); err != nil {
+			t.Fatalf("%s: Next() = %v", tt.name, err)
+		}
+		if got := r.Buffered(); got != tt.want {
+			t.Errorf("%s: Buffered() = %v; want %v", tt.name, got, tt.want)
+		}
+		if _, err := r.Next(); tt.want && err != nil {
+			t.Errorf("%s: Next() after Buffered() = true: %v", tt.name, err)
+		}
+	}
 }
 
 func TestLimitsValidate(t *testing.T) {

@@ -84,16 +84,30 @@ func (r *Reader) Next() (Frame, error) {
 	return Frame{Channel: ch, Sender: sender, Payload: body[k1+k2:]}, nil
 }
 
-// Buffered reports whether a whole frame is already buffered, so that
-// Next returns it without reading the stream. A shell uses it to deliver
-// the frames that arrived together before acting on them.
+// Buffered reports whether the next frame is already buffered, whole and
+// well-formed (within MaxFrameBytes, with a channel and a sender that
+// parse), so that Next returns it without reading the stream and without
+// an error. A shell uses it to deliver the frames that arrived together
+// before acting on them: true promises that another frame follows at once,
+// and a frame that turns out malformed would break that promise.
 func (r *Reader) Buffered() bool {
 	have := r.br.Buffered()
 	if have < headerLen {
 		return false
 	}
-	hdr, _ := r.br.Peek(headerLen) // cannot block: have >= headerLen
-	return uint64(binary.BigEndian.Uint32(hdr))+headerLen <= uint64(have)
+	b, _ := r.br.Peek(have) // cannot block: have bytes are buffered
+	n := binary.BigEndian.Uint32(b)
+	total := uint64(n) + headerLen
+	if n < 2 || total > uint64(have) || total > uint64(r.limits.MaxFrameBytes) {
+		return false
+	}
+	body := b[headerLen:total]
+	_, k, err := parseID(body, "channel")
+	if err != nil {
+		return false
+	}
+	_, _, err = parseID(body[k:], "sender")
+	return err == nil
 }
 
 // readBody reads n bytes into the reused buffer.

@@ -71,6 +71,11 @@ type Conn struct {
 type batch struct {
 	buf    []byte
 	frames int
+	// pc is set when buf is the tail of a direct write that the socket
+	// took only part of, ending inside a frame: buf continues that frame
+	// on pc, and is garbage at the start of any other connection. It is
+	// written on pc or not at all (see ended).
+	pc *peerConn
 }
 
 // Stats describe a Conn's traffic so far.
@@ -187,34 +192,52 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 		c.mu.Unlock()
 		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
 	}
+	b := batch{buf: buf, frames: len(frames)}
 	if c.mu.direct != nil && !c.mu.writing && len(c.mu.queue) == 0 {
 		// The writer is idle: write from here what the socket takes now,
 		// and leave only the rest to the writer.
 		n, err := c.mu.direct.write(buf)
-		switch {
-		case err != nil:
+		if err != nil {
 			c.mu.stats.Lost += uint64(len(frames))
 			c.mu.direct = nil
-			c.mu.pc.halt() // serve sees it broken, and reconnects
-			c.mu.Unlock()
-			return nil
-		case n == len(buf):
-			c.mu.stats.Sent += uint64(len(frames))
+			c.mu.pc.halt() // serve stops writing on it, and reconnects
 			c.mu.Unlock()
 			return nil
 		}
-		buf = buf[n:]
-		size = len(buf)
+		whole, end := wholeFrames(frames, n)
+		c.mu.stats.Sent += uint64(whole)
+		if whole == len(frames) {
+			c.mu.Unlock()
+			return nil
+		}
+		b = batch{buf: buf[n:], frames: len(frames) - whole}
+		if n > end {
+			b.pc = c.mu.pc // the socket took part of a frame
+		}
 	}
-	c.mu.queue = append(c.mu.queue, batch{buf: buf, frames: len(frames)})
-	c.mu.stats.QueuedBytes += size
-	c.mu.stats.QueuedFrames += len(frames)
+	c.mu.queue = append(c.mu.queue, b)
+	c.mu.stats.QueuedBytes += len(b.buf)
+	c.mu.stats.QueuedFrames += b.frames
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
 	default:
 	}
 	return nil
+}
+
+// wholeFrames returns how many of frames, encoded one after the other, the
+// first n bytes hold whole, and where the last of them ends.
+func wholeFrames(frames []transport.Frame, n int) (whole, end int) {
+	for _, f := range frames {
+		l := transport.EncodedLen(f)
+		if end+l > n {
+			break
+		}
+		end += l
+		whole++
+	}
+	return whole, end
 }
 
 // Stats returns the Conn's counters.
@@ -227,13 +250,25 @@ func (c *Conn) Stats() Stats {
 // Addr returns the address the Conn dials.
 func (c *Conn) Addr() string { return c.addr }
 
-// Close stops accepting frames, waits until everything queued has been
-// written (reconnecting if need be) and the goroutine has exited, and
-// returns nil. If ctx ends first, Close drops what is still queued, closes
-// the connection, waits for the goroutine, and returns an error that wraps
-// ctx's cause and counts the frames lost; so it does if Dial's context
-// ended with frames unsent. Written is not received: a frame the peer had
-// not read when it failed is lost without an error here.
+// Close stops accepting frames and waits until everything queued has been
+// written (reconnecting if need be). It then half-closes the connection
+// and waits, up to 2 s, for the peer to close its side, reading what it
+// still sends: closing a connection with unread data resets it, and the
+// reset would lose what the peer had not yet read. Then it closes the
+// connection, waits for the goroutines, and returns nil; if ctx ends while
+// it waits for the peer, it stops waiting, and still returns nil.
+//
+// If ctx ends before everything is written, Close drops what is still
+// queued, closes the connection, waits for the goroutines, and returns an
+// error that wraps ctx's cause and counts the frames lost; so it does if
+// Dial's context ended with frames unsent. Written is not received: a
+// frame the peer had not read when it failed is lost without an error
+// here.
+//
+// NB: for a Conn made by Listener.Dial, waiting for the goroutine that
+// reads its connection means waiting for the Handler it calls, even past
+// ctx: a Handler that blocks delays Close, and one handling a frame from
+// this Conn's peer must not call it.
 func (c *Conn) Close(ctx context.Context) error {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
@@ -384,47 +419,56 @@ func (c *Conn) pause(ctx context.Context, d time.Duration) (stop bool) {
 	}
 }
 
+// errHalted ends serve when its connection was halted: a direct write on
+// it failed, or the Listener gave it up for one the peer opened since.
+var errHalted = errors.New("connection stopped: a write failed, or the peer replaced it")
+
+// lingerTimeout bounds how long a Conn that has written everything waits,
+// after half-closing its connection, for the peer to close its side.
+const lingerTimeout = 2 * time.Second
+
 // serve says hello on the connection it dialed and writes batches as they
 // are queued. It returns nil once Close has been called and the queue is
 // empty, or the error that ended the connection.
-func (c *Conn) serve(ctx context.Context, pc *peerConn) error {
+func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	nc := pc.nc
 	// A read returning means the peer closed the connection (it
 	// restarted), and noticing now, rather than at the next write, loses
 	// fewer frames. A connection the peer opened is read by the Listener;
-	// one this Conn dialed by its reader, which delivers what the peer
-	// writes on it to the Listener (Listener.Dial) or discards it.
+	// one this Conn dialed by its reader.
 	broken := pc.exited
 	var reader sync.WaitGroup
 	if !pc.duplex {
 		reader.Go(func() {
 			defer close(pc.exited)
-			if c.ls == nil {
-				io.Copy(io.Discard, nc)
-				return
-			}
-			c.ls.read(pc, bufio.NewReaderSize(nc, readBufSize), c.logger)
+			c.read(pc)
 		})
 	}
 	stop := context.AfterFunc(ctx, pc.halt) // unblocks a write
 	defer func() {
 		stop()
+		c.ended(pc, ctx.Err() != nil)
+		if err == nil {
+			c.linger(ctx, pc)
+		}
 		pc.halt()
 		reader.Wait()
-		c.setConnected(false, nil)
 	}()
-	c.setConnected(true, nil)
+	c.connected()
 	if !pc.duplex {
 		if _, err := nc.Write(c.hello); err != nil {
 			return fmt.Errorf("saying hello: %w", err)
 		}
 	}
-	c.setConnected(true, pc)
+	c.writeDirect(pc)
 	closing := c.closing
 	var vec [][]byte // reused: the batches of one write
 	for {
 		vec = vec[:0]
-		frames := c.take(&vec)
+		frames, ok := c.take(pc, &vec)
+		if !ok {
+			return errHalted
+		}
 		if frames > 0 {
 			bufs := net.Buffers(vec)
 			_, err := bufs.WriteTo(nc) // one writev for all batches queued
@@ -444,17 +488,45 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) error {
 			closing = nil
 		case <-broken:
 			return errors.New("peer closed the connection")
+		case <-pc.stop:
+			return errHalted
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
 	}
 }
 
-// take moves every queued batch into vec and returns their frame count.
-func (c *Conn) take(vec *[][]byte) int {
+// read reads the connection the Conn dialed until it ends. A Conn made by
+// Listener.Dial delivers what the peer writes back on it through the
+// Listener; any other Conn, and one whose Listener is closed, discards it,
+// reading only to notice the peer closing the connection.
+func (c *Conn) read(pc *peerConn) {
+	var r io.Reader = pc.nc
+	if c.ls != nil && c.ls.enroll(pc.nc) {
+		br := bufio.NewReaderSize(pc.nc, readBufSize)
+		c.ls.read(pc, br, c.logger)
+		if !c.ls.unenroll(pc.nc) {
+			return // the connection ended, or was halted
+		}
+		// The Listener closed, and ended the read with a deadline (see
+		// Listener.Close); the Conn goes on writing on the connection.
+		pc.nc.SetReadDeadline(time.Time{})
+		r = br
+	}
+	io.Copy(io.Discard, r)
+}
+
+// take moves every queued batch into vec and returns their frame count. If
+// pc was halted it takes nothing and reports false: the batches then go
+// out on the next connection, rather than fail on this one and be lost.
+// NB: Send halts pc under c.mu when a direct write fails, so no batch
+// queued after that write is taken for pc.
+func (c *Conn) take(pc *peerConn, vec *[][]byte) (frames int, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	frames := 0
+	if pc.halted() {
+		return 0, false
+	}
 	for i, b := range c.mu.queue {
 		*vec = append(*vec, b.buf)
 		frames += b.frames
@@ -463,7 +535,7 @@ func (c *Conn) take(vec *[][]byte) int {
 	c.mu.queue = c.mu.queue[:0]
 	c.mu.stats.QueuedBytes, c.mu.stats.QueuedFrames = 0, 0
 	c.mu.writing = frames > 0
-	return frames
+	return frames, true
 }
 
 func (c *Conn) wrote(frames int, err error, aborted bool) {
@@ -480,19 +552,71 @@ func (c *Conn) wrote(frames int, err error, aborted bool) {
 	}
 }
 
-// setConnected records that a connection is up or down; pc, once the
-// connection has said hello, lets Send write to it directly.
-func (c *Conn) setConnected(up bool, pc *peerConn) {
+// connected records that a connection is up.
+func (c *Conn) connected() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if pc != nil {
-		c.mu.direct, c.mu.pc = newDirect(pc.nc), pc
-		return
-	}
+	c.mu.stats.Connected = true
+	c.mu.stats.Connects++
+}
+
+// writeDirect lets Send write to pc directly, now that it has said hello.
+func (c *Conn) writeDirect(pc *peerConn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.mu.direct, c.mu.pc = newDirect(pc.nc), pc
+}
+
+// ended records that serve no longer writes on pc: from now on Send
+// queues for the next connection. The tail of a frame that Send began
+// writing directly on pc, if serve did not write it, is lost: on another
+// connection it would start mid-frame and put the peer's Reader out of
+// step for good. aborted says run is stopping before flushing.
+func (c *Conn) ended(pc *peerConn, aborted bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.mu.direct, c.mu.pc = nil, nil
-	c.mu.stats.Connected = up
-	if up {
-		c.mu.stats.Connects++
+	c.mu.stats.Connected = false
+	kept := c.mu.queue[:0]
+	for _, b := range c.mu.queue {
+		if b.pc != pc {
+			kept = append(kept, b)
+			continue
+		}
+		c.mu.stats.Lost += uint64(b.frames)
+		c.mu.stats.QueuedFrames -= b.frames
+		c.mu.stats.QueuedBytes -= len(b.buf)
+		if aborted {
+			c.mu.abortLost += b.frames
+		}
+	}
+	clear(c.mu.queue[len(kept):])
+	c.mu.queue = kept
+}
+
+// linger half-closes pc, on which everything was written, and waits until
+// the peer closes its side too (pc's reader reaches the end), ctx ends, or
+// lingerTimeout passes.
+//
+// NB: closing a socket whose receive buffer holds data not yet read makes
+// the kernel reset the connection (RFC 1122 4.2.2.13), and the reset loses
+// what this side wrote that the peer had not yet read (the kernel drops
+// what it had not sent): frames Stats counted as sent, and Close reported
+// flushed. A half-close instead sends them, then the end of the stream;
+// once the peer has read to it and closed too, this side has read
+// everything, and closes without a reset.
+func (c *Conn) linger(ctx context.Context, pc *peerConn) {
+	cw, ok := pc.nc.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return // net.Pipe and the like: no reset to avoid
+	}
+	t := time.NewTimer(lingerTimeout)
+	defer t.Stop()
+	select {
+	case <-pc.exited:
+	case <-pc.stop:
+	case <-ctx.Done():
+	case <-t.C:
 	}
 }
 

@@ -3,10 +3,17 @@
 package tcp
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
+	"io"
+	"net"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hydro-go/hydro/transport"
 )
@@ -105,5 +112,292 @@ func TestDirectWriteThenQueue(t *testing.T) {
 	}
 	if s := c.Stats(); s.Sent != uint64(n) || s.Lost != 0 {
 		t.Errorf("Stats() = %+v; want %d sent, none lost", s, n)
+	}
+}
+
+// hookConn is a dialed TCP connection whose Close first runs a hook.
+type hookConn struct {
+	*net.TCPConn
+	once    sync.Once
+	onClose func()
+}
+
+func (h *hookConn) Close() error {
+	h.once.Do(h.onClose)
+	return h.TCPConn.Close()
+}
+
+// rawListener listens for a Conn and returns, for each connection it
+// accepts, a frame Reader past the hello. NB: close the connections and
+// the listener before the Conn; else its Close waits for the peer to close
+// its side, up to lingerTimeout.
+func rawListener(t *testing.T) (net.Listener, func() (net.Conn, *transport.Reader)) {
+	t.Helper()
+	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw, func() (net.Conn, *transport.Reader) {
+		t.Helper()
+		nc, err := raw.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc.SetReadDeadline(time.Now().Add(testTimeout))
+		br := bufio.NewReaderSize(nc, readBufSize)
+		if _, _, err := readHello(br); err != nil {
+			t.Fatal(err)
+		}
+		return nc, transport.NewReader(br, transport.DefaultLimits)
+	}
+}
+
+// TestDirectTailStaysOnItsConnection: a Send as its connection ends must
+// not leave the tail of a frame, written in part, to start the next
+// connection; the peer would read garbage as a frame length.
+func TestDirectTailStaysOnItsConnection(t *testing.T) {
+	raw, accept := rawListener(t)
+	var conn atomic.Pointer[Conn]
+	big := transport.Frame{Channel: 7, Sender: 1, Payload: bytes.Repeat([]byte{0x41}, 8<<20)}
+	dials := 0
+	dial := func(ctx context.Context, addr string) (net.Conn, error) {
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil || dials > 0 {
+			return nc, err
+		}
+		dials++
+		tc := nc.(*net.TCPConn)
+		tc.SetWriteBuffer(64 << 10) // the peer reads nothing: the socket takes part of big
+		// The Send comes as serve closes the connection, which the peer
+		// closed: the last moment Send could write to it directly.
+		return &hookConn{TCPConn: tc, onClose: func() {
+			if err := conn.Load().Send(big); err != nil {
+				t.Errorf("Send() = %v", err)
+			}
+		}}, nil
+	}
+	c := Dial(t.Context(), raw.Addr().String(), "P", transport.DefaultLimits, nil, fast, WithDialFunc(dial), WithQueueBytes(64<<20))
+	conn.Store(c)
+	defer closeConn(t, c)
+	defer raw.Close()
+	first, _ := accept()
+	defer first.Close()
+	first.(*net.TCPConn).CloseWrite() // the Conn's reader sees the end; serve closes
+	second, r := accept()
+	defer second.Close()
+	f, err := r.Next()
+	if err != nil {
+		t.Fatalf("first frame on the second connection: %v", err)
+	}
+	if f.Channel != big.Channel || !bytes.Equal(f.Payload, big.Payload) {
+		t.Fatalf("first frame on the second connection = channel %d, %d bytes; want the big frame whole", f.Channel, len(f.Payload))
+	}
+	eventually(t, "the write counted", func() bool { return c.Stats().Sent == 1 })
+	if s := c.Stats(); s.Lost != 0 {
+		t.Errorf("Stats() = %+v; want 1 sent, none lost", s)
+	}
+}
+
+// TestDirectTailDroppedWithItsConnection: the tail of a direct write that
+// ended inside a frame is written on its connection or not at all; when
+// the connection ends first, its frames count as lost, and the whole
+// batches queued after it wait for the next connection.
+func TestDirectTailDroppedWithItsConnection(t *testing.T) {
+	raw, accept := rawListener(t)
+	nc, err := net.Dial("tcp", raw.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.(*net.TCPConn).SetWriteBuffer(64 << 10)
+	nc.Write(appendHello(nil, "P", false))
+	far, _ := accept() // and read nothing more
+	defer far.Close()
+	c := newConn(raw.Addr().String(), "P", transport.DefaultLimits, nil, nil)
+	pc := newPeerConn("", nc)
+	c.writeDirect(pc)
+	if c.mu.direct == nil {
+		t.Skip("no direct writes on this platform")
+	}
+	const n = 8
+	frames := make([]transport.Frame, n)
+	for i := range frames {
+		frames[i] = transport.Frame{Channel: 1, Payload: bytes.Repeat([]byte{byte(i)}, 1<<20)}
+	}
+	c.Send(frames...)
+	c.Send(numbered(2, 0, 3)...)
+	s := c.Stats()
+	if s.Sent == n || s.Sent+uint64(s.QueuedFrames) != n+3 {
+		t.Fatalf("Stats() after Sends = %+v; want part of %d frames sent, the rest and 3 more queued", s, n)
+	}
+	tail := c.mu.queue[0]
+	if tail.pc != pc || tail.frames != n-int(s.Sent) || c.mu.queue[1].pc != nil {
+		t.Fatalf("queue = %d frames on %p, then %d on %p; want the tail on the connection %p, then a whole batch",
+			tail.frames, tail.pc, c.mu.queue[1].frames, c.mu.queue[1].pc, pc)
+	}
+	c.ended(pc, false)
+	s = c.Stats()
+	if s.Sent+s.Lost != n || s.QueuedFrames != 3 || s.QueuedBytes != len(frameBytes(numbered(2, 0, 3))) {
+		t.Errorf("Stats() after the connection ended = %+v; want the %d big frames sent or lost, the 3 others queued", s, n)
+	}
+	if len(c.mu.queue) != 1 || c.mu.queue[0].pc != nil {
+		t.Errorf("queue after the connection ended: %d batches; want the whole one alone", len(c.mu.queue))
+	}
+}
+
+// stallRead is a dialed TCP connection whose reads return only some time
+// after it is closed, so that serve sees its writes fail before it sees
+// the connection end.
+type stallRead struct {
+	*net.TCPConn
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (s *stallRead) Read([]byte) (int, error) {
+	<-s.closed
+	return 0, net.ErrClosed
+}
+
+// WriteTo hides the TCPConn's, which io.Copy would call to read.
+func (s *stallRead) WriteTo(io.Writer) (int64, error) {
+	<-s.closed
+	return 0, net.ErrClosed
+}
+
+func (s *stallRead) Close() error {
+	s.once.Do(func() { time.AfterFunc(200*time.Millisecond, func() { close(s.closed) }) })
+	return s.TCPConn.Close()
+}
+
+// TestNoWriteAfterDirectWriteFails: when a direct write fails, the frames
+// sent after it are not written to the broken connection, and lost, but go
+// out on the next one.
+func TestNoWriteAfterDirectWriteFails(t *testing.T) {
+	raw, accept := rawListener(t)
+	stalled := make(chan *stallRead, 1)
+	dials := 0
+	dial := func(ctx context.Context, addr string) (net.Conn, error) {
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil || dials > 0 {
+			return nc, err
+		}
+		dials++
+		s := &stallRead{TCPConn: nc.(*net.TCPConn), closed: make(chan struct{})}
+		stalled <- s
+		return s, nil
+	}
+	c := Dial(t.Context(), raw.Addr().String(), "P", transport.DefaultLimits, nil, fast, WithDialFunc(dial))
+	defer closeConn(t, c)
+	defer raw.Close()
+	first, _ := accept()
+	defer first.Close()
+	stall := <-stalled
+	if newDirect(stall) == nil {
+		t.Skip("no direct writes on this platform")
+	}
+	eventually(t, "direct writes on", func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.mu.direct != nil
+	})
+	stall.TCPConn.Close() // the socket, under the Conn's feet
+	if err := c.Send(numbered(1, 0, 1)...); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Stats(); s.Lost != 1 {
+		t.Fatalf("Stats() after a direct write to a closed socket = %+v; want 1 lost", s)
+	}
+	if err := c.Send(numbered(1, 1, 1)...); err != nil {
+		t.Fatal(err)
+	}
+	second, r := accept()
+	defer second.Close()
+	if f, err := r.Next(); err != nil || number(f) != 1 {
+		t.Fatalf("first frame on the second connection: %v, %v; want #1", f, err)
+	}
+	eventually(t, "the write counted", func() bool { return c.Stats().Sent == 1 })
+	if s := c.Stats(); s.Lost != 1 {
+		t.Errorf("Stats() = %+v; want 1 sent, 1 lost", s)
+	}
+}
+
+// TestHandlerMoreKept: a Handler called with more true is called again,
+// with no frame if the next one will not be delivered after all: the
+// connection stopped while the Handler ran, or the next frame is
+// malformed (then more is false to begin with).
+func TestHandlerMoreKept(t *testing.T) {
+	two := frameBytes(numbered(1, 0, 2))
+	bad := []byte{0, 0, 0, 3, 0x80, 0, 0} // a channel id not in shortest form
+	type call struct {
+		n    int // -1: no frame
+		more bool
+	}
+	tests := []struct {
+		name string
+		wire []byte
+		stop func(t *testing.T, ln *Listener) (wait func())
+		want []call
+	}{
+		{"Listener closing", two, func(t *testing.T, ln *Listener) func() {
+			done := make(chan error, 1)
+			go func() { done <- ln.Close(timeout(t)) }()
+			eventually(t, "closing", ln.isClosing)
+			return func() {
+				if err := <-done; err != nil {
+					t.Errorf("Close() = %v", err)
+				}
+			}
+		}, []call{{0, true}, {-1, false}}},
+		{"connection replaced", two, func(t *testing.T, ln *Listener) func() {
+			ln.mu.Lock()
+			old := ln.mu.accepted["P"]
+			ln.mu.Unlock()
+			rawPeer(t, ln.Addr().String(), appendHello(nil, "P", false))
+			eventually(t, "the first connection halted", old.halted)
+			return func() { closeListener(t, ln) }
+		}, []call{{0, true}, {-1, false}}},
+		{"malformed next", append(frameBytes(numbered(1, 0, 1)), bad...), nil, []call{{0, false}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			entered, release := make(chan struct{}, 1), make(chan struct{})
+			var mu sync.Mutex
+			var calls []call
+			ln, err := ListenFunc(t.Context(), "127.0.0.1:0", transport.DefaultLimits, nil, func(in Inbound, more bool) {
+				c := call{-1, more}
+				if in.From != "" {
+					c.n = number(in.Frame)
+				}
+				mu.Lock()
+				calls = append(calls, c)
+				mu.Unlock()
+				if c.n == 0 && tt.stop != nil {
+					entered <- struct{}{}
+					<-release
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nc := rawPeer(t, ln.Addr().String(), append(appendHello(nil, "P", false), tt.wire...))
+			wait := func() { closeListener(t, ln) }
+			if tt.stop != nil {
+				<-entered
+				wait = tt.stop(t, ln)
+				close(release)
+			} else {
+				closedByPeer(t, nc, "P")
+			}
+			wait()
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.Equal(calls, tt.want) {
+				t.Errorf("Handler calls (frame, more) = %v; want %v", calls, tt.want)
+			}
+		})
 	}
 }

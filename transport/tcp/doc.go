@@ -67,7 +67,11 @@
 // Each Listener runs one goroutine to accept and one per connection; each
 // Conn runs one goroutine, plus one that reads the connection it dialed
 // (to deliver what comes back, or to notice the peer closing it). Close
-// waits for all of them: after Close returns nil, none is left. Close the
-// Conns a Listener dialed before the Listener. Send, Stats and Close are
-// safe for concurrent use.
+// waits for all of them: after Close returns nil, none is left, and after
+// the Listener's, no Handler call is under way or starts. Close the Conns a Listener dialed
+// before the Listener, so that what their peers write back until then is
+// delivered; a Conn whose Listener is closed goes on writing and discards
+// what it reads. A Handler that blocks delays the Close of the Conn to the
+// peer whose frames it handles, and must not call it. Send, Stats and
+// Close are safe for concurrent use.
 package tcp

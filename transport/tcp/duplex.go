@@ -35,7 +35,11 @@ type peerConn struct {
 	duplex   bool          // the peer opened it and reads what is written back
 	stop     chan struct{} // closed by halt
 	stopOnce sync.Once
-	exited   chan struct{} // closed when its reader no longer delivers
+	// exited is closed when its reader has returned: the connection
+	// ended or was halted, and nothing more is delivered from it. (A
+	// Conn's reader stops delivering when the Listener closes, but reads
+	// on, to notice the end.)
+	exited chan struct{}
 }
 
 func newPeerConn(name string, nc net.Conn) *peerConn {
@@ -67,8 +71,16 @@ func (pc *peerConn) halted() bool {
 // tells the peer's Listener that this side reads too.
 //
 // There is one such Conn per peer: Dial panics if the Listener already has
-// one for peer, or if peer is not a valid name. Close the Conn before the
-// Listener.
+// one for peer, or if peer is not a valid name.
+//
+// Close the Conn before the Listener, so that what the peer writes back
+// until then is delivered; once the Listener is closed, the Conn goes on
+// writing and discards what it reads. NB: the goroutine that reads the
+// Conn's connection calls the Handler, and Conn.Close waits for it, even
+// past its ctx: a Handler that blocks delays Close of the Conn to the peer
+// whose frames it handles, and a Handler must not Close the Conn to the
+// peer whose frame it is handling: Close would wait for the Handler to
+// return.
 func (ls *Listener) Dial(ctx context.Context, peer, addr, self string, logger *slog.Logger, opts ...DialOption) *Conn {
 	if err := validName(peer); err != nil {
 		panic(fmt.Sprintf("tcp: Dial %s: %v", addr, err))
@@ -109,30 +121,63 @@ func (ls *Listener) adoptable(peer string) *peerConn {
 	return pc
 }
 
-// read delivers the frames of pc until it ends or is halted.
+// enroll counts the reader of a connection a Conn dialed among the
+// Listener's goroutines, which Close waits for, and reports true; once the
+// Listener is closed it reports false and the reader must not deliver.
+func (ls *Listener) enroll(nc net.Conn) bool {
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if ls.mu.closed {
+		return false
+	}
+	ls.mu.dialed[nc] = struct{}{}
+	ls.wg.Add(1) // NB: under mu with closed false; see Close
+	return true
+}
+
+// unenroll undoes enroll once the reader has stopped delivering, and
+// reports whether the Listener is closed.
+func (ls *Listener) unenroll(nc net.Conn) (closed bool) {
+	ls.mu.Lock()
+	delete(ls.mu.dialed, nc)
+	closed = ls.mu.closed
+	ls.mu.Unlock()
+	ls.wg.Done()
+	return closed
+}
+
+// read delivers the frames of pc until it ends or is halted, or the
+// Listener closes.
 func (ls *Listener) read(pc *peerConn, br *bufio.Reader, log *slog.Logger) {
 	r := transport.NewReader(br, ls.limits)
 	claimed := false
-	defer func() {
-		if claimed {
-			ls.release(pc)
-		}
-	}()
+	promised := false // the Handler was last called with more true
 	for {
 		f, err := r.Next()
 		if err != nil {
 			ls.logEnd(log, pc, err)
-			return
+			break
 		}
 		if !claimed {
-			if !ls.claim(pc) {
-				return
-			}
 			claimed = true
+			if !ls.claim(pc) {
+				break
+			}
 		}
-		if !ls.deliver(pc, f, r.Buffered()) {
-			return
+		more := r.Buffered()
+		ok := ls.deliver(pc, f, more)
+		promised = more && ls.handle != nil
+		if !ok {
+			break
 		}
+	}
+	if promised {
+		// The frame more announced will not be delivered: keep the
+		// promise with a call that has none (see Handler).
+		ls.handle(Inbound{}, false)
+	}
+	if claimed {
+		ls.release(pc)
 	}
 }
 
@@ -140,23 +185,25 @@ func (ls *Listener) read(pc *peerConn, br *bufio.Reader, log *slog.Logger) {
 // it replaces has been closed and its reader has stopped, so that a peer's
 // frames are never reordered. It reports false if pc was halted meanwhile
 // or the Listener closed.
+//
+// NB: a halted pc still waits for the connection it replaces. The one that
+// claims after pc waits only for pc to exit, so if pc exited at once, that
+// one could deliver while pc's predecessor still does: O's reader in the
+// Handler, P waiting for O, Q halting P and waiting for P.
 func (ls *Listener) claim(pc *peerConn) bool {
 	ls.mu.Lock()
 	old := ls.mu.delivering[pc.name]
 	ls.mu.delivering[pc.name] = pc
 	ls.mu.Unlock()
-	if old == nil {
-		return true
+	if old != nil {
+		old.halt()
+		select {
+		case <-old.exited:
+		case <-ls.closing:
+			return false
+		}
 	}
-	old.halt()
-	select {
-	case <-old.exited:
-		return true
-	case <-pc.stop:
-		return false
-	case <-ls.closing:
-		return false
-	}
+	return !pc.halted()
 }
 
 func (ls *Listener) release(pc *peerConn) {

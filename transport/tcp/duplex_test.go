@@ -6,7 +6,9 @@ import (
 	"bufio"
 	"errors"
 	"net"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -207,5 +209,147 @@ func TestDuplexBadFrameBack(t *testing.T) {
 	}
 	if n := h.count(); n != 0 {
 		t.Errorf("%d frames handed over from a peer that sent only a bad one", n)
+	}
+}
+
+// TestClaimChain: three connections from one peer take over in turn while
+// the first one's frame is in the Handler. The second is replaced before
+// it delivers; the third must still wait for the first, not only for the
+// second, so that the peer's frames are never handled at once or out of
+// order.
+func TestClaimChain(t *testing.T) {
+	entered, gate := make(chan struct{}), make(chan struct{})
+	var inflight atomic.Int32
+	var mu sync.Mutex
+	var order []int
+	overlap := false
+	ln, err := ListenFunc(t.Context(), "127.0.0.1:0", transport.DefaultLimits, nil, func(in Inbound, more bool) {
+		if in.From == "" {
+			return
+		}
+		if inflight.Add(1) > 1 {
+			mu.Lock()
+			overlap = true
+			mu.Unlock()
+		}
+		defer inflight.Add(-1)
+		n := number(in.Frame)
+		if n == 0 {
+			close(entered)
+			<-gate // a long tick
+		}
+		mu.Lock()
+		order = append(order, n)
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeListener(t, ln)
+	delivering := func() *peerConn {
+		ln.mu.Lock()
+		defer ln.mu.Unlock()
+		return ln.mu.delivering["B"]
+	}
+	hello := appendHello(nil, "B", true)
+	connect := func(from, n int) {
+		rawPeer(t, ln.Addr().String(), append(hello, frameBytes(numbered(1, from, n))...))
+	}
+	connect(0, 1)
+	<-entered
+	o := delivering()
+	connect(100, 1)
+	eventually(t, "P claims, and waits for O", func() bool { return delivering() != o })
+	p := delivering()
+	connect(200, 3)
+	eventually(t, "Q claims, halting P", func() bool { return delivering() != p && p.halted() })
+	time.Sleep(50 * time.Millisecond) // room for Q to deliver too soon
+	mu.Lock()
+	if len(order) != 0 || overlap {
+		t.Errorf("while O's frame is in the Handler: handled %v, overlap %v; want nothing", order, overlap)
+	}
+	mu.Unlock()
+	close(gate)
+	eventually(t, "Q's frames handled", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(order) == 4
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []int{0, 200, 201, 202}; !slices.Equal(order, want) || overlap {
+		t.Errorf("handled %v, overlap %v; want %v one at a time (P's frame lost with P)", order, overlap, want)
+	}
+}
+
+// TestListenerClosedBeforeItsConns: a Listener closed while the peer of a
+// Conn it dialed keeps writing back on the Conn's connection. Its Close
+// waits for the Conn's reader: nothing is sent on the closed Inbound (a
+// panic) and the Handler is not called after Close returns. The Conn goes
+// on writing on its connection.
+func TestListenerClosedBeforeItsConns(t *testing.T) {
+	for _, mode := range []string{"Inbound", "Handler"} {
+		t.Run(mode, func(t *testing.T) {
+			var closed, after atomic.Int32
+			var a *Listener
+			drained := make(chan struct{})
+			if mode == "Inbound" {
+				a = listen(t, "127.0.0.1:0", nil)
+				go func() {
+					defer close(drained)
+					for range a.Inbound() {
+					}
+				}()
+			} else {
+				var err error
+				a, err = ListenFunc(t.Context(), "127.0.0.1:0", transport.DefaultLimits, nil, func(Inbound, bool) {
+					if closed.Load() == 1 {
+						after.Add(1)
+					}
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				close(drained)
+			}
+			b := newNode(t, "127.0.0.1:0")
+			defer closeListener(t, b.ln)
+			ab := a.Dial(t.Context(), "B", b.ln.Addr().String(), "A", nil, fast)
+			defer closeConn(t, ab)
+			sendAll(t, ab, 1, 0, 10)
+			eventually(t, "B has A's frames", func() bool { return len(b.from("A")) == 10 })
+			ba := b.dial(t, "B", "A", node{ln: a}) // writes on ab's connection
+			defer closeConn(t, ba)
+			stop := make(chan struct{})
+			var sender sync.WaitGroup
+			sender.Go(func() {
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					ba.Send(numbered(2, i, 1)...)
+					time.Sleep(50 * time.Microsecond)
+				}
+			})
+			time.Sleep(20 * time.Millisecond)
+			closeListener(t, a)
+			closed.Store(1)
+			<-drained // Inbound is closed
+			sent := ba.Stats().Sent
+			eventually(t, "B's Conn writes more", func() bool { return ba.Stats().Sent > sent+100 })
+			close(stop)
+			sender.Wait()
+			if n := after.Load(); n != 0 {
+				t.Errorf("Handler called %d times after Close returned", n)
+			}
+			sendAll(t, ab, 1, 10, 10)
+			eventually(t, "B has A's frames sent after A's Listener closed", func() bool { return len(b.from("A")) == 20 })
+			checkNumbers(t, b.from("A"), "A", 0)
+			if s := ab.Stats(); s.Connects != 1 {
+				t.Errorf("A's Conn: Stats() = %+v; want its one connection kept", s)
+			}
+		})
 	}
 }

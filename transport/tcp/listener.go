@@ -34,9 +34,18 @@ const readBufSize = 64 << 10
 // per connection and in the order the peer sent them; frames of different
 // connections may be handed over at the same time. in.Frame.Payload is the
 // connection's read buffer: it is valid only until the Handler returns.
-// more reports that the connection's next frame has already arrived, whole:
-// the call for it follows at once. While the Handler runs, its connection
-// reads nothing more, and TCP flow control slows the peer down.
+// While the Handler runs, its connection reads nothing more, and TCP flow
+// control slows the peer down.
+//
+// more reports that the connection's next frame has already arrived, whole
+// and well-formed: the call for it follows at once, so a Handler may put
+// off acting on a burst of frames until the call with more false. If the
+// connection stops delivering first (it was halted because the peer opened
+// another or this side's Conn gave it up, or the Listener is closing), a
+// call with no frame follows instead: a zero Inbound (From "", an empty
+// Frame) and more false. So a call with more true is always followed by
+// another on the same goroutine, before Close returns and before another
+// connection delivers the peer's frames.
 type Handler func(in Inbound, more bool)
 
 // Listener accepts connections from peers and delivers their frames.
@@ -55,7 +64,10 @@ type Listener struct {
 	mu struct {
 		sync.Mutex
 		closed bool
-		conns  map[net.Conn]struct{} // every open connection, for Close
+		conns  map[net.Conn]struct{} // every open connection peers opened, for Close
+		// dialed are the connections of Conns made by Dial whose readers
+		// deliver to this Listener, each counted in wg (see enroll).
+		dialed map[net.Conn]struct{}
 		// accepted is the newest connection each peer opened.
 		accepted map[string]*peerConn
 		// delivering is the connection each peer's frames come from now,
@@ -124,6 +136,7 @@ func newListener(ctx context.Context, addr string, l transport.Limits, logger *s
 		ls.inbound = make(chan Inbound, inboundBuffer)
 	}
 	ls.mu.conns = make(map[net.Conn]struct{})
+	ls.mu.dialed = make(map[net.Conn]struct{})
 	ls.mu.accepted = make(map[string]*peerConn)
 	ls.mu.delivering = make(map[string]*peerConn)
 	ls.mu.links = make(map[string]*Conn)
@@ -147,20 +160,36 @@ func (ls *Listener) Addr() net.Addr { return ls.ln.Addr() }
 // for a Listener made by ListenFunc.
 func (ls *Listener) Inbound() <-chan Inbound { return ls.inbound }
 
-// Close stops accepting, closes every connection and waits until all the
-// Listener's goroutines have exited and Inbound is closed, or until ctx
-// ends, whichever is first. Frames not yet received are lost. Calling Close
-// again waits again.
+// Close stops accepting, closes every connection peers opened and waits
+// until all the Listener's goroutines have exited and Inbound is closed, or
+// until ctx ends, whichever is first. Frames not yet received are lost.
+// Calling Close again waits again.
+//
+// The Conns made by Dial stay open: they go on writing, and from now on
+// discard what their peers write back. Close waits until their readers have
+// stopped delivering, so that after it returns nil no Handler call starts
+// and nothing is sent on Inbound.
 func (ls *Listener) Close(ctx context.Context) error {
 	ls.closeOnce.Do(func() {
-		close(ls.closing)
-		ls.ln.Close()
+		// NB: closed is set under mu before the net.Listener closes, so
+		// the accept loop, counted in wg, is still running while any
+		// enroll may add to wg: no Add races with the Wait that closes
+		// Inbound.
 		ls.mu.Lock()
 		ls.mu.closed = true
+		close(ls.closing)
 		for nc := range ls.mu.conns {
 			nc.Close()
 		}
+		for nc := range ls.mu.dialed {
+			// Unblock the read, not the Conn's writes; its reader then
+			// goes on discarding (Conn.read).
+			if nc.SetReadDeadline(time.Unix(1, 0)) != nil {
+				nc.Close()
+			}
+		}
 		ls.mu.Unlock()
+		ls.ln.Close()
 	})
 	select {
 	case <-ls.exited:

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hydro-go/hydro/transport"
 )
 
 func TestBackoff(t *testing.T) {
@@ -57,6 +59,22 @@ func TestHello(t *testing.T) {
 	for _, bad := range []string{"", strings.Repeat("x", MaxPeerName+1), "\xff"} {
 		if validName(bad) == nil {
 			t.Errorf("validName(%q) = nil; want an error", bad)
+		}
+	}
+}
+
+func TestWholeFrames(t *testing.T) {
+	frames := []transport.Frame{
+		{Channel: 1, Payload: make([]byte, 4)},   // 10 bytes encoded
+		{Channel: 300, Payload: make([]byte, 3)}, // 10 bytes
+		{Payload: nil},                           // 6 bytes
+	}
+	tests := []struct{ n, whole, end int }{
+		{0, 0, 0}, {9, 0, 0}, {10, 1, 10}, {19, 1, 10}, {20, 2, 20}, {25, 2, 20}, {26, 3, 26},
+	}
+	for _, tt := range tests {
+		if whole, end := wholeFrames(frames, tt.n); whole != tt.whole || end != tt.end {
+			t.Errorf("wholeFrames(%d bytes) = %d, %d; want %d, %d", tt.n, whole, end, tt.whole, tt.end)
 		}
 	}
 }
