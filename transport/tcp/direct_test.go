@@ -160,15 +160,7 @@ func TestDirectTailStaysOnItsConnection(t *testing.T) {
 	raw, accept := rawListener(t)
 	var conn atomic.Pointer[Conn]
 	big := transport.Frame{Channel: 7, Sender: 1, Payload: bytes.Repeat([]byte{0x41}, 8<<20)}
-	dials := 0
-	dial := func(ctx context.Context, addr string) (net.Conn, error) {
-		var d net.Dialer
-		nc, err := d.DialContext(ctx, "tcp", addr)
-		if err != nil || dials > 0 {
-			return nc, err
-		}
-		dials++
-		tc := nc.(*net.TCPConn)
+	dial := wrapFirstDial(func(tc *net.TCPConn) net.Conn {
 		tc.SetWriteBuffer(64 << 10) // the peer reads nothing: the socket takes part of big
 		// The Send comes as serve closes the connection, which the peer
 		// closed: the last moment Send could write to it directly.
@@ -176,8 +168,8 @@ func TestDirectTailStaysOnItsConnection(t *testing.T) {
 			if err := conn.Load().Send(big); err != nil {
 				t.Errorf("Send() = %v", err)
 			}
-		}}, nil
-	}
+		}}
+	})
 	c := Dial(t.Context(), raw.Addr().String(), "P", transport.DefaultLimits, nil, fast, WithDialFunc(dial), WithQueueBytes(64<<20))
 	conn.Store(c)
 	defer closeConn(t, c)
@@ -278,18 +270,11 @@ func (s *stallRead) Close() error {
 func TestNoWriteAfterDirectWriteFails(t *testing.T) {
 	raw, accept := rawListener(t)
 	stalled := make(chan *stallRead, 1)
-	dials := 0
-	dial := func(ctx context.Context, addr string) (net.Conn, error) {
-		var d net.Dialer
-		nc, err := d.DialContext(ctx, "tcp", addr)
-		if err != nil || dials > 0 {
-			return nc, err
-		}
-		dials++
-		s := &stallRead{TCPConn: nc.(*net.TCPConn), closed: make(chan struct{})}
+	dial := wrapFirstDial(func(tc *net.TCPConn) net.Conn {
+		s := &stallRead{TCPConn: tc, closed: make(chan struct{})}
 		stalled <- s
-		return s, nil
-	}
+		return s
+	})
 	c := Dial(t.Context(), raw.Addr().String(), "P", transport.DefaultLimits, nil, fast, WithDialFunc(dial))
 	defer closeConn(t, c)
 	defer raw.Close()
@@ -399,5 +384,20 @@ func TestHandlerMoreKept(t *testing.T) {
 				t.Errorf("Handler calls (frame, more) = %v; want %v", calls, tt.want)
 			}
 		})
+	}
+}
+
+// wrapFirstDial returns a dial function for WithDialFunc that dials TCP and
+// hands the first connection to wrap; the later ones are plain.
+func wrapFirstDial(wrap func(*net.TCPConn) net.Conn) func(ctx context.Context, addr string) (net.Conn, error) {
+	dials := 0
+	return func(ctx context.Context, addr string) (net.Conn, error) {
+		var d net.Dialer
+		nc, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil || dials > 0 {
+			return nc, err
+		}
+		dials++
+		return wrap(nc.(*net.TCPConn)), nil
 	}
 }

@@ -4,7 +4,6 @@ package tcp
 
 import (
 	"bufio"
-	"errors"
 	"net"
 	"slices"
 	"sync"
@@ -54,23 +53,6 @@ func (n node) from(peer string) []Inbound {
 		}
 	}
 	return out
-}
-
-// sendAll sends frames numbered from..from+n-1 in batches of varied sizes,
-// retrying on backpressure.
-func sendAll(t *testing.T, c *Conn, ch uint32, from, n int) {
-	frames := numbered(ch, from, n)
-	for sent, size := 0, 1; sent < n; size = size%20 + 1 {
-		batch := frames[sent:min(sent+size, n)]
-		if err := c.Send(batch...); errors.Is(err, ErrBackpressure) {
-			time.Sleep(time.Millisecond)
-			continue
-		} else if err != nil {
-			t.Errorf("Send() = %v", err)
-			return
-		}
-		sent += len(batch)
-	}
 }
 
 // TestDuplexOneConnection: A dials B and sends; B's Conn to A then writes

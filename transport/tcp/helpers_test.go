@@ -5,6 +5,7 @@ package tcp
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -182,4 +183,21 @@ func (r *records) String() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return strings.Join(r.recs, "\n")
+}
+
+// sendAll sends frames numbered from..from+n-1 in batches of varied sizes,
+// retrying on backpressure.
+func sendAll(t *testing.T, c *Conn, ch uint32, from, n int) {
+	frames := numbered(ch, from, n)
+	for sent, size := 0, 1; sent < n; size = size%20 + 1 {
+		batch := frames[sent:min(sent+size, n)]
+		if err := c.Send(batch...); errors.Is(err, ErrBackpressure) {
+			time.Sleep(time.Millisecond)
+			continue
+		} else if err != nil {
+			t.Errorf("Send() = %v", err)
+			return
+		}
+		sent += len(batch)
+	}
 }

@@ -26,18 +26,7 @@ func TestRoundTripInOrder(t *testing.T) {
 	for i, peer := range peers {
 		wg.Go(func() {
 			c := Dial(t.Context(), ln.Addr().String(), peer, transport.DefaultLimits, nil, fast)
-			frames := numbered(uint32(i), 0, n)
-			for sent, size := 0, 1; sent < n; size = size%50 + 1 {
-				batch := frames[sent:min(sent+size, n)]
-				if err := c.Send(batch...); errors.Is(err, ErrBackpressure) {
-					time.Sleep(time.Millisecond)
-					continue
-				} else if err != nil {
-					t.Errorf("Send() = %v", err)
-					return
-				}
-				sent += len(batch)
-			}
+			sendAll(t, c, uint32(i), 0, n)
 			closeConn(t, c)
 			if s := c.Stats(); s.Sent != n || s.Lost != 0 || s.Connects != 1 {
 				t.Errorf("%s: Stats() = %+v; want %d sent, none lost, 1 connect", peer, s, n)
