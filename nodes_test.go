@@ -208,3 +208,107 @@ func TestRunNodeFanIn(t *testing.T) {
 		}
 	}
 }
+
+// runPair runs the nodeSender and nodeReceiver nodes of f over loopback TCP
+// and returns the function that stops them and checks their ends.
+func runPair(t *testing.T, f *hydro.Flow) (stop func()) {
+	t.Helper()
+	addrs, err := deploy.FreeAddrs(2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := map[string]string{"nodeSender": addrs[0], "nodeReceiver": addrs[1]}
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	for role := range peers {
+		go func() { errs <- hydro.RunNode(ctx, f, hydro.NodeConfig{Role: role, Peers: peers}) }()
+	}
+	return func() {
+		cancel()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Errorf("RunNode: %v", err)
+			}
+		}
+	}
+}
+
+// TestRunNodeOversizedMessage: a message larger than any frame may be is
+// dropped (and logged); the messages after it still go out.
+func TestRunNodeOversizedMessage(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	in := make(chan string)
+	got := make(chan string, 10)
+	hydro.ForEach(hydro.Send(hydro.SourceChan(s, in), r), func(v string) { got <- v })
+	f.MustCompile()
+	stop := runPair(t, f)
+	defer stop()
+	receive := func(want string, wait time.Duration) bool {
+		select {
+		case v := <-got:
+			if v != want {
+				t.Errorf("received %.10q (%d bytes); want %q", v, len(v), want)
+			}
+			return true
+		case <-time.After(wait):
+			return false
+		}
+	}
+	in <- "first"
+	if !receive("first", 10*time.Second) {
+		t.Fatal("first message not received within 10 s")
+	}
+	in <- strings.Repeat("x", 17<<20)
+	// A message that joins the large one's tick shares its frame, and its
+	// fate: the later ones go out.
+	for range 5 {
+		in <- "after"
+		if receive("after", time.Second) {
+			return
+		}
+	}
+	t.Errorf("no message after the oversized one was received")
+}
+
+// TestRunNodeHeldMessagesRetried: a message its connection refuses while
+// the receiver lags is sent once the receiver catches up, with no other
+// input to run a tick.
+func TestRunNodeHeldMessagesRetried(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	in := make(chan string)
+	got := make(chan int, 10)
+	release := make(chan struct{})
+	first := true
+	hydro.ForEach(hydro.Send(hydro.SourceChan(s, in), r), func(v string) {
+		if first { // the receiver's tick waits: it reads nothing more
+			first = false
+			<-release
+		}
+		got <- len(v)
+	})
+	f.MustCompile()
+	stop := runPair(t, f)
+	defer stop()
+	sizes := []int{5, 15 << 20, 9 << 20, 1} // the sockets fill, the queue fills, the last is refused
+	for _, n := range sizes {
+		in <- strings.Repeat("a", n)
+		time.Sleep(200 * time.Millisecond)
+	}
+	close(release)
+	for _, want := range sizes {
+		select {
+		case n := <-got:
+			if n != want {
+				t.Errorf("received %d bytes; want %d", n, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the message of %d bytes not received within 10 s of the receiver catching up", want)
+		}
+	}
+}

@@ -71,7 +71,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}}
+	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}, held: make(chan struct{}, 1)}
 	// Until the first tick has run, frames wait for the lock.
 	n.mu.Lock()
 	locked := true
@@ -93,13 +93,18 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		// Give each connection a moment to deliver the last tick's
 		// messages; a peer already gone loses them, which is the fail-stop
 		// prefix every channel allows, not an error of this node.
+		// All at once: a peer that is down must not use up the others'.
 		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
+		var closing sync.WaitGroup
 		for name, c := range n.conns {
-			if cerr := c.Close(cctx); cerr != nil {
-				log.Warn("messages not delivered before stopping", "peer", name, "err", cerr)
-			}
+			closing.Go(func() {
+				if cerr := c.Close(cctx); cerr != nil {
+					log.Warn("messages not delivered before stopping", "peer", name, "err", cerr)
+				}
+			})
 		}
+		closing.Wait()
 		lctx, lcancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer lcancel()
 		err = errors.Join(err, ln.Close(lctx))
@@ -173,6 +178,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	n.runTicks(ctx)
 	locked = false
 	n.unlock(ctx)
+	var retry <-chan time.Time // set while messages are held
 	for {
 		select {
 		case <-ctx.Done():
@@ -183,6 +189,17 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		case ev := <-n.ports.events:
 			n.lock()
 			n.ports.handle(ev)
+		case <-n.held:
+			if retry == nil {
+				retry = time.After(retryWait)
+			}
+			continue
+		case <-retry:
+			retry = nil
+			n.lock()
+			n.flush(ctx) // sends what is held; holds it again if refused
+			n.unlock(ctx)
+			continue
 		}
 		n.ports.takeReady()
 		n.tick(ctx)
@@ -334,7 +351,8 @@ func (n *node) tick(ctx context.Context) {
 // channel the graph reads.
 type node struct {
 	mu      sync.Mutex
-	stopped bool // Run is returning: frames are dropped
+	stopped bool          // Run is returning: frames are dropped
+	held    chan struct{} // capacity 1: flush holds messages to retry
 	// parked are copies of the frames that arrived while another goroutine
 	// held mu, for its next tick (see receive); spare is the slice they
 	// were last delivered from, for reuse. parked has a lock of its own.
@@ -432,8 +450,9 @@ func (n *node) flush(ctx context.Context) {
 			n.out[name] = frames[:0]
 			continue
 		}
-		if err := c.Send(frames...); err != nil {
-			n.log.Warn("messages held for the next tick", "peer", name, "frames", len(frames), "err", err)
+		err = c.Send(frames...)
+		if errors.Is(err, tcp.ErrBackpressure) {
+			n.log.Warn("messages held until the peer catches up", "peer", name, "frames", len(frames), "err", err)
 			// Off the arena. Frames held since an earlier tick are copied
 			// again: this is the rare path.
 			for i := range frames {
@@ -442,11 +461,27 @@ func (n *node) flush(ctx context.Context) {
 			n.retry = append(n.retry, name)
 			continue
 		}
+		if err != nil {
+			// Too large for any peer, or the connection is closed: no
+			// later Send would take them, and holding them would hold
+			// back every later message to the peer.
+			n.log.Error("messages dropped", "peer", name, "frames", len(frames), "err", err)
+		}
 		clear(frames)
 		n.out[name] = frames[:0]
 	}
+	if len(n.retry) > 0 {
+		select {
+		case n.held <- struct{}{}: // Run's loop sends them again soon
+		default:
+		}
+	}
 	n.ports.flush()
 }
+
+// retryWait is how long held messages wait before the next try when no
+// tick comes first.
+const retryWait = 10 * time.Millisecond
 
 // arenaSpan is where in n.arena the payload of frame n.out[name][frame] is.
 type arenaSpan struct {

@@ -193,7 +193,7 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
 	}
 	b := batch{buf: buf, frames: len(frames)}
-	if c.mu.direct != nil && !c.mu.writing && len(c.mu.queue) == 0 {
+	if c.mu.direct != nil && !c.mu.writing && len(c.mu.queue) == 0 && !c.mu.pc.halted() {
 		// The writer is idle: write from here what the socket takes now,
 		// and leave only the rest to the writer.
 		n, err := c.mu.direct.write(buf)
@@ -448,6 +448,12 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	defer func() {
 		stop()
 		c.ended(pc, ctx.Err() != nil)
+		if err == nil && pc.duplex {
+			// Closed with everything written on a connection the peer
+			// opened: its Listener reads on, and the peer may go on
+			// writing on it, so it stays open.
+			return
+		}
 		if err == nil {
 			c.linger(ctx, pc)
 		}
