@@ -20,16 +20,18 @@ import (
 
 // handled collects what a ListenFunc's Handler is given.
 type handled struct {
-	mu   sync.Mutex
-	ins  []Inbound
-	more []bool
-	gate chan struct{} // if set, the Handler waits on it before each frame
+	mu    sync.Mutex
+	ins   []Inbound
+	more  []bool
+	gate  chan struct{} // if set, the Handler waits on it before each frame
+	delay time.Duration // the Handler takes this long for each frame
 }
 
 func (h *handled) handle(in Inbound, more bool) {
 	if h.gate != nil {
 		<-h.gate
 	}
+	time.Sleep(h.delay)
 	in.Frame.Payload = bytes.Clone(in.Frame.Payload) // valid only during the call
 	h.mu.Lock()
 	h.ins = append(h.ins, in)

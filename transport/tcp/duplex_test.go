@@ -4,6 +4,8 @@ package tcp
 
 import (
 	"bufio"
+	"context"
+	"encoding/binary"
 	"net"
 	"slices"
 	"sync"
@@ -333,5 +335,68 @@ func TestListenerClosedBeforeItsConns(t *testing.T) {
 				t.Errorf("A's Conn: Stats() = %+v; want its one connection kept", s)
 			}
 		})
+	}
+}
+
+// TestListenerCloseDrains: A writes back on the connection B opened, and
+// its Listener closes while B still sends and reads slowly. A tells B and
+// reads on until B closes, rather than resetting the connection with B's
+// frames unread: every frame A wrote reaches B.
+func TestListenerCloseDrains(t *testing.T) {
+	ha := &handled{}
+	la, err := ListenFunc(t.Context(), "127.0.0.1:0", transport.DefaultLimits, nil, ha.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := node{ln: la, h: ha}
+	hb := &handled{gate: make(chan struct{}), delay: time.Millisecond}
+	lb, err := ListenFunc(t.Context(), "127.0.0.1:0", transport.DefaultLimits, nil, hb.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := node{ln: lb, h: hb}
+	defer closeListener(t, b.ln)
+	ba := b.dial(t, "B", "A", a)
+	defer func() { // A is gone: what B still queued for it is lost
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		defer cancel()
+		ba.Close(ctx)
+	}()
+	sendAll(t, ba, 2, 0, 1)
+	eventually(t, "A has B's first frame", func() bool { return len(a.from("B")) == 1 })
+
+	// B keeps sending; A answers on B's connection with more than the
+	// sockets hold, which B reads slowly.
+	stopB := make(chan struct{})
+	var sending sync.WaitGroup
+	sending.Go(func() {
+		for i := 1; ; i++ {
+			select {
+			case <-stopB:
+				return
+			default:
+			}
+			ba.Send(numbered(2, i, 1)...) // refused once A is gone: fine
+			time.Sleep(100 * time.Microsecond)
+		}
+	})
+	defer func() { close(stopB); sending.Wait() }()
+	ab := a.dial(t, "A", "B", b)
+	const n, size = 64, 64 << 10
+	for i := range n {
+		p := make([]byte, size)
+		binary.BigEndian.PutUint64(p, uint64(i))
+		if err := ab.Send(transport.Frame{Channel: 1, Sender: 1, Payload: p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(hb.gate)
+	closeConn(t, ab)       // all written to the socket, not all received
+	closeListener(t, a.ln) // with B's latest frames unread
+	eventually(t, "B has every frame A sent", func() bool { return len(b.from("A")) == n })
+	for i, in := range b.from("A") {
+		if got := int(binary.BigEndian.Uint64(in.Frame.Payload)); got != i {
+			t.Fatalf("frame %d from A is #%d", i, got)
+		}
 	}
 }

@@ -19,6 +19,10 @@ import (
 // Inbound is a frame received from a peer, with the peer's hello name.
 type Inbound = transport.Inbound
 
+// closeDrain bounds how long Close lets the connections peers opened drain
+// after telling the peers it is closing.
+const closeDrain = time.Second
+
 // helloTimeout bounds how long a new connection may take to say hello.
 const helloTimeout = 10 * time.Second
 
@@ -165,6 +169,11 @@ func (ls *Listener) Inbound() <-chan Inbound { return ls.inbound }
 // until ctx ends, whichever is first. Frames not yet received are lost.
 // Calling Close again waits again.
 //
+// A connection peers opened is closed gracefully: Close tells the peer it
+// will read no more (a half close) and discards what still arrives until
+// the peer closes its side, for up to a second, so that what this side's
+// Conns wrote on it reaches the peer rather than being reset.
+//
 // The Conns made by Dial stay open: they go on writing, and from now on
 // discard what their peers write back. Close waits until their readers have
 // stopped delivering, so that after it returns nil no Handler call starts
@@ -178,8 +187,16 @@ func (ls *Listener) Close(ctx context.Context) error {
 		ls.mu.Lock()
 		ls.mu.closed = true
 		close(ls.closing)
+		drainBy := time.Now().Add(closeDrain)
 		for nc := range ls.mu.conns {
-			nc.Close()
+			// Tell the peer, then read what it still sends until it
+			// closes too (serve): closing at once with data unread would
+			// reset the connection, and what this side's Conns wrote on
+			// it and the peer had not yet received would be lost.
+			cw, ok := nc.(interface{ CloseWrite() error })
+			if !ok || cw.CloseWrite() != nil || nc.SetReadDeadline(drainBy) != nil {
+				nc.Close()
+			}
 		}
 		for nc := range ls.mu.dialed {
 			// Unblock the read, not the Conn's writes; its reader then
@@ -268,6 +285,9 @@ func (ls *Listener) serve(nc net.Conn) {
 	log := ls.logger.With("peer", name, "remote", remote)
 	log.Debug("tcp: peer connected")
 	ls.read(pc, br, log)
+	if ls.isClosing() {
+		io.Copy(io.Discard, br) // until the peer closes, or closeDrain (Close)
+	}
 }
 
 // accepted records pc as the newest connection its peer opened, closing
