@@ -33,16 +33,7 @@ func TestRunNode(t *testing.T) {
 	hydro.ForEach(hydro.Send(hydro.SourceIter(s, items), r), func(v int) { got <- v })
 	f.MustCompile()
 
-	addrs, err := deploy.FreeAddrs(2, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	peers := map[string]string{"nodeSender": addrs[0], "nodeReceiver": addrs[1]}
-	ctx, cancel := context.WithCancel(context.Background())
-	errs := make(chan error, 2)
-	for role := range peers {
-		go func() { errs <- hydro.RunNode(ctx, f, hydro.NodeConfig{Role: role, Peers: peers}) }()
-	}
+	stop := runPair(t, f)
 	var out []int
 	timeout := time.After(10 * time.Second)
 	for len(out) < len(items) {
@@ -51,19 +42,14 @@ func TestRunNode(t *testing.T) {
 			out = append(out, v)
 		case <-timeout:
 			t.Errorf("received %v after 10 s; want %v", out, items)
-			goto stop
+			goto done
 		}
 	}
 	if !slices.Equal(out, items) {
 		t.Errorf("received %v; want %v", out, items)
 	}
-stop:
-	cancel()
-	for range 2 {
-		if err := <-errs; err != nil {
-			t.Errorf("RunNode: %v", err)
-		}
-	}
+done:
+	stop()
 }
 
 func TestRunNodeUnknownRole(t *testing.T) {
@@ -90,16 +76,7 @@ func TestRunNodeSourceChanWakes(t *testing.T) {
 	hydro.ForEach(hydro.Send(hydro.SourceChan(s, even), r), func(v int) { got <- v })
 	f.MustCompile()
 
-	addrs, err := deploy.FreeAddrs(2, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	peers := map[string]string{"nodeSender": addrs[0], "nodeReceiver": addrs[1]}
-	ctx, cancel := context.WithCancel(context.Background())
-	errs := make(chan error, 2)
-	for role := range peers {
-		go func() { errs <- hydro.RunNode(ctx, f, hydro.NodeConfig{Role: role, Peers: peers}) }()
-	}
+	stop := runPair(t, f)
 	timeout := time.After(10 * time.Second)
 	for _, v := range []int{0, 1, 2, 3, 4, 6} {
 		ch := even
@@ -123,12 +100,7 @@ func TestRunNodeSourceChanWakes(t *testing.T) {
 			t.Fatalf("%d not received within 10 s", v)
 		}
 	}
-	cancel()
-	for range 2 {
-		if err := <-errs; err != nil {
-			t.Errorf("RunNode: %v", err)
-		}
-	}
+	stop()
 }
 
 type fanWorker struct{}
