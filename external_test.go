@@ -13,7 +13,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 
 	"github.com/hydro-go/hydro/deploy"
 	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/fleettest"
 	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/transport"
 )
@@ -221,7 +221,7 @@ func TestExternalMisuse(t *testing.T) {
 
 // startNode runs the server of c as a deployed node in this process, with
 // its ports at free addresses, until the test ends.
-func startNode(t *testing.T, c *calculator) (ports map[string]string, logs *lockedBuffer) {
+func startNode(t *testing.T, c *calculator) (ports map[string]string, logs *fleettest.Output) {
 	t.Helper()
 	g, err := compile.LowerOne(&c.f.ir, ir.Dest{Loc: c.server.l}, compile.Env{})
 	if err != nil {
@@ -232,7 +232,7 @@ func startNode(t *testing.T, c *calculator) (ports map[string]string, logs *lock
 		t.Fatal(err)
 	}
 	ports = map[string]string{"extClient": addrs[1], "extFeed": addrs[2], "extFeed.2": addrs[3]}
-	logs = &lockedBuffer{}
+	logs = &fleettest.Output{}
 	node := deploy.Node{Name: "extServer", Addr: addrs[0], Ports: ports, Limits: transport.DefaultLimits,
 		Logger: slog.New(slog.NewTextHandler(logs, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -245,23 +245,6 @@ func startNode(t *testing.T, c *calculator) (ports map[string]string, logs *lock
 		}
 	})
 	return ports, logs
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestExternalDeployed(t *testing.T) {

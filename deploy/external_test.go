@@ -21,6 +21,7 @@ import (
 
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/fleettest"
 	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/transport"
 )
@@ -147,24 +148,7 @@ type portNode struct {
 	mu     sync.Mutex
 	events []string
 	stop   func() error
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *fleettest.Output
 }
 
 type msgIn struct {
@@ -178,7 +162,7 @@ func startPort(t *testing.T, k ir.PortKind, fr ir.Framing, answer func(string) s
 	t.Helper()
 	g := dfir.New()
 	in, evs := dfir.SourceInput[msgIn](g) // messages and events, in push order
-	pn := &portNode{logs: &syncBuffer{}}
+	pn := &portNode{logs: &fleettest.Output{}}
 	evs = dfir.Inspect(evs, func(m msgIn) {
 		pn.mu.Lock()
 		pn.events = append(pn.events, fmt.Sprintf("%d %s", m.conn, m.msg))
@@ -248,7 +232,7 @@ func startPort(t *testing.T, k ir.PortKind, fr ir.Framing, answer func(string) s
 			t.Errorf("Run = %v", err)
 		}
 	})
-	waitLog(t, pn.logs, "external port listening")
+	pn.logs.WaitFor(t, 10*time.Second, "external port listening")
 	return pn
 }
 
@@ -256,17 +240,6 @@ func (pn *portNode) seen() []string {
 	pn.mu.Lock()
 	defer pn.mu.Unlock()
 	return append([]string(nil), pn.events...)
-}
-
-func waitLog(t *testing.T, b *syncBuffer, want string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(b.String(), want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %q in the logs:\n%s", want, b.String())
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // waitEvents waits until the flow has seen, for each connection, the
@@ -338,7 +311,7 @@ func TestPortBidi(t *testing.T) {
 	if s, err := br.ReadString('\n'); err == nil {
 		t.Errorf("b got %q after a bad message; want the connection closed", s)
 	}
-	waitLog(t, pn.logs, `msg="closing client: bad input" port=P conn=2`)
+	pn.logs.WaitFor(t, 10*time.Second, `msg="closing client: bad input" port=P conn=2`)
 
 	// Too long: the same.
 	c := dial(t, pn.addr)
@@ -346,7 +319,7 @@ func TestPortBidi(t *testing.T) {
 	if _, err := bufio.NewReader(c).ReadString('\n'); err == nil {
 		t.Error("c got an answer to an oversized line; want the connection closed")
 	}
-	waitLog(t, pn.logs, `msg="closing client: bad input" port=P conn=3`)
+	pn.logs.WaitFor(t, 10*time.Second, `msg="closing client: bad input" port=P conn=3`)
 
 	// a is still served; its half-close still gets the answer.
 	io.WriteString(a, "last")
@@ -369,7 +342,7 @@ func TestPortOutBroadcasts(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 	pn := startPort(t, ir.PortOut, ir.FrameLength, func(s string) string { return s + "!" })
 	a, b := dial(t, pn.addr), dial(t, pn.addr)
-	waitLog(t, pn.logs, "conn=2")
+	pn.logs.WaitFor(t, 10*time.Second, "conn=2")
 	feed := strings.Split(strings.Split(pn.logs.String(), `port=Feed addr=`)[1], " ")[0]
 	f := dial(t, feed)
 	f.Write(AppendMessage(AppendMessage(nil, ir.FrameLength, []byte("x")), ir.FrameLength, []byte("y")))
@@ -437,7 +410,7 @@ func TestPortSlowClient(t *testing.T) {
 			break // closed already
 		}
 	}
-	waitLog(t, pn.logs, `msg="closing client: too slow" port=P conn=1`)
+	pn.logs.WaitFor(t, 10*time.Second, `msg="closing client: too slow" port=P conn=1`)
 	// The flow is told, after the messages it took before the close.
 	deadline := time.Now().Add(10 * time.Second)
 	for got := pn.seen(); !slices.Equal(got[len(got)-1:], []string{"1 disconnect"}); got = pn.seen() {

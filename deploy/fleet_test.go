@@ -3,7 +3,6 @@
 package deploy_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +20,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/hydro-go/hydro/deploy"
+	"github.com/hydro-go/hydro/internal/fleettest"
 )
 
 // envPlan, when set, makes the test binary a fleet member instead of running
@@ -77,37 +76,14 @@ func member(plan string) int {
 // longLine is longer than the longest line Launch copies in one piece.
 const longLine = 1<<20 + 100
 
-// output is a concurrency-safe writer the test can wait on.
-type output struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Write(p)
-}
-
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
-}
-
-func (o *output) waitFor(t *testing.T, line string) {
+// waitLine waits until out holds line, whole.
+func waitLine(t *testing.T, out *fleettest.Output, line string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(o.String(), line+"\n") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no line %q within 10 s; output:\n%s", line, o.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	out.WaitFor(t, 10*time.Second, line+"\n")
 }
 
 // launch starts this test binary as one member per role, acting out plan.
-func launch(t *testing.T, plan string, roles ...string) (*deploy.Fleet, *output, []deploy.Member) {
+func launch(t *testing.T, plan string, roles ...string) (*deploy.Fleet, *fleettest.Output, []deploy.Member) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts processes")
@@ -124,7 +100,7 @@ func launch(t *testing.T, plan string, roles ...string) (*deploy.Fleet, *output,
 	for i, r := range roles {
 		members[i] = deploy.Member{Name: r, Addr: addrs[i]}
 	}
-	out := &output{}
+	out := &fleettest.Output{}
 	// NB: a binary built with -race sleeps a second as it exits, unless
 	// told not to.
 	env := []string{envPlan + "=" + plan, "GORACE=atexit_sleep_ms=0"}
@@ -170,7 +146,7 @@ func TestLaunch(t *testing.T) {
 	if err := exits["Worker/0"]; !errors.As(err, &ee) || ee.ExitCode() != 3 {
 		t.Errorf("Worker/0 exit = %v; want exit status 3", err)
 	}
-	out.waitFor(t, "[Worker/1] ready")
+	waitLine(t, out, "[Worker/1] ready")
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	if err := f.Stop(ctx); err != nil {
@@ -209,8 +185,8 @@ func TestLaunch(t *testing.T) {
 func TestStopKills(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 	f, out, _ := launch(t, "Stubborn=stubborn,Polite=wait", "Stubborn", "Polite")
-	out.waitFor(t, "[Stubborn] ready")
-	out.waitFor(t, "[Polite] ready")
+	waitLine(t, out, "[Stubborn] ready")
+	waitLine(t, out, "[Polite] ready")
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -242,7 +218,7 @@ func TestLaunchLongLine(t *testing.T) {
 	if e := nextExit(t, f); e.Err != nil {
 		t.Fatalf("Chatty exit = %v; want clean", e.Err)
 	}
-	out.waitFor(t, "[Chatty] after")
+	waitLine(t, out, "[Chatty] after")
 	var pieces []int
 	for _, l := range strings.Split(out.String(), "\n") {
 		if x, ok := strings.CutPrefix(l, "[Chatty] x"); ok {

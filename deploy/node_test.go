@@ -3,7 +3,6 @@
 package deploy_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"maps"
@@ -20,6 +19,7 @@ import (
 	"github.com/hydro-go/hydro/deploy"
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/fleettest"
 	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/transport"
 	"github.com/hydro-go/hydro/transport/tcp"
@@ -181,43 +181,9 @@ func (c *collector[T]) wait(t *testing.T, n int, timeout time.Duration) []T {
 	}
 }
 
-// logBuffer is a slog destination that tests can search.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitFor waits until the log holds every one of want.
-func (b *logBuffer) waitFor(t *testing.T, timeout time.Duration, want ...string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		s := b.String()
-		missing := slices.IndexFunc(want, func(w string) bool { return !strings.Contains(s, w) })
-		if missing < 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %q logged within %v; log:\n%s", want[missing], timeout, s)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+// debugLogger logs everything to out.
+func debugLogger(out *fleettest.Output) *slog.Logger {
+	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // nodes runs nodes of one flow in this process.
@@ -226,7 +192,7 @@ type nodes struct {
 	f     *ir.Flow
 	sizes map[*ir.Location]int
 	peers map[string]string
-	logs  *logBuffer
+	logs  *fleettest.Output
 	runs  map[string]*run
 }
 
@@ -238,7 +204,7 @@ type run struct {
 // newNodes picks a loopback address for every process and member.
 func newNodes(t *testing.T, f *flow, sizes map[*ir.Location]int) *nodes {
 	t.Helper()
-	fl := &nodes{t: t, f: &f.Flow, sizes: sizes, peers: map[string]string{}, logs: &logBuffer{}, runs: map[string]*run{}}
+	fl := &nodes{t: t, f: &f.Flow, sizes: sizes, peers: map[string]string{}, logs: &fleettest.Output{}, runs: map[string]*run{}}
 	var names []string
 	for _, d := range fl.dests() {
 		names = append(names, deploy.NameOf(d))
@@ -293,7 +259,7 @@ func (fl *nodes) start(name string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &run{cancel: cancel, done: make(chan error, 1)}
 	fl.runs[name] = r
-	self := deploy.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: fl.logs.logger().With("node", name)}
+	self := deploy.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name)}
 	go func() { r.done <- deploy.Run(ctx, g, self, fl.members) }()
 }
 
@@ -376,7 +342,7 @@ func TestRunLateNode(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // the leader redials Worker/1 meanwhile
 	fl.start("Worker/1")
 	checkAnswers(t, got.wait(t, 6, 10*time.Second), 2)
-	fl.logs.waitFor(t, time.Second, "peer not reachable; retrying")
+	fl.logs.WaitFor(t, time.Second, "peer not reachable; retrying")
 	fl.stopAll()
 }
 
@@ -409,7 +375,7 @@ func TestRunHostileClient(t *testing.T) {
 	// A stranger: an HTTP request instead of a hello.
 	raw := dialRaw(t, addr)
 	raw.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
-	fl.logs.waitFor(t, 5*time.Second, "not a hydro peer")
+	fl.logs.WaitFor(t, 5*time.Second, "not a hydro peer")
 	raw.Close()
 
 	// A peer whose frames cannot be delivered, then can: the same
@@ -430,13 +396,13 @@ func TestRunHostileClient(t *testing.T) {
 	if g := got.wait(t, 2, 5*time.Second); !slices.Equal(g, []msg[int]{{0, 1}, {0, 2}}) {
 		t.Errorf("after the bad frames the node got %v; want [{0 1} {0 2}]", g)
 	}
-	fl.logs.waitFor(t, time.Second, "undecodable frame dropped", "frame for an unknown channel dropped", "channel=9999")
+	fl.logs.WaitFor(t, time.Second, "undecodable frame dropped", "frame for an unknown channel dropped", "channel=9999")
 
 	// A peer that breaks the framing: its connection is closed; a new one
 	// is served.
 	raw = dialRaw(t, addr)
 	raw.Write(append([]byte("HYD\x01\x07Mallory"), 0xff, 0xff, 0xff, 0xff)) // a 4 GiB frame
-	fl.logs.waitFor(t, 5*time.Second, "bad frame")
+	fl.logs.WaitFor(t, 5*time.Second, "bad frame")
 	raw.Close()
 	send(transport.Frame{Channel: channel, Sender: 7, Payload: batch(3)})
 	if g := got.wait(t, 3, 5*time.Second); g[2] != (msg[int]{7, 3}) {
