@@ -284,7 +284,7 @@ func (c *Conn) Close(ctx context.Context) error {
 	}
 	c.cancel(ErrClosed)
 	if c.ls != nil {
-		c.ls.unlink(c)
+		forget(c.ls, c.ls.mu.links, c.peer, c)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -612,8 +612,7 @@ func (c *Conn) ended(pc *peerConn, aborted bool) {
 // once the peer has read to it and closed too, this side has read
 // everything, and closes without a reset.
 func (c *Conn) linger(ctx context.Context, pc *peerConn) {
-	cw, ok := pc.nc.(interface{ CloseWrite() error })
-	if !ok || cw.CloseWrite() != nil {
+	if !halfClose(pc.nc) {
 		return // net.Pipe and the like: no reset to avoid
 	}
 	t := time.NewTimer(lingerTimeout)

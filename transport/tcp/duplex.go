@@ -54,6 +54,14 @@ func (pc *peerConn) halt() {
 	})
 }
 
+// halfClose ends the writing half of nc, telling the peer that nothing
+// more comes, and reports whether nc could do that (a TCP connection can;
+// net.Pipe cannot).
+func halfClose(nc net.Conn) bool {
+	cw, ok := nc.(interface{ CloseWrite() error })
+	return ok && cw.CloseWrite() == nil
+}
+
 func (pc *peerConn) halted() bool {
 	select {
 	case <-pc.stop:
@@ -100,13 +108,14 @@ func (ls *Listener) Dial(ctx context.Context, peer, addr, self string, logger *s
 	return c
 }
 
-// unlink forgets c, closed.
-func (ls *Listener) unlink(c *Conn) {
+// forget deletes m[name], a map of ls.mu, if it still holds v: when a
+// connection or Conn goes, the entry that replaced it meanwhile stays.
+func forget[V comparable](ls *Listener, m map[string]V, name string, v V) {
 	ls.mu.Lock()
-	if ls.mu.links[c.peer] == c {
-		delete(ls.mu.links, c.peer)
+	defer ls.mu.Unlock()
+	if m[name] == v {
+		delete(m, name)
 	}
-	ls.mu.Unlock()
 }
 
 // adoptable returns the duplex connection peer opened, if it is up and no
@@ -177,7 +186,7 @@ func (ls *Listener) read(pc *peerConn, br *bufio.Reader, log *slog.Logger) {
 		ls.handle(Inbound{}, false)
 	}
 	if claimed {
-		ls.release(pc)
+		forget(ls, ls.mu.delivering, pc.name, pc)
 	}
 }
 
@@ -206,27 +215,12 @@ func (ls *Listener) claim(pc *peerConn) bool {
 	return !pc.halted()
 }
 
-func (ls *Listener) release(pc *peerConn) {
-	ls.mu.Lock()
-	if ls.mu.delivering[pc.name] == pc {
-		delete(ls.mu.delivering, pc.name)
-	}
-	ls.mu.Unlock()
-}
-
 // deliver hands one frame to the Handler, or a copy of it to Inbound. It
 // reports false when the reader should stop.
 func (ls *Listener) deliver(pc *peerConn, f transport.Frame, more bool) bool {
 	if ls.handle != nil {
 		ls.handle(Inbound{From: pc.name, Frame: f}, more)
-		select {
-		case <-pc.stop:
-			return false
-		case <-ls.closing:
-			return false
-		default:
-			return true
-		}
+		return !pc.halted() && !ls.isClosing()
 	}
 	f.Payload = bytes.Clone(f.Payload) // the Reader reuses its buffer
 	select {

@@ -193,8 +193,7 @@ func (ls *Listener) Close(ctx context.Context) error {
 			// closes too (serve): closing at once with data unread would
 			// reset the connection, and what this side's Conns wrote on
 			// it and the peer had not yet received would be lost.
-			cw, ok := nc.(interface{ CloseWrite() error })
-			if !ok || cw.CloseWrite() != nil || nc.SetReadDeadline(drainBy) != nil {
+			if !halfClose(nc) || nc.SetReadDeadline(drainBy) != nil {
 				nc.Close()
 			}
 		}
@@ -281,7 +280,7 @@ func (ls *Listener) serve(nc net.Conn) {
 	if !ls.accepted(pc, duplex) {
 		return
 	}
-	defer ls.unaccepted(pc)
+	defer forget(ls, ls.mu.accepted, name, pc)
 	log := ls.logger.With("peer", name, "remote", remote)
 	log.Debug("tcp: peer connected")
 	ls.read(pc, br, log)
@@ -315,14 +314,6 @@ func (ls *Listener) accepted(pc *peerConn, duplex bool) bool {
 		link.nudge()
 	}
 	return true
-}
-
-func (ls *Listener) unaccepted(pc *peerConn) {
-	ls.mu.Lock()
-	if ls.mu.accepted[pc.name] == pc {
-		delete(ls.mu.accepted, pc.name)
-	}
-	ls.mu.Unlock()
 }
 
 // logEnd logs why a connection stopped reading, at a level that says
