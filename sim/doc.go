@@ -51,6 +51,10 @@
 // among those of the last two ticks, never going back in time: the lag of
 // Hydro's quickstart counter.
 //
+// A test's own choices, such as which client acts next, go through the
+// same Sim: s.Choose, or a Menu of named actions that s.Pick runs one of
+// (examples/echo and examples/chat drive their clients so).
+//
 // # Faults
 //
 // Faults are off unless a scenario asks for them, as options of s.Local:

@@ -48,3 +48,18 @@ func Example() {
 	// fresh snapshots: 3 executions, complete: true failure: false
 	// lagging snapshots: read after an acknowledged increment saw 0
 }
+
+// A test lets the execution choose what a client does next; the same seed
+// makes the same choices.
+func ExampleSim_Pick() {
+	s := sim.Seeded(7)
+	var did []string
+	for range 4 {
+		var menu sim.Menu
+		menu.Add("send", func() { did = append(did, "send") })
+		menu.Add("receive", func() { did = append(did, "receive") })
+		s.Pick(&menu, "client action")
+	}
+	fmt.Println(did)
+	// Output: [send send receive receive]
+}

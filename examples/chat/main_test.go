@@ -247,19 +247,16 @@ func simCrowd(s *sim.Sim, n int) {
 	}
 	for round := 0; ; round++ {
 		s.Assert(round < 10000, "the chat did not end in %d rounds", round)
-		acts := []func(){func() {
+		var menu sim.Menu
+		menu.Add("step", func() {
 			if !r.Step() {
 				for _, c := range crowd {
 					c.receive(crowd)
 				}
 			}
-		}}
-		names := []string{"step"}
+		})
 		for _, c := range crowd {
-			add := func(what string, act func()) {
-				acts = append(acts, act)
-				names = append(names, c.name+" "+what)
-			}
+			add := func(what string, act func()) { menu.Add(c.name+" "+what, act) }
 			switch {
 			case c.conn == nil:
 				add("connects", func() {
@@ -290,10 +287,10 @@ func simCrowd(s *sim.Sim, n int) {
 				})
 			}
 		}
-		if len(acts) == 1 && !r.Step() {
+		if menu.Len() == 1 && !r.Step() {
 			break
 		}
-		acts[s.Choose(len(acts), "chat client action: "+strings.Join(names, " | "))]()
+		s.Pick(&menu, "chat client action")
 	}
 	for _, c := range crowd {
 		c.receive(crowd)

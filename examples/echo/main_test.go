@@ -193,19 +193,16 @@ func simEcho(s *sim.Sim, n int) {
 	}
 	for round := 0; ; round++ {
 		s.Assert(round < 10000, "the conversation did not end in %d rounds", round)
-		acts := []func(){func() {
+		var menu sim.Menu
+		menu.Add("step", func() {
 			if !r.Step() {
 				for _, c := range cs {
 					c.receive(s)
 				}
 			}
-		}}
-		names := []string{"step"}
+		})
 		for _, c := range cs {
-			add := func(what string, act func()) {
-				acts = append(acts, act)
-				names = append(names, c.name+" "+what)
-			}
+			add := func(what string, act func()) { menu.Add(c.name+" "+what, act) }
 			switch {
 			case c.conn == nil:
 				add("connects", func() { c.conn = echo.Connect(r) })
@@ -220,10 +217,10 @@ func simEcho(s *sim.Sim, n int) {
 				add("closes", func() { c.conn.Close(); c.closed = true })
 			}
 		}
-		if len(acts) == 1 && !r.Step() {
+		if menu.Len() == 1 && !r.Step() {
 			break
 		}
-		acts[s.Choose(len(acts), "echo client action: "+strings.Join(names, " | "))]()
+		s.Pick(&menu, "echo client action")
 	}
 	for _, c := range cs {
 		c.receive(s)
