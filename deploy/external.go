@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/transport/tcp"
 )
 
 // EnvPorts carries the address of every external port of the fleet, as
@@ -168,16 +169,7 @@ func (ps *ports) close(ctx context.Context) error {
 }
 
 func (ps *ports) accept(s *portServer) {
-	for {
-		nc, err := s.ln.Accept()
-		if err != nil {
-			select {
-			case <-ps.closing:
-			default:
-				s.log.Error("external port stopped accepting", "err", err)
-			}
-			return
-		}
+	tcp.AcceptLoop(s.ln, ps.closing, s.log, func(nc net.Conn) {
 		s.next++
 		c := &client{id: s.next, srv: s, nc: nc, wake: make(chan struct{}, 1),
 			writes: s.b.Kind != ir.PortIn,
@@ -196,7 +188,7 @@ func (ps *ports) accept(s *portServer) {
 			ps.wg.Go(func() { ps.write(c) })
 		}
 		ps.wg.Go(func() { ps.read(c) })
-	}
+	})
 }
 
 // read reports c's connection, its messages and its end to the loop.

@@ -225,35 +225,16 @@ func (ls *Listener) isClosing() bool {
 }
 
 func (ls *Listener) accept() {
-	failures := 0
-	for {
-		nc, err := ls.ln.Accept()
-		if err != nil {
-			if ls.isClosing() {
-				return
-			}
-			// Out of file descriptors and the like: wait, then go on.
-			failures++
-			wait := min(5*time.Millisecond<<min(failures, 8), time.Second)
-			ls.logger.Error("tcp: accept failed; retrying", "err", err, "wait", wait)
-			select {
-			case <-time.After(wait):
-			case <-ls.closing:
-				return
-			}
-			continue
-		}
-		failures = 0
+	AcceptLoop(ls.ln, ls.closing, ls.logger, func(nc net.Conn) {
 		ls.mu.Lock()
+		defer ls.mu.Unlock()
 		if ls.mu.closed {
-			ls.mu.Unlock()
 			nc.Close()
 			return
 		}
 		ls.mu.conns[nc] = struct{}{}
-		ls.mu.Unlock()
 		ls.wg.Go(func() { ls.serve(nc) })
-	}
+	})
 }
 
 // serve reads one connection: its hello, then frames until it ends.

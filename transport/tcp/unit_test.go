@@ -4,7 +4,9 @@ package tcp
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +78,58 @@ func TestWholeFrames(t *testing.T) {
 		if whole, end := wholeFrames(frames, tt.n); whole != tt.whole || end != tt.end {
 			t.Errorf("wholeFrames(%d bytes) = %d, %d; want %d, %d", tt.n, whole, end, tt.whole, tt.end)
 		}
+	}
+}
+
+// failingListener fails its first Accepts, then hands out conns, then
+// fails for good once closed.
+type failingListener struct {
+	net.Listener // nil: only Accept is called
+	fails        int
+	conns        chan net.Conn
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	if l.fails > 0 {
+		l.fails--
+		return nil, errors.New("too many open files")
+	}
+	nc, ok := <-l.conns
+	if !ok {
+		return nil, net.ErrClosed
+	}
+	return nc, nil
+}
+
+// TestAcceptLoopRetries: failed Accepts are logged and retried, and the
+// loop goes on serving; it ends when Accept fails after closing.
+func TestAcceptLoopRetries(t *testing.T) {
+	logger, recs := newRecorder()
+	l := &failingListener{fails: 3, conns: make(chan net.Conn, 1)}
+	a, b := net.Pipe()
+	defer b.Close()
+	l.conns <- a
+	closing := make(chan struct{})
+	served := make(chan net.Conn, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		AcceptLoop(l, closing, logger, func(nc net.Conn) { served <- nc })
+	}()
+	select {
+	case nc := <-served:
+		nc.Close()
+	case <-time.After(testTimeout):
+		t.Fatal("no connection served after failed Accepts")
+	}
+	if n := len(recs.find("ERROR", "tcp: accept failed; retrying", "too many open files")); n != 3 {
+		t.Errorf("%d failed Accepts logged; want 3", n)
+	}
+	close(closing)
+	close(l.conns)
+	select {
+	case <-done:
+	case <-time.After(testTimeout):
+		t.Fatal("AcceptLoop still running after closing")
 	}
 }
