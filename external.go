@@ -5,9 +5,7 @@ package hydro
 import (
 	"fmt"
 
-	"github.com/hydro-go/hydro/deploy"
 	"github.com/hydro-go/hydro/dfir"
-	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
 
@@ -462,20 +460,4 @@ func (r *Local) drainPorts() {
 			}
 		}
 	}
-}
-
-// fleetPorts lists the external ports of the flow's fleet, by name, in the
-// order the flow made them: lowering collects them.
-func fleetPorts(f *Flow, sizes map[string]int) ([]deploy.Member, error) {
-	p, err := f.lower(compile.Env{Size: func(l *ir.Location) int { return sizeOf(sizes, l) }})
-	if err != nil {
-		return nil, err
-	}
-	var ports []deploy.Member
-	for _, g := range p.Graphs {
-		for _, b := range g.Ports {
-			ports = append(ports, deploy.Member{Name: b.Name})
-		}
-	}
-	return ports, nil
 }

@@ -88,9 +88,6 @@ type Location struct {
 	Kind   LocKind
 	Name   string    // the tag type's name, or "tick" for ticks
 	Parent *Location // the enclosing location of a tick
-	// Durable locations keep their state across a crash, as if it were
-	// on disk: a simulated crash loses only what was in flight.
-	Durable bool
 }
 
 // Root returns the process, cluster or external location that holds l.
