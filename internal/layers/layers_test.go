@@ -91,6 +91,15 @@ var rules = []rule{
 		"the simulator runs flows in memory, never over sockets"},
 }
 
+// importers lists, for the internal packages that belong to one shell,
+// the only packages that may import them.
+var importers = map[string][]string{
+	module + "/internal/engine": {module, module + "/sim", module + "/internal/lang"},
+	module + "/internal/lang":   {module, module + "/sim", module + "/deploy"},
+	module + "/internal/node":   {module + "/deploy"},
+	module + "/internal/launch": {module + "/deploy"},
+}
+
 // TestLayers checks the import rule: shells → language → compile → dfir →
 // lattice, with a deterministic core that touches no socket, process or
 // global random source.
@@ -113,6 +122,13 @@ func TestLayers(t *testing.T) {
 		for _, bad := range r.deps {
 			if slices.Contains(p.Deps, bad) {
 				t.Errorf("%s depends on %s; it must not: %s (see ARCHITECTURE.md)", r.pkg, bad, r.why)
+			}
+		}
+	}
+	for path, p := range pkgs {
+		for _, imp := range p.Imports {
+			if allowed, ok := importers[imp]; ok && !slices.Contains(allowed, path) {
+				t.Errorf("%s imports %s, which only %v may import", path, imp, allowed)
 			}
 		}
 	}
