@@ -3,7 +3,10 @@
 package hydro
 
 import (
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hydro-go/hydro/dfir"
@@ -60,6 +63,9 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if err := cfg.check(&f.ir); err != nil {
+		return nil, err
+	}
 	cfg.engine.Size = func(l *ir.Location) int {
 		if n, ok := cfg.sizes[l]; ok {
 			return n
@@ -81,6 +87,37 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 		return nil, err
 	}
 	return &Local{run: run, prog: run.Program()}, nil
+}
+
+// check refuses sizes that name no cluster of the flow, or are below 1.
+func (cfg *localConfig) check(f *ir.Flow) error {
+	var errs []error
+	for l, n := range cfg.sizes {
+		if n < 1 {
+			errs = append(errs, fmt.Errorf("hydro: Size(%v, %d): a cluster has at least one member", l, n))
+		}
+	}
+	for name, n := range cfg.byName {
+		kind := ""
+		for _, l := range f.Locations {
+			if l.Name == name && l.Kind != ir.Tick {
+				kind = l.Kind.String()
+				if l.Kind == ir.Cluster {
+					break
+				}
+			}
+		}
+		switch {
+		case kind == "":
+			errs = append(errs, fmt.Errorf("hydro: SizeOf[%s](%d): the flow has no cluster %s", name, n, name))
+		case kind != ir.Cluster.String():
+			errs = append(errs, fmt.Errorf("hydro: SizeOf[%s](%d): %s is a %s, which has one member; only clusters are sized", name, n, name, strings.ToLower(kind)))
+		case n < 1:
+			errs = append(errs, fmt.Errorf("hydro: SizeOf[%s](%d): a cluster has at least one member", name, n))
+		}
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
 }
 
 // MustLocal is NewLocal for examples and tests: it panics on error.

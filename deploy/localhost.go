@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/hydro-go/hydro"
@@ -45,6 +47,9 @@ type Config struct {
 func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	fl, err := lang.Flow(f)
 	if err != nil {
+		return err
+	}
+	if err := checkSizes(fl, d.Sizes); err != nil {
 		return err
 	}
 	members := fleetMembers(fl, d.Sizes)
@@ -145,4 +150,20 @@ func fleetPorts(f *ir.Flow, sizes map[string]int) ([]launch.Member, error) {
 		}
 	}
 	return ports, nil
+}
+
+// checkSizes refuses sizes that name no cluster of the flow, or are below
+// one member.
+func checkSizes(f *ir.Flow, sizes map[string]int) error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(sizes)) {
+		i := slices.IndexFunc(f.Locations, func(l *ir.Location) bool { return l.Name == name && l.Kind == ir.Cluster })
+		switch {
+		case i < 0:
+			errs = append(errs, fmt.Errorf("deploy: size of %s: the flow has no cluster %s", name, name))
+		case sizes[name] < 1:
+			errs = append(errs, fmt.Errorf("deploy: size of %s: %d; a cluster has at least one member", name, sizes[name]))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -33,15 +33,19 @@ import (
 //
 //	[deployer] port Client listening on 127.0.0.1:40123
 //
-// Main parses os.Args[1:] with a flag set of its own and leaves the
+// Main parses os.Args[1:] with flag sets of its own and leaves the
 // program's global flag set alone; a program with flags of its own parses
-// them first and passes what is left to Command. Main's flags are:
+// them first and passes what is left to Command. The command line is
 //
-//	-cluster Name=N    members of cluster Name (repeatable; default 1)
-//	-base-port P       listen on ports P, P+1, ... (default: free ports):
-//	                   the members in order, then the external ports
-//	-log-format F      text or json
-//	-stop-on-failure   stop the fleet when a member fails (default true)
+//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-stop-on-failure=false]
+//	PROGRAM graph [-format mermaid|dot|json] [-o FILE]
+//	PROGRAM version
+//
+// and PROGRAM -h lists the flow's processes, clusters and external ports.
+// Every mistake is an error that says what was wrong: a cluster the flow
+// does not have (the error lists those it has), a process given a size, a
+// size below 1, a cluster sized twice, an unknown log format or graph
+// format, an unknown subcommand.
 //
 // Main exits with status 2 when the command line or the flow is invalid,
 // and 1 when the fleet or the node fails.
@@ -50,46 +54,37 @@ func Main(build func(f *hydro.Flow)) {
 	err := Command(ctx, build, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	switch {
-	case err == nil:
-	case errors.Is(err, errUsage), errors.Is(err, hydro.ErrInvalid):
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, ErrUsage), errors.Is(err, hydro.ErrInvalid):
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
 	default:
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-// errUsage matches the errors Command returns for a bad command line.
-var errUsage = errors.New("deploy: bad command line")
+// ErrUsage matches the errors Command returns for a command line it cannot
+// run: an unknown subcommand, flag or location, a bad value.
+var ErrUsage = errors.New("deploy: bad command line")
 
 type usageError struct{ err error }
 
 func (e usageError) Error() string        { return "deploy: " + e.err.Error() }
-func (e usageError) Unwrap() []error      { return []error{errUsage, e.err} }
-func (e usageError) Is(target error) bool { return target == errUsage }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
 
-// Command is Main for a program that owns its process: it parses args
-// (Main's flags, without the program name), builds and compiles the flow,
-// and then, as its environment says, deploys the fleet on localhost or runs
-// one node, until ctx ends. stdout receives the fleet's prefixed output;
-// stderr the usage text when args are wrong.
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// Command is Main for a program that owns its process: it builds and
+// compiles the flow, parses args (the command line without the program
+// name), and runs the subcommand, until ctx ends. In a node launched by a
+// deployer (its role in the environment) it runs that node, whatever args
+// say. stdout receives the fleet's prefixed output and what graph and
+// version print; stderr the usage text. It returns an error matching
+// ErrUsage for a bad command line, hydro.ErrInvalid for a flow that does
+// not compile, and flag.ErrHelp after printing the help that -h asked for.
 func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("hydro", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	sizes := sizeFlag{}
-	fs.Var(&sizes, "cluster", "members of a cluster, as `Name=N` (repeatable)")
-	basePort := fs.Int("base-port", 0, "listen on ports starting here (0: free ports)")
-	logFormat := fs.String("log-format", "text", "log format of the nodes: text or json")
-	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
-	}
 	f := hydro.NewFlow()
 	build(f)
 	if err := f.Compile(); err != nil {
@@ -98,19 +93,63 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 	if role := os.Getenv(launch.EnvRole); role != "" {
 		return runRole(ctx, f, role)
 	}
-	return Localhost(ctx, f, Config{Sizes: sizes, BasePort: *basePort, LogFormat: *logFormat, StopOnFailure: *stopOnFailure, Output: stdout})
+	info, err := describe(f)
+	if err != nil {
+		return err
+	}
+	sub := "run"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "run":
+		return runCommand(ctx, f, info, args, stdout, stderr)
+	case "graph":
+		return graphCommand(f, args, stdout, stderr)
+	case "version":
+		return versionCommand(args, stdout, stderr)
+	}
+	return usagef("unknown command %q; the commands are run (the default), graph and version", sub)
 }
 
-type sizeFlag map[string]int
-
-func (s sizeFlag) String() string { return launch.EncodeSizes(s) }
-
-func (s sizeFlag) Set(v string) error {
-	m, err := launch.DecodeSizes(v)
-	for k, n := range m {
-		s[k] = n
+// runCommand parses run's flags and deploys the fleet on localhost.
+func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	sizes := sizeFlag{info: info, sizes: map[string]int{}}
+	fs.Var(&sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
+	basePort := fs.Int("base-port", 0, "listen on ports starting here: the members in order, then the external ports (0: free ports)")
+	logFormat := fs.String("log-format", "text", "log format of the nodes: text or json")
+	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
+	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
+		return err
 	}
-	return err
+	if *logFormat != "text" && *logFormat != "json" {
+		return usagef("-log-format %q: want text or json", *logFormat)
+	}
+	if *basePort < 0 || *basePort > 65535 {
+		return usagef("-base-port %d: want a port number, or 0 for free ports", *basePort)
+	}
+	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, StopOnFailure: *stopOnFailure, Output: stdout})
+}
+
+// parse parses args with fs and refuses arguments left over. For -h it
+// calls usage, with fs writing to stderr; a mistake is returned, not
+// printed.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer, usage func()) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			usage()
+			return err
+		}
+		return usagef("%s: %v (-h lists the flags)", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected arguments %q", fs.Name(), fs.Args())
+	}
+	return nil
 }
 
 // runRole runs the location named by role until ctx ends, configured by the

@@ -45,6 +45,9 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	if err != nil {
 		return err
 	}
+	if err := checkSizes(fl, cfg.Sizes); err != nil {
+		return err
+	}
 	at, ok := roleDest(fl, cfg.Role, cfg.Sizes)
 	if !ok {
 		return fmt.Errorf("deploy: role %q names no location of this flow", cfg.Role)
