@@ -83,7 +83,11 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "[deployer] started %d members: %s\n", len(members), launch.EncodePeers(members))
+	noun := "members"
+	if len(members) == 1 {
+		noun = "member"
+	}
+	fmt.Fprintf(out, "[deployer] started %d %s: %s\n", len(members), noun, launch.EncodePeers(members))
 	for _, p := range ports {
 		fmt.Fprintf(out, "[deployer] port %s listening on %s\n", p.Name, p.Addr)
 	}
