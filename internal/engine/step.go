@@ -19,8 +19,8 @@ type stepper struct {
 	net   *mem.Network // the channels between nodes, in memory
 	trace []string
 	// free is set for flows with no NonDet operator: their outputs do not
-	// depend on the schedule, so there is nothing to choose and steps are
-	// taken in a fixed order.
+	// depend on the schedule, so steps are taken in a fixed order and only
+	// faults are chosen.
 	free bool
 	// crashes is how many more crashes may happen; down marks the nodes
 	// that are crashed.
@@ -68,8 +68,9 @@ func (s *stepper) decide(n *ir.Node, held int) int {
 
 // action is one possible step.
 type action struct {
-	what string
-	do   func()
+	what  string
+	do    func()
+	fault bool // a crash, restart, partition, heal, loss or duplication
 }
 
 // Step takes one step under the run's chooser: a tick at a node with work,
@@ -87,20 +88,20 @@ func (r *Run) Step() bool {
 	var acts []action
 	for _, g := range r.prog.Graphs {
 		if !s.down[g.Dest] && (feed(g.Feeders) || g.Graph.Pending()) {
-			acts = append(acts, action{"tick " + NodeName(g.Dest), func() { r.tickOne(g) }})
+			acts = append(acts, action{"tick " + NodeName(g.Dest), func() { r.tickOne(g) }, false})
 		}
 	}
 	r.forDueTimers(func(g *compile.Graph, fire func()) {
 		if !s.down[g.Dest] {
-			acts = append(acts, action{"timer fires at " + NodeName(g.Dest), fire})
+			acts = append(acts, action{"timer fires at " + NodeName(g.Dest), fire, false})
 		}
 	})
 	for i, g := range r.prog.Graphs {
 		switch {
 		case s.down[g.Dest]:
-			acts = append(acts, action{"restart " + NodeName(g.Dest), func() { r.restart(i) }})
+			acts = append(acts, action{"restart " + NodeName(g.Dest), func() { r.restart(i) }, true})
 		case s.crashes > 0 && s.mayCrash(g.Dest.Loc):
-			acts = append(acts, action{"crash " + NodeName(g.Dest), func() { r.crash(g) }})
+			acts = append(acts, action{"crash " + NodeName(g.Dest), func() { r.crash(g) }, true})
 		}
 	}
 	for i, a := range r.prog.Graphs {
@@ -111,34 +112,51 @@ func (r *Run) Step() bool {
 				acts = append(acts, action{"heal " + NodeName(a.Dest) + " | " + NodeName(b.Dest), func() {
 					delete(s.cut, p)
 					s.net.Heal(NodeName(a.Dest), NodeName(b.Dest))
-				}})
+				}, true})
 			case s.partitions > 0:
-				acts = append(acts, action{"partition " + NodeName(a.Dest) + " | " + NodeName(b.Dest), func() { r.partition(a, b) }})
+				acts = append(acts, action{"partition " + NodeName(a.Dest) + " | " + NodeName(b.Dest), func() { r.partition(a, b) }, true})
 			}
 		}
 	}
 	for i, m := range s.net.InFlight() {
 		what := fmt.Sprintf("%s → %s (channel %d, %d bytes)", m.From, m.To, m.Frame.Channel, len(m.Frame.Payload))
-		acts = append(acts, action{"deliver " + what, func() { r.deliver(i, 1) }})
+		acts = append(acts, action{"deliver " + what, func() { r.deliver(i, 1) }, false})
 		if s.lossy[m.Frame.Channel] {
 			if s.losses > 0 {
-				acts = append(acts, action{"lose " + what, func() { s.losses--; r.deliver(i, 0) }})
+				acts = append(acts, action{"lose " + what, func() { s.losses--; r.deliver(i, 0) }, true})
 			}
 			if s.duplicates > 0 {
-				acts = append(acts, action{"duplicate " + what, func() { s.duplicates--; r.deliver(i, 2) }})
+				acts = append(acts, action{"duplicate " + what, func() { s.duplicates--; r.deliver(i, 2) }, true})
 			}
 		}
 	}
 	if len(acts) == 0 {
 		return false
 	}
-	i := 0
-	if len(acts) > 1 && !s.free {
-		names := make([]string, len(acts))
-		for j, a := range acts {
-			names[j] = a.what
+	// A flow with NonDet operators may take any possible step next. One
+	// without has a fixed schedule, its first possible step, since its
+	// outputs do not depend on the schedule; what remains to choose is
+	// whether a fault strikes before that step, and which.
+	cand := make([]int, 0, len(acts))
+	fixed := -1
+	for j, a := range acts {
+		switch {
+		case !s.free || a.fault:
+			cand = append(cand, j)
+		case fixed < 0:
+			fixed = j
 		}
-		i = s.c.Choose(len(acts), "next step: "+strings.Join(names, " | "))
+	}
+	if fixed >= 0 {
+		cand = append([]int{fixed}, cand...)
+	}
+	i := cand[0]
+	if len(cand) > 1 {
+		names := make([]string, len(cand))
+		for j, c := range cand {
+			names[j] = acts[c].what
+		}
+		i = cand[s.c.Choose(len(cand), "next step: "+strings.Join(names, " | "))]
 	}
 	s.trace = append(s.trace, acts[i].what)
 	acts[i].do()
