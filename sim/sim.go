@@ -65,7 +65,8 @@ func (s *Sim) Choose(n int, what string) int {
 func (s *Sim) Local(f *hydro.Flow, opts ...hydro.LocalOption) *hydro.Local {
 	r, err := hydro.NewLocal(f, append(opts, s.Chooser())...)
 	if err != nil {
-		s.Fatalf("%v", err)
+		// Not a failed execution: the flow is wrong whatever the choices.
+		panic(flowError{err})
 	}
 	s.locals = append(s.locals, r)
 	return r
@@ -80,6 +81,23 @@ func (s *Sim) Chooser() hydro.LocalOption {
 
 // failed is what Fatalf panics with, for the driver to recover.
 type failed struct{}
+
+// discarded is what Assume panics with.
+type discarded struct{}
+
+// flowError is what Local panics with when the flow does not compile or
+// cannot run with the options given.
+type flowError struct{ err error }
+
+// Assume discards the execution unless ok: a precondition of the scenario
+// (the client never sends twice, say), not a property of the flow. A
+// discarded execution neither passes nor fails; Exhaustive and Random
+// report how many they discarded, and fail when every execution was.
+func (s *Sim) Assume(ok bool) {
+	if !ok {
+		panic(discarded{})
+	}
+}
 
 // Fatalf ends the execution as failed with the message.
 func (s *Sim) Fatalf(format string, args ...any) {
@@ -103,19 +121,34 @@ func (s *Sim) Eventually(r *hydro.Local, cond func() bool, format string, args .
 	}
 }
 
-// run executes the scenario once and returns the failure message, or "".
-func (s *Sim) run(scenario func(*Sim)) (msg string) {
+// outcome is how one execution of a scenario ended.
+type outcome uint8
+
+const (
+	passed outcome = iota
+	failedRun
+	discardedRun
+	brokenFlow // the flow does not compile: no choice matters
+)
+
+// run executes the scenario once and returns how it ended, with the failure
+// message of a failed execution or the error of a broken flow.
+func (s *Sim) run(scenario func(*Sim)) (o outcome, msg string, err error) {
 	defer func() {
 		switch v := recover().(type) {
 		case nil:
 		case failed:
-			msg = s.failure
+			o, msg = failedRun, s.failure
+		case discarded:
+			o = discardedRun
+		case flowError:
+			o, err = brokenFlow, v.err
 		default:
-			msg = fmt.Sprintf("panic: %v\n%s", v, debug.Stack())
+			o, msg = failedRun, fmt.Sprintf("panic: %v\n%s", v, debug.Stack())
 		}
 	}()
 	scenario(s)
-	return ""
+	return passed, "", nil
 }
 
 // report is the readable account of a failed execution.
