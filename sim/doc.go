@@ -51,6 +51,10 @@
 // among those of the last two ticks, never going back in time: the lag of
 // Hydro's quickstart counter.
 //
+// A flow without NonDet operators keeps its one schedule under faults too:
+// the Sim then chooses only whether and where a crash, partition, loss or
+// duplication strikes.
+//
 // A test's own choices, such as which client acts next, go through the
 // same Sim: s.Choose, or a Menu of named actions that s.Pick runs one of
 // (examples/echo and examples/chat drive their clients so).
@@ -70,6 +74,26 @@
 // Other channels are TCP connections, ordered and exactly-once up to a
 // failure, so the Sim never loses, repeats or reorders a message on a
 // healthy one.
+//
+// # Other ways to search
+//
+// Fuzz hands the choices to Go's fuzzer: each input's bytes are an
+// execution's choices, and `go test -fuzz FuzzX` steers towards runs that
+// reach new code; a failing input stays under testdata/fuzz and replays
+// under a plain go test. Script runs one execution whose every choice the
+// test takes itself with s.Do ("tick Leader", "deliver Leader → Worker/0",
+// "crash Worker/1", "batch 2", "snapshot 1"): a choice the script does not
+// make, or a step that does not fit it, fails the test naming both.
+//
+// # Reports
+//
+// A flow that does not compile fails the test with its own error: no seed
+// is saved, since no choice is to blame. When Exhaustive reaches
+// MaxExecutions, it names the choice points that branch most (each batch
+// and snapshot with its NonDet reason, the kinds of step the scheduler
+// chose among). s.Assume(cond) discards executions that break a
+// precondition of the scenario; the drivers report how many, and fail when
+// they discarded every one.
 //
 // # Checking
 //

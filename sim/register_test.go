@@ -150,3 +150,8 @@ func TestDurableBackupSurvivesCrashes(t *testing.T) {
 		t.Errorf("a backup that forgets on a crash was never caught losing a write")
 	}
 }
+
+// FuzzDurableBackup searches the correct register's executions with Go's
+// fuzzer: go test -fuzz FuzzDurableBackup ./sim. Under a plain go test it
+// runs its seeds.
+func FuzzDurableBackup(f *testing.F) { sim.Fuzz(f, crashingBackup(true)) }

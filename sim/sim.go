@@ -23,6 +23,10 @@ type Sim struct {
 	pending    map[any][]any // per output, items drained by Next but not returned
 	steps      int
 	failure    string
+	// fuzz holds the bytes a fuzzer gave, read one choice at a time.
+	fuzz []byte
+	// script, when set, takes every choice from the steps Do queued.
+	script *script
 }
 
 type choice struct {
@@ -30,7 +34,10 @@ type choice struct {
 	what     string
 }
 
-var _ engine.Chooser = (*Sim)(nil)
+var (
+	_ engine.Chooser = (*Sim)(nil)
+	_ engine.Witness = (*Sim)(nil)
+)
 
 // Seeded returns an execution whose choices come from seed, as Random's
 // executions do: for driving a Local by hand, in a benchmark say.
@@ -39,15 +46,20 @@ func Seeded(seed uint64) *Sim {
 }
 
 // Choose returns a number in [0, n) for the choice point what describes:
-// replayed, enumerated or drawn from the seed.
+// replayed, enumerated, drawn from the seed or the fuzzer's bytes, or taken
+// from the script.
 func (s *Sim) Choose(n int, what string) int {
 	i := len(s.choices)
 	var c int
 	switch {
+	case s.script != nil:
+		c = s.fromScript(n, what)
 	case i < len(s.prefix):
 		c = min(s.prefix[i], n-1)
 	case s.rng != nil:
 		c = s.rng.IntN(n)
+	case s.fuzz != nil:
+		c = s.fromFuzz(n)
 	}
 	s.choices = append(s.choices, choice{n: n, chose: c, what: what})
 	return c

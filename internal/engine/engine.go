@@ -22,6 +22,13 @@ type Chooser interface {
 	Choose(n int, what string) int
 }
 
+// Witness is a Chooser that also wants to hear of the steps that were not
+// a choice: a scripted run names them, or not, as it likes.
+type Witness interface {
+	// Forced reports a step taken because it was the only one possible.
+	Forced(what string)
+}
+
 // Faults are the failures a stepped run may inject, each as a step the
 // Chooser can pick. A run without a Chooser ignores them.
 type Faults struct {

@@ -50,12 +50,11 @@ const holdLimit = 2
 // batch holds enter this tick. Nothing may enter, leaving the batch for a
 // later tick, but not more than holdLimit ticks in a row.
 func (s *stepper) decide(n *ir.Node, held int) int {
-	what := fmt.Sprintf("batch at %s holding %d (NonDet: %s)", n.Pos(), held, n.NonDet)
 	var k int
 	if s.held[n] >= holdLimit {
-		k = 1 + s.c.Choose(held, what)
+		k = 1 + s.c.Choose(held, fmt.Sprintf("batch at %s holding %d, late %d ticks: takes at least 1 (NonDet: %s)", n.Pos(), held, s.held[n], n.NonDet))
 	} else {
-		k = s.c.Choose(held+1, what)
+		k = s.c.Choose(held+1, fmt.Sprintf("batch at %s holding %d (NonDet: %s)", n.Pos(), held, n.NonDet))
 	}
 	if k == 0 {
 		s.held[n]++
@@ -151,7 +150,11 @@ func (r *Run) Step() bool {
 		cand = append([]int{fixed}, cand...)
 	}
 	i := cand[0]
-	if len(cand) > 1 {
+	if len(cand) == 1 {
+		if w, ok := s.c.(Witness); ok {
+			w.Forced(acts[i].what)
+		}
+	} else {
 		names := make([]string, len(cand))
 		for j, c := range cand {
 			names[j] = acts[c].what
