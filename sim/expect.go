@@ -57,6 +57,7 @@ func ExpectNoMore[T any](s *Sim, what string, got []T) {
 // drained from o but not yet returned wait for the next call of Next or
 // Collect on o.
 func Next[T any](s *Sim, r *hydro.Local, o *hydro.Output[T]) T {
+	defer func() { s.looping = false }()
 	for {
 		if q := s.pending[o]; len(q) > 0 {
 			s.pending[o] = q[1:]
@@ -69,6 +70,7 @@ func Next[T any](s *Sim, r *hydro.Local, o *hydro.Output[T]) T {
 		if !s.step(r) {
 			s.Fatalf("an output yielded nothing more: the flow settled")
 		}
+		s.looping = true
 	}
 }
 

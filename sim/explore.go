@@ -30,6 +30,9 @@ type Config struct {
 	// MaxExecutions bounds Exhaustive (default 100000): reaching it fails
 	// the test, since the search was not complete.
 	MaxExecutions int
+	// NoReduction makes Exhaustive try every order of the steps that
+	// commute too: slower, for checking the reduction itself.
+	NoReduction bool
 	// Dir holds failing seeds, replayed first (default
 	// testdata/sim-failures); a failing seed is added to the file named
 	// after the test.
@@ -66,7 +69,10 @@ type Failure struct {
 
 // stats count the executions of a search.
 type stats struct {
-	ran, discarded int
+	// ran counts the executions started, pruned those partial-order
+	// reduction cut short as covered by others, discarded those Assume
+	// discarded.
+	ran, pruned, discarded int
 	// branches sums, per kind of choice point, how often it offered more
 	// than one choice and how many it offered in all: what makes a search
 	// large.
@@ -113,19 +119,22 @@ func search(seeds []uint64, scenario func(*Sim)) (stats, *Failure) {
 // make, in depth-first order, up to max executions. It returns how many
 // ran, the first failure, and whether the enumeration was complete.
 func Enumerate(max int, scenario func(*Sim)) (n int, fail *Failure, complete bool) {
-	st, f, complete := enumerate(max, scenario)
-	return st.ran, f, complete
+	st, f, complete := enumerate(max, true, scenario)
+	return st.ran - st.pruned, f, complete
 }
 
-func enumerate(max int, scenario func(*Sim)) (st stats, fail *Failure, complete bool) {
+func enumerate(max int, por bool, scenario func(*Sim)) (st stats, fail *Failure, complete bool) {
 	st.branches = map[string]*branching{}
 	var prefix []int
 	for st.ran < max {
-		s := &Sim{prefix: prefix}
+		s := &Sim{prefix: prefix, por: por}
 		o, msg, err := s.run(scenario)
 		st.ran++
-		if o == discardedRun {
+		switch o {
+		case discardedRun:
 			st.discarded++
+		case prunedRun:
+			st.pruned++
 		}
 		for _, c := range s.choices {
 			if c.n > 1 {
@@ -149,9 +158,17 @@ func enumerate(max int, scenario func(*Sim)) (st stats, fail *Failure, complete 
 	return st, nil, false
 }
 
-// Replay runs the scenario once with the given choices (then choice 0).
+// Replay runs the scenario once with the given choices (then choice 0): the
+// choices of a Failure that Enumerate or Exhaustive found.
 func Replay(choices []int, scenario func(*Sim)) *Failure {
-	s := &Sim{prefix: choices}
+	return replay(choices, scenario, true)
+}
+
+// replay runs the scenario once with the given choices, with partial-order
+// reduction (por) as the run that made them had it or not: the choices of
+// a step are indices among the steps awake.
+func replay(choices []int, scenario func(*Sim), por bool) *Failure {
+	s := &Sim{prefix: choices, por: por}
 	o, msg, err := s.run(scenario)
 	return s.outcomeFailure(o, msg, err, 0)
 }
@@ -202,7 +219,8 @@ func checkDiscards(t *testing.T, st stats) {
 }
 
 // Exhaustive runs the scenario once for every sequence of choices it can
-// make and returns how many executions there were. It fails the test at the
+// make, but one order of the steps that commute (partial-order reduction),
+// and returns how many executions ran to their end. It fails the test at the
 // first failing execution, printing its choices (replayed by
 // $HYDRO_SIM_CHOICES), or if there are more than cfg.MaxExecutions, naming
 // the choice points that branch most. A flow that does not compile fails
@@ -219,12 +237,12 @@ func Exhaustive(t *testing.T, cfg Config, scenario func(*Sim)) int {
 			}
 			choices = append(choices, c)
 		}
-		if f := Replay(choices, scenario); f != nil {
+		if f := replay(choices, scenario, !cfg.NoReduction); f != nil {
 			t.Fatalf("sim: replayed execution failed: %s", f.Report)
 		}
 		return 1
 	}
-	st, f, complete := enumerate(cfg.MaxExecutions, scenario)
+	st, f, complete := enumerate(cfg.MaxExecutions, !cfg.NoReduction, scenario)
 	switch {
 	case f != nil && f.Flow != nil:
 		t.Fatalf("sim: %v", f.Flow)
@@ -235,7 +253,7 @@ func Exhaustive(t *testing.T, cfg Config, scenario func(*Sim)) int {
 			"Raise MaxExecutions, shrink the scenario (fewer items, members or faults), or use Random.", cfg.MaxExecutions, st.top(6))
 	}
 	checkDiscards(t, st)
-	return st.ran
+	return st.ran - st.pruned
 }
 
 // top lists the n kinds of choice point that branched most, one a line.

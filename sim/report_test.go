@@ -42,7 +42,7 @@ func second[A, B any](_ A, b B) B { return b }
 // TestBoundNamesTheBranchingPoints: when a search is cut short, the choice
 // points that made it large are named, the most branching first.
 func TestBoundNamesTheBranchingPoints(t *testing.T) {
-	st, f, complete := enumerate(50, func(s *Sim) {
+	st, f, complete := enumerate(50, true, func(s *Sim) {
 		f := hydro.NewFlow()
 		p := hydro.NewProcess[reportServer](f)
 		in, items := hydro.NewInput[int](p)
@@ -65,7 +65,7 @@ func TestBoundNamesTheBranchingPoints(t *testing.T) {
 // TestAssumeDiscards: executions that break a precondition neither pass
 // nor fail, and are counted.
 func TestAssumeDiscards(t *testing.T) {
-	st, f, complete := enumerate(1000, func(s *Sim) {
+	st, f, complete := enumerate(1000, true, func(s *Sim) {
 		a := s.Choose(4, "first")
 		s.Assume(a != 2)
 		s.Assert(a != 2, "unreachable")

@@ -76,10 +76,10 @@ func (s *Sim) fromScript(n int, what string) int {
 	return c
 }
 
-// Forced takes the script's next step if it names the step the run took
+// forced takes the script's next step if it names the step the run took
 // for want of another: a script may name such steps or leave them out.
-func (s *Sim) Forced(what string) {
-	if s.script == nil || len(s.script.steps) == 0 {
+func (s *Sim) forced(what string) {
+	if len(s.script.steps) == 0 {
 		return
 	}
 	if step := s.script.steps[0]; what == step || strings.HasPrefix(what, step+" ") {
@@ -146,8 +146,7 @@ func (s *Sim) fromFuzz(n int) int {
 // `go test -fuzz FuzzCounter` searches; a failing input is kept under
 // testdata/fuzz/FuzzCounter and replays under a plain `go test`, which also
 // runs the seeds (the empty input: every first choice, and a few more). A
-// failure prints the choices, which HYDRO_SIM_CHOICES replays in
-// Exhaustive too.
+// failure prints the choices it made, each with its NonDet reason.
 func Fuzz(f *testing.F, scenario func(*Sim)) {
 	f.Helper()
 	f.Add([]byte{})
@@ -158,7 +157,7 @@ func Fuzz(f *testing.F, scenario func(*Sim)) {
 			if fail.Flow != nil {
 				t.Fatalf("sim: %v", fail.Flow)
 			}
-			t.Fatalf("sim: execution failed: %s\nchoices: %s=%s", fail.Report, EnvChoices, joinInts(fail.Choices))
+			t.Fatalf("sim: execution failed: %s", fail.Report)
 		}
 	})
 }

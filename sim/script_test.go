@@ -81,11 +81,11 @@ func TestFuzzBytesFindABug(t *testing.T) {
 		})
 		if fail != nil {
 			found++
-			if r := Replay(fail.Choices, func(s *Sim) {
+			if r := replay(fail.Choices, func(s *Sim) {
 				var batches [][]int
 				batched(s, &batches)
 				s.Assert(len(batches) == 1, "split")
-			}); r == nil || !slices.Equal(r.Choices, fail.Choices) {
+			}, false); r == nil || !slices.Equal(r.Choices, fail.Choices) {
 				t.Fatalf("the failing choices %v do not replay: %v", fail.Choices, r)
 			}
 		}

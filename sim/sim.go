@@ -27,6 +27,13 @@ type Sim struct {
 	fuzz []byte
 	// script, when set, takes every choice from the steps Do queued.
 	script *script
+	// por is set under enumeration: steps that commute with one explored
+	// before them sleep (see ChooseStep).
+	por   bool
+	sleep map[string]engine.Step
+	// looping is set while a loop of the Sim's own (RunAvailable) takes
+	// its second step and those after it.
+	looping bool
 }
 
 type choice struct {
@@ -34,10 +41,7 @@ type choice struct {
 	what     string
 }
 
-var (
-	_ engine.Chooser = (*Sim)(nil)
-	_ engine.Witness = (*Sim)(nil)
-)
+var _ engine.StepChooser = (*Sim)(nil)
 
 // Seeded returns an execution whose choices come from seed, as Random's
 // executions do: for driving a Local by hand, in a benchmark say.
@@ -140,6 +144,7 @@ const (
 	passed outcome = iota
 	failedRun
 	discardedRun
+	prunedRun  // partial-order reduction: another execution covered it
 	brokenFlow // the flow does not compile: no choice matters
 )
 
@@ -153,6 +158,8 @@ func (s *Sim) run(scenario func(*Sim)) (o outcome, msg string, err error) {
 			o, msg = failedRun, s.failure
 		case discarded:
 			o = discardedRun
+		case pruned:
+			o = prunedRun
 		case flowError:
 			o, err = brokenFlow, v.err
 		default:
@@ -203,7 +210,9 @@ type invariant struct {
 // each step, and returns the number of steps.
 func (s *Sim) RunAvailable(r *hydro.Local) int {
 	steps := 0
+	defer func() { s.looping = false }()
 	for s.step(r) {
+		s.looping = true
 		steps++
 	}
 	return steps

@@ -22,11 +22,45 @@ type Chooser interface {
 	Choose(n int, what string) int
 }
 
-// Witness is a Chooser that also wants to hear of the steps that were not
-// a choice: a scripted run names them, or not, as it likes.
-type Witness interface {
-	// Forced reports a step taken because it was the only one possible.
-	Forced(what string)
+// Step is one of the steps a stepped run may take next, described for a
+// chooser that reasons about which steps commute (partial-order
+// reduction) or follows a script.
+type Step struct {
+	// What describes the step for traces: "tick Leader", "deliver Leader →
+	// Worker/0 (channel 3, 12 bytes)", "crash Worker/1".
+	What string
+	// Key names the step across choice points: a step offered later with
+	// the same key is the same step, provided no step at its Node ran in
+	// between.
+	Key string
+	// Node is the node whose state the step changes: the one that ticks,
+	// whose timer fires, or that receives a delivery.
+	Node string
+	// Fault marks a crash, restart, partition, heal, loss or duplication,
+	// which may change any node's state.
+	Fault bool
+}
+
+// Commutes reports whether taking a then b leaves the run where taking b
+// then a would, neither disabling the other: steps at different nodes that
+// are not faults. (A tick that sends to another node only appends to the
+// channel whose head a delivery takes.)
+//
+// NB: this holds for the flow's own state. Closures that nodes share in the
+// test's process (two ForEach calls appending to one slice) see an order
+// the flow does not promise, and which a deployment does not either.
+func Commutes(a, b Step) bool { return !a.Fault && !b.Fault && a.Node != b.Node }
+
+// StepChooser is a Chooser that chooses the run's steps itself: the run
+// then calls ChooseStep for every step, also when only one is possible,
+// and Choose for the choices inside a step (batches, snapshots).
+type StepChooser interface {
+	Chooser
+	// ChooseStep returns the index in steps (one or more) of the step to
+	// take. fresh is set when the step is not the continuation of a run of
+	// steps the engine took on its own (RunAvailable, Advance): the caller
+	// may have changed the flow's inputs since the last step.
+	ChooseStep(steps []Step, fresh bool) int
 }
 
 // Faults are the failures a stepped run may inject, each as a step the
@@ -73,6 +107,9 @@ type Run struct {
 	now    time.Duration             // virtual time since start
 	next   []time.Duration
 	step   *stepper // set when stepped
+	// continuing is set while RunAvailable takes its second step and
+	// those after it: no input can have changed since the last.
+	continuing bool
 	// To restart a crashed node, its location is lowered again.
 	flow *ir.Flow
 	env  compile.Env
@@ -181,7 +218,9 @@ const MaxSteps = 1 << 20
 // with RunTicks (a stepped run panics after MaxSteps).
 func (r *Run) RunAvailable() int {
 	steps := 0
+	defer func() { r.continuing = false }()
 	for r.Step() {
+		r.continuing = true
 		if steps++; r.step != nil && steps > MaxSteps {
 			panic(fmt.Sprintf("hydro: the flow did not settle within %d steps", MaxSteps))
 		}
@@ -212,14 +251,14 @@ func (r *Run) pending() bool {
 func (r *Run) Advance(d time.Duration) {
 	r.now += d
 	if r.step == nil {
-		r.forDueTimers(func(_ *compile.Graph, fire func()) { fire() })
+		r.forDueTimers(func(_ *compile.Graph, _ ir.Timer, fire func()) { fire() })
 	}
 	r.RunAvailable()
 }
 
 // forDueTimers calls f for every timer firing due by now, in order per
 // timer; fire pushes the event and schedules the next.
-func (r *Run) forDueTimers(f func(g *compile.Graph, fire func())) {
+func (r *Run) forDueTimers(f func(g *compile.Graph, t ir.Timer, fire func())) {
 	i := 0
 	for _, g := range r.prog.Graphs {
 		for _, t := range g.Timers {
@@ -227,7 +266,7 @@ func (r *Run) forDueTimers(f func(g *compile.Graph, fire func())) {
 			for r.next[j] <= r.now {
 				due := r.next[j]
 				fired := false
-				f(g, func() {
+				f(g, t, func() {
 					t.Push(int64(due))
 					r.next[j] += time.Duration(t.Period)
 					fired = true

@@ -37,6 +37,7 @@ type stepper struct {
 	partitions int
 	cut        map[[2]ir.Dest]bool
 	down       map[ir.Dest]bool
+	steps      []Step // reused by Step
 	// held counts, per Batch operator, the ticks in a row it let nothing
 	// in: a batch may be late, but at most holdLimit ticks, so every run
 	// ends.
@@ -69,7 +70,9 @@ func (s *stepper) decide(n *ir.Node, held int) int {
 type action struct {
 	what  string
 	do    func()
-	fault bool // a crash, restart, partition, heal, loss or duplication
+	fault bool   // a crash, restart, partition, heal, loss or duplication
+	node  string // the node whose state it changes (see Step)
+	key   string // see Step; what, if empty
 }
 
 // Step takes one step under the run's chooser: a tick at a node with work,
@@ -87,20 +90,20 @@ func (r *Run) Step() bool {
 	var acts []action
 	for _, g := range r.prog.Graphs {
 		if !s.down[g.Dest] && (feed(g.Feeders) || g.Graph.Pending()) {
-			acts = append(acts, action{"tick " + NodeName(g.Dest), func() { r.tickOne(g) }, false})
+			acts = append(acts, action{what: "tick " + NodeName(g.Dest), do: func() { r.tickOne(g) }, node: NodeName(g.Dest)})
 		}
 	}
-	r.forDueTimers(func(g *compile.Graph, fire func()) {
+	r.forDueTimers(func(g *compile.Graph, t ir.Timer, fire func()) {
 		if !s.down[g.Dest] {
-			acts = append(acts, action{"timer fires at " + NodeName(g.Dest), fire, false})
+			acts = append(acts, action{what: fmt.Sprintf("timer fires at %s (%s)", NodeName(g.Dest), t.Node.Pos()), do: fire, node: NodeName(g.Dest)})
 		}
 	})
 	for i, g := range r.prog.Graphs {
 		switch {
 		case s.down[g.Dest]:
-			acts = append(acts, action{"restart " + NodeName(g.Dest), func() { r.restart(i) }, true})
+			acts = append(acts, action{what: "restart " + NodeName(g.Dest), do: func() { r.restart(i) }, fault: true})
 		case s.crashes > 0 && s.mayCrash(g.Dest.Loc):
-			acts = append(acts, action{"crash " + NodeName(g.Dest), func() { r.crash(g) }, true})
+			acts = append(acts, action{what: "crash " + NodeName(g.Dest), do: func() { r.crash(g) }, fault: true})
 		}
 	}
 	for i, a := range r.prog.Graphs {
@@ -108,24 +111,24 @@ func (r *Run) Step() bool {
 			p := pair(a.Dest, b.Dest)
 			switch {
 			case s.cut[p]:
-				acts = append(acts, action{"heal " + NodeName(a.Dest) + " | " + NodeName(b.Dest), func() {
+				acts = append(acts, action{what: "heal " + NodeName(a.Dest) + " | " + NodeName(b.Dest), do: func() {
 					delete(s.cut, p)
 					s.net.Heal(NodeName(a.Dest), NodeName(b.Dest))
-				}, true})
+				}, fault: true})
 			case s.partitions > 0:
-				acts = append(acts, action{"partition " + NodeName(a.Dest) + " | " + NodeName(b.Dest), func() { r.partition(a, b) }, true})
+				acts = append(acts, action{what: "partition " + NodeName(a.Dest) + " | " + NodeName(b.Dest), do: func() { r.partition(a, b) }, fault: true})
 			}
 		}
 	}
 	for i, m := range s.net.InFlight() {
 		what := fmt.Sprintf("%s → %s (channel %d, %d bytes)", m.From, m.To, m.Frame.Channel, len(m.Frame.Payload))
-		acts = append(acts, action{"deliver " + what, func() { r.deliver(i, 1) }, false})
+		acts = append(acts, action{what: "deliver " + what, do: func() { r.deliver(i, 1) }, node: m.To, key: "deliver " + m.From + " → " + m.To})
 		if s.lossy[m.Frame.Channel] {
 			if s.losses > 0 {
-				acts = append(acts, action{"lose " + what, func() { s.losses--; r.deliver(i, 0) }, true})
+				acts = append(acts, action{what: "lose " + what, do: func() { s.losses--; r.deliver(i, 0) }, fault: true})
 			}
 			if s.duplicates > 0 {
-				acts = append(acts, action{"duplicate " + what, func() { s.duplicates--; r.deliver(i, 2) }, true})
+				acts = append(acts, action{what: "duplicate " + what, do: func() { s.duplicates--; r.deliver(i, 2) }, fault: true})
 			}
 		}
 	}
@@ -149,12 +152,23 @@ func (r *Run) Step() bool {
 	if fixed >= 0 {
 		cand = append([]int{fixed}, cand...)
 	}
-	i := cand[0]
-	if len(cand) == 1 {
-		if w, ok := s.c.(Witness); ok {
-			w.Forced(acts[i].what)
+	var i int
+	switch sc, ok := s.c.(StepChooser); {
+	case ok:
+		steps := s.steps[:0]
+		for _, c := range cand {
+			a := acts[c]
+			key := a.key
+			if key == "" {
+				key = a.what
+			}
+			steps = append(steps, Step{What: a.what, Key: key, Node: a.node, Fault: a.fault})
 		}
-	} else {
+		s.steps = steps
+		i = cand[sc.ChooseStep(steps, !r.continuing)]
+	case len(cand) == 1:
+		i = cand[0]
+	default:
 		names := make([]string, len(cand))
 		for j, c := range cand {
 			names[j] = acts[c].what
