@@ -41,9 +41,10 @@ func Multiset(want ...string) Check {
 // Snapshots is the check of a value watched once per tick (each tick of
 // Ticks emits at most one item): whatever the ticks, each item is the value
 // of some case tick, later ones never before earlier ones, and the last is
-// the value after every input.
-func (o Out) Snapshots() Out {
-	vals := o.Ticks
+// the value after every input. A runner may tick before the first input
+// arrives: before gives the value then, if any.
+func (o Out) Snapshots(before ...string) Out {
+	vals := append([][]string{before}, o.Ticks...)
 	final := ""
 	if n := len(vals); n > 0 && len(vals[n-1]) > 0 {
 		final = vals[n-1][0]
