@@ -4,7 +4,6 @@ package semantics
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -311,6 +310,3 @@ func InTick2[A, B, O any](a hydro.Stream[A, Proc], b hydro.Stream[B, Proc], buil
 	tk := hydro.NewTick(a.Location())
 	return hydro.AllTicks(build(hydro.Batch(a, tk, ND), hydro.Batch(b, tk, ND)))
 }
-
-// equalish reports whether two values render alike.
-func equalish(a, b any) bool { return reflect.DeepEqual(a, b) || fmt.Sprint(a) == fmt.Sprint(b) }

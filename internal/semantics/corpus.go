@@ -6,7 +6,7 @@ package semantics
 // keyed, combine, quickstart. Each call builds fresh cases.
 func Cases() []Case {
 	var all []Case
-	for _, family := range []func() []Case{streamCases, tickCases, aggregateCases, keyedCases, combineCases} {
+	for _, family := range []func() []Case{streamCases, tickCases, aggregateCases, keyedCases, combineCases, quickstartCases} {
 		all = append(all, family()...)
 	}
 	return all
