@@ -136,6 +136,9 @@ func TestSemanticsFleet(t *testing.T) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+	for _, o := range lines.incomplete(outs) {
+		t.Logf("%s: incomplete after 20 s: %v", o.name, lines.get(o.key))
+	}
 	time.Sleep(300 * time.Millisecond)
 	cancel()
 	if err := <-done; err != nil {
@@ -212,11 +215,15 @@ func (l *fleetLines) text() string {
 }
 
 // complete reports whether every output whose check can tell is complete.
-func (l *fleetLines) complete(outs []fleetOut) bool {
+func (l *fleetLines) complete(outs []fleetOut) bool { return len(l.incomplete(outs)) == 0 }
+
+// incomplete returns the outputs whose checks say they are not complete.
+func (l *fleetLines) incomplete(outs []fleetOut) []fleetOut {
+	var out []fleetOut
 	for _, o := range outs {
 		if done := o.out.Check().Done; done != nil && !done(l.get(o.key)) {
-			return false
+			out = append(out, o)
 		}
 	}
-	return true
+	return out
 }
