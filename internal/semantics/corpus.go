@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package semantics
+
+// Cases returns the corpus, family by family: stream, tick, aggregate,
+// keyed, combine, quickstart. Each call builds fresh cases.
+func Cases() []Case {
+	var all []Case
+	for _, family := range []func() []Case{streamCases, tickCases, aggregateCases, keyedCases, combineCases, quickstartCases} {
+		all = append(all, family()...)
+	}
+	return all
+}
