@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/transport"
 )
@@ -119,10 +120,7 @@ func (c Codec[T]) String() string { return c.name }
 
 func (c Codec[T]) zero() bool { return c.encode == nil }
 
-// checkCodec records a misuse when port node n was given the zero Codec.
-func checkCodec[T any](f *Flow, n *ir.Node, c Codec[T]) {
-	if c.zero() {
-		f.misuse(n, "use hydro.Lines, hydro.Bytes or hydro.CBOR[T]()",
-			"hydro: %s given the zero Codec[%v]", n.Op, reflect.TypeFor[T]())
-	}
+// wire is the codec as lowering takes it.
+func (c Codec[T]) wire() compile.Codec[T] {
+	return compile.Codec[T]{Name: c.name, Framing: c.framing, Max: c.max, Encode: c.encode, Decode: c.decode}
 }

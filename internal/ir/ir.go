@@ -5,9 +5,7 @@ package ir
 import (
 	"fmt"
 	"reflect"
-
-	"github.com/hydro-go/hydro/dfir"
-	"github.com/hydro-go/hydro/transport"
+	"time"
 )
 
 // Kind is the shape of a live collection.
@@ -88,6 +86,9 @@ type Location struct {
 	Kind   LocKind
 	Name   string    // the tag type's name, or "tick" for ticks
 	Parent *Location // the enclosing location of a tick
+	// File and Line are where the user made the location.
+	File string
+	Line int
 	// Durable locations keep their state across a crash, as if it were
 	// on disk: a simulated crash loses only what was in flight.
 	Durable bool
@@ -108,7 +109,12 @@ func (l *Location) String() string {
 	return fmt.Sprintf("%v[%s]", l.Kind, l.Name)
 }
 
-// Node is one operator call.
+// Node is one operator call, as data: what it is (Op), what it consumes
+// (Inputs), where it runs (Loc), what it produces (Props), where the user
+// called it (File, Line), the user's function (Fn), its other arguments
+// (Params, Period), and, as opaque values of package compile, how it lowers
+// (Impl) and how its output's element type is split, discarded, cycled and
+// sent (Elem). Passes read and rewrite nodes; nothing here runs anything.
 type Node struct {
 	ID     int
 	Op     string
@@ -129,36 +135,145 @@ type Node struct {
 	// an input must not depend on the operator's output in the same tick.
 	Blocking uint8
 
-	// Lower builds the operator in its location's graph, given its inputs'
-	// ports (dfir.Port values), and returns its own port (nil for a sink).
-	Lower func(c *Ctx, ins []any) any
-	// Tee splits the node's port n ways; Null discards it. Both are typed
-	// by the builder.
-	Tee  func(p any, n int) []any
-	Null func(p any)
-	// Forward references (cycles) are lowered in two steps: NewCycle makes
-	// the cycle and its port before the input exists; Close feeds the
-	// input's port into it once every node is lowered.
-	NewCycle func(c *Ctx) (cycle, port any)
-	Close    func(cycle, in any)
+	// Fn is the user's function, or a struct of them where the operator
+	// takes several (Fold's init and combine). It is the only field that
+	// holds a closure.
+	Fn any
+	// Params holds the operator's other arguments that lowering needs: the
+	// items of a SourceIter, a Go channel, the handle of an Input or a port.
+	Params any
+	// Period is a timer's period.
+	Period time.Duration
+	// Impl is how the node lowers: a value of package compile whose type
+	// carries the element types (compile.Map[T, U]{}).
+	Impl any
+	// Elem gives Tee, Null, cycles and channels for the node's output
+	// element type: a compile.Type[T]{}.
+	Elem any
+	// Crosses is set on operators whose input lives at another location by
+	// design: Batch and Snapshot into a tick, AllTicks and Latest out of
+	// one, and networking operators (which also set Net).
+	Crosses bool
 	// Net is set on networking operators: their input lives at another
 	// location, and they lower in two halves, one in each.
 	Net *Net
+	// Cycle is set on forward references.
+	Cycle *Cycle
+	// Needs are what the operator requires of its inputs or arguments:
+	// facts the checks of package compile read.
+	Needs []Need
+	// Claims are the algebraic properties the user claims for the
+	// operator's function (Fold's hydro.Commutative).
+	Claims Claims
 }
 
-// Net lowers a networking operator: a channel from the location of the
-// node's input to the node's own.
+// Net is a networking node's channel from the location of its input to its
+// own.
 type Net struct {
 	Channel uint32
 	// Lossy channels may lose and repeat messages: a simulator may make
 	// them (a deployment never needs to).
 	Lossy bool
-	// Send builds the sending half in a graph of the input's location,
-	// consuming the input's port.
-	Send func(c *Ctx, in any) Outbox
-	// Recv builds the receiving half in a graph of the node's location and
-	// returns it with the node's port.
-	Recv func(c *Ctx) (Inbox, any)
+	// Route is where each item goes.
+	Route Route
+}
+
+// Route says which members of the receiving location get an item.
+type Route uint8
+
+const (
+	// ToOne sends every item to member 0: a process.
+	ToOne Route = iota
+	// ByMember sends each (member, value) pair's value to the member named.
+	ByMember
+	// ToAll sends every item to every current member.
+	ToAll
+	// RoundRobin sends each item to the next current member in turn.
+	RoundRobin
+)
+
+func (r Route) String() string {
+	return [...]string{"one", "by member", "all", "round robin"}[r]
+}
+
+// Delay is how a forward reference's input reaches it.
+type Delay uint8
+
+const (
+	// NoDelay: in the same tick, a fixpoint cycle.
+	NoDelay Delay = iota
+	// Eager: in the next tick, which it asks for.
+	Eager
+	// Lazy: in the next tick, whenever that runs.
+	Lazy
+)
+
+// Cycle is what a forward reference records.
+type Cycle struct {
+	Delay Delay
+	// Completions lists every Complete call: the first one's collection is
+	// also Inputs[0].
+	Completions []Completion
+}
+
+// Completion is one call of Complete on a forward reference.
+type Completion struct {
+	In   *Node
+	File string
+	Line int
+}
+
+// Pos is the user's file:line of the call.
+func (c Completion) Pos() string { return fmt.Sprintf("%s:%d", c.File, c.Line) }
+
+// Requirement is something an operator needs.
+type Requirement uint8
+
+const (
+	// NeedOrdered: input In totally ordered.
+	NeedOrdered Requirement = iota + 1
+	// NeedOrderedPerKey: input In ordered per key.
+	NeedOrderedPerKey
+	// NeedExactlyOnce: input In without repeats.
+	NeedExactlyOnce
+	// NeedBounded: input In bounded.
+	NeedBounded
+	// NeedAlgebra: the node's Claims cover what input In's guarantees
+	// lack (Commutative where it is unordered, Idempotent where it may
+	// repeat).
+	NeedAlgebra
+	// NeedNonDet: a NonDet reason.
+	NeedNonDet
+	// NeedTickOf: the node's location is a tick of input In's location.
+	NeedTickOf
+	// NeedPeriod: a positive Period.
+	NeedPeriod
+	// NeedCodec: a usable codec in Fn.
+	NeedCodec
+)
+
+// Need is one requirement of an operator. Op names the operator as the
+// user called it, and Hint, if set, replaces the check's usual hint.
+type Need struct {
+	What Requirement
+	In   int
+	Op   string
+	Hint string
+}
+
+// Claims are algebraic properties of an operator's function.
+type Claims uint8
+
+const (
+	// Commutative: the result does not depend on the order of items.
+	Commutative Claims = 1 << iota
+	// Idempotent: applying an item twice is like applying it once.
+	Idempotent
+)
+
+// Need records a requirement of n.
+func (n *Node) Need(what Requirement, in int, op, hint string) {
+	n.Needs = append(n.Needs, Need{What: what, In: in, Op: op, Hint: hint})
 }
 
 // Dest is one running copy of a location: a process, or one member of a
@@ -196,48 +311,6 @@ func (n *Node) String() string { return fmt.Sprintf("%s (%s)", n.Op, n.Pos()) }
 type Flow struct {
 	Locations []*Location
 	Nodes     []*Node
-	// Errors are misuses recorded while building, each with its position.
-	Errors []error
-}
-
-// Ctx is what lowering one node needs: the graph of its location, and the
-// table where operators that talk to the shell (inputs, outputs, timers)
-// leave their dfir handles, keyed by the user's handle.
-type Ctx struct {
-	Graph   *dfir.Graph
-	Handles map[any]any
-	// Self is the member index of the copy being lowered (0 for a
-	// process).
-	Self uint32
-	// Members returns the current members of a cluster: the shell's view
-	// of membership, read when a tick's messages are sent.
-	Members func(l *Location) []uint32
-	// Codec encodes and decodes the values channels carry.
-	Codec *transport.Codec
-	// Timers lists the inputs the shell must push into periodically.
-	Timers []Timer
-	// Decide, when set, makes the non-deterministic choices that a
-	// deployment leaves to timing: given a Batch node and how many items it
-	// holds, how many enter this tick. A simulator sets it; nil lowers Batch
-	// to "whatever arrived this tick".
-	Decide func(n *Node, held int) int
-	// Stale, when set, chooses how stale a Snapshot is: given the node and
-	// how many recent versions it may show, which one (0 for the newest).
-	// nil lowers Snapshot to the value of the tick.
-	Stale func(n *Node, versions int) int
-	// Membership lists the inputs where the shell reports the members of
-	// a cluster joining and leaving.
-	Membership []MembershipInput
-	// Feeders move data that arrived from outside (a Go channel) into the
-	// graph's inputs; the shell calls each before every tick. A feeder
-	// reports whether it moved anything.
-	Feeders []func() bool
-	// Wakes are the Go channels the feeders read (SourceChan), for a
-	// shell that waits for work.
-	Wakes []*Wake
-	// Ports lists the external ports this location serves (see
-	// PortBinding), in the order the flow made them.
-	Ports []*PortBinding
 }
 
 // Wake is a Go channel that a feeder polls (SourceChan), for a shell that
