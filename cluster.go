@@ -31,13 +31,6 @@ func (c *Cluster[Tag]) flow() *Flow       { return c.f }
 // String names the cluster.
 func (c *Cluster[Tag]) String() string { return c.l.String() }
 
-// Durable declares that every member keeps its state across a crash, as
-// Process.Durable does. It returns c.
-func (c *Cluster[Tag]) Durable() *Cluster[Tag] {
-	c.l.Durable = true
-	return c
-}
-
 // MemberID identifies one member of a cluster of tag Tag: member ids of
 // different clusters are different types.
 type MemberID[Tag any] uint32

@@ -91,18 +91,18 @@
 //
 // # Running
 //
-// Main is the whole program of a fleet: the same binary is the deployer,
-// which launches one copy of itself per process and cluster member on
-// localhost with its role and peers, and each of those nodes, which runs its
-// location's graph with ticks driven by arriving messages and timers.
+// This package is the language alone: it builds and checks flows, and runs
+// a whole flow in the calling goroutine. The shells that run a flow live
+// beside it: package deploy makes one binary the deployer and every node of
+// a fleet (deploy.Main), package sim explores a flow's choices and faults.
 //
-//	func main() { hydro.Main(Build) }   // go run . -cluster Worker=4
+//	func main() { deploy.Main(Build) }   // go run . -cluster Worker=4
 //
 // NewLocal runs a whole flow in the calling goroutine on a virtual clock,
 // for tests and examples: push into inputs made with NewInput, run ticks,
-// drain outputs made with NewOutput. Under a Chooser (package sim) it runs
-// step by step, every non-deterministic choice taken from outside the flow,
-// with crashes and partitions if asked. Mermaid, DOT and JSON draw the flow.
+// drain outputs made with NewOutput. Under package sim the same Local runs
+// step by step, every non-deterministic choice taken by the simulator, with
+// crashes and partitions if asked. Mermaid, DOT and JSON draw the flow.
 //
 // # Determinism
 //

@@ -5,7 +5,6 @@ package hydro
 import (
 	"fmt"
 
-	"github.com/hydro-go/hydro/deploy"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -104,7 +103,7 @@ type InPort[T any] struct {
 // so as a whole it is unordered.
 func SourceExternal[T, P, E any](at *Process[P], ext *External[E], codec Codec[T]) (*InPort[T], Stream[T, *Process[P]]) {
 	p := &InPort[T]{name: ext.nextPort(), codec: codec}
-	n := build[T](at, "external_in", streamProps(false, false, true), nil, compile.ExternalIn[T]{}, codec.wire())
+	n := build[T](at, "external_in", streamProps(false, false, true), nil, compile.ExternalIn[T]{}, codec.lowered())
 	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + codec.String()
 	n.Need(ir.NeedCodec, 0, "", "")
@@ -132,7 +131,7 @@ type OutPort[T any] struct {
 // dropped.
 func SinkExternal[T, P, E any](s Stream[T, *Process[P]], ext *External[E], codec Codec[T]) *OutPort[T] {
 	p := &OutPort[T]{name: ext.nextPort(), codec: codec}
-	n := sink[T](s.l, "external_out", s.node(), compile.ExternalOut[T]{}, codec.wire())
+	n := sink[T](s.l, "external_out", s.node(), compile.ExternalOut[T]{}, codec.lowered())
 	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + codec.String()
 	n.Need(ir.NeedCodec, 0, "", "")
@@ -169,7 +168,7 @@ func BidiExternal[Req, Resp, P, E any](at *Process[P], ext *External[E], req Cod
 	keyed := ir.Props{Kind: ir.KeyedStream, Ordered: true, ExactlyOnce: true} // ordered per connection
 	port := compile.Port{Name: p.name, Handle: p}
 	p.requests = build[KV[ConnID, Req]](at, "external_requests", keyed, nil, compile.ExternalRequests[ConnID, Req, Resp]{},
-		compile.BidiCodecs[Req, Resp]{Req: req.wire(), Resp: resp.wire()})
+		compile.BidiCodecs[Req, Resp]{Req: req.lowered(), Resp: resp.lowered()})
 	p.requests.Params = port
 	p.requests.Label = p.name + ", " + req.String()
 	p.requests.Need(ir.NeedCodec, 0, "", "")
@@ -199,7 +198,7 @@ func (p *BidiPort[Req, Resp, P]) Events() KeyedStream[ConnID, ConnEvent, *Proces
 // order per connection. Values for a connection that is closed, or never
 // was, are dropped. Call it at most once per port: Merge the answers first.
 func (p *BidiPort[Req, Resp, P]) Respond(s KeyedStream[ConnID, Resp, *Process[P]]) {
-	n := sink[KV[ConnID, Resp]](p.at, "external_respond", s.node(), compile.ExternalRespond[ConnID, Resp]{}, p.resp.wire())
+	n := sink[KV[ConnID, Resp]](p.at, "external_respond", s.node(), compile.ExternalRespond[ConnID, Resp]{}, p.resp.lowered())
 	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + p.resp.String()
 	n.Need(ir.NeedCodec, 0, "", "")
@@ -352,20 +351,4 @@ func (r *Local) drainPorts() {
 			}
 		}
 	}
-}
-
-// fleetPorts lists the external ports of the flow's fleet, by name, in the
-// order the flow made them: lowering collects them.
-func fleetPorts(f *Flow, sizes map[string]int) ([]deploy.Member, error) {
-	p, err := f.lower(compile.Env{Size: func(l *ir.Location) int { return sizeOf(sizes, l) }})
-	if err != nil {
-		return nil, err
-	}
-	var ports []deploy.Member
-	for _, g := range p.Graphs {
-		for _, b := range g.Ports {
-			ports = append(ports, deploy.Member{Name: b.Name})
-		}
-	}
-	return ports, nil
 }

@@ -120,7 +120,7 @@ func (c Codec[T]) String() string { return c.name }
 
 func (c Codec[T]) zero() bool { return c.encode == nil }
 
-// wire is the codec as lowering takes it.
-func (c Codec[T]) wire() compile.Codec[T] {
+// lowered is the codec as lowering takes it.
+func (c Codec[T]) lowered() compile.Codec[T] {
 	return compile.Codec[T]{Name: c.name, Framing: c.framing, Max: c.max, Encode: c.encode, Decode: c.decode}
 }

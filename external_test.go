@@ -4,29 +4,17 @@ package hydro
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"go.uber.org/goleak"
-
-	"github.com/hydro-go/hydro/deploy"
 	"github.com/hydro-go/hydro/internal/compile"
-	"github.com/hydro-go/hydro/internal/fleettest"
-	"github.com/hydro-go/hydro/internal/ir"
-	"github.com/hydro-go/hydro/transport"
 )
 
-// The tests of this file are inside the package: the deployed ones lower
-// one process and run it with deploy.Run, as a node started by Main would.
+// The tests of this file are inside the package; the deployed ones are in
+// package deploy.
 
 type extServer struct{}
 type extClient struct{}
@@ -182,13 +170,15 @@ func equalAny(a, b any) bool { return reflect.DeepEqual(a, b) }
 
 func TestPortNames(t *testing.T) {
 	c := newCalculator()
-	ports, err := fleetPorts(c.f, nil)
+	prog, err := compile.Lower(&c.f.ir, compile.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var names []string
-	for _, p := range ports {
-		names = append(names, p.Name)
+	for _, g := range prog.Graphs {
+		for _, b := range g.Ports {
+			names = append(names, b.Name)
+		}
 	}
 	if want := []string{"extClient", "extFeed", "extFeed.2"}; !slices.Equal(names, want) {
 		t.Errorf("ports %q; want %q", names, want)
@@ -219,136 +209,8 @@ func TestExternalMisuse(t *testing.T) {
 	}
 }
 
-// startNode runs the server of c as a deployed node in this process, with
-// its ports at free addresses, until the test ends.
-func startNode(t *testing.T, c *calculator) (ports map[string]string, logs *fleettest.Output) {
-	t.Helper()
-	g, err := compile.LowerOne(&c.f.ir, ir.Dest{Loc: c.server.l}, compile.Env{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := deploy.FreeAddrs(4, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ports = map[string]string{"extClient": addrs[1], "extFeed": addrs[2], "extFeed.2": addrs[3]}
-	logs = &fleettest.Output{}
-	node := deploy.Node{Name: "extServer", Addr: addrs[0], Ports: ports, Limits: transport.DefaultLimits,
-		Logger: slog.New(slog.NewTextHandler(logs, nil))}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- deploy.Run(ctx, g, node, nil) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("deploy.Run = %v", err)
-		}
-	})
-	return ports, logs
-}
-
-func TestExternalDeployed(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the node stops
-	c := newCalculator()
-	ports, logs := startNode(t, c)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-
-	calc, err := Dial(ctx, ports["extClient"], CBOR[sum](), CBOR[int]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer calc.Close()
-	if err := calc.Send(sum{1, 2}, sum{40, 2}); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []int{3, 42} {
-		if got, err := calc.Receive(ctx); err != nil || got != want {
-			t.Fatalf("Receive = %d, %v; want %d", got, err, want)
-		}
-	}
-
-	// Undecodable CBOR closes that client only.
-	bad, err := net.Dial("tcp", ports["extClient"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bad.Close()
-	bad.Write(deploy.AppendMessage(nil, ir.FrameLength, []byte{0x63, 'a'}))
-	bad.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if n, err := bad.Read(make([]byte, 1)); err == nil {
-		t.Errorf("read %d bytes from a client sending bad CBOR; want the connection closed", n)
-	}
-	if !strings.Contains(logs.String(), `msg="closing client: bad input" port=extClient conn=2`) {
-		t.Errorf("no log line for the bad client:\n%s", logs)
-	}
-	if err := calc.Send(sum{5, 5}); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := calc.Receive(ctx); err != nil || got != 10 {
-		t.Fatalf("Receive = %d, %v; want 10", got, err)
-	}
-
-	// One-way ports.
-	news, err := Dial(ctx, ports["extFeed.2"], Lines, Lines)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer news.Close()
-	feed, err := Dial(ctx, ports["extFeed"], Lines, Lines)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer feed.Close()
-	// The listener must be connected before the line is fed: poll.
-	for {
-		if err := feed.Send("hi"); err != nil {
-			t.Fatal(err)
-		}
-		rctx, rcancel := context.WithTimeout(ctx, 50*time.Millisecond)
-		got, err := news.Receive(rctx)
-		rcancel()
-		if err == nil {
-			if got != "HI" {
-				t.Fatalf("news received %q; want HI", got)
-			}
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("the news port never sent the fed line")
-		}
-	}
-	if err := feed.Send("a\nb"); err == nil {
-		t.Error("Send of a line with a newline: no error")
-	}
-	if err := calc.CloseWrite(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := calc.Receive(ctx); err != io.EOF {
-		t.Errorf("Receive after CloseWrite = %v; want io.EOF once the port closes", err)
-	}
-}
-
-func TestDialGivesUp(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the node stops
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	if _, err := Dial(ctx, addr, Lines, Lines); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Dial = %v; want an error matching context.DeadlineExceeded", err)
-	}
-	if _, err := Dial(context.Background(), addr, Lines, Codec[string]{}); err == nil {
-		t.Error("Dial with the zero Codec: no error")
-	}
-}
-
-// An echo server, and two clients of it under Local. Deployed with Main,
-// the same flow serves nc and Dial on the port the deployer prints.
+// An echo server, and two clients of it under Local. Deployed with deploy.Main,
+// the same flow serves nc and deploy.Dial on the port the deployer prints.
 func ExampleBidiExternal() {
 	type Server struct{}
 	type Client struct{}

@@ -3,50 +3,42 @@
 package hydro
 
 import (
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/engine"
 	"github.com/hydro-go/hydro/internal/ir"
-	"github.com/hydro-go/hydro/transport"
-	"github.com/hydro-go/hydro/transport/mem"
+	"github.com/hydro-go/hydro/internal/lang"
 )
 
 // Local runs a whole flow inside the calling goroutine on a virtual clock:
 // every process, every member of every cluster, with messages between them
 // encoded and delivered in memory after each round of ticks. It is the
-// shell for tests, examples and embedding; a deployment drives the same
-// compiled graphs over TCP, and a simulator explores their choices.
+// runner for tests, examples and embedding; a deployment (package deploy)
+// drives the same compiled graphs over TCP, and the simulator (package sim)
+// runs a Local whose every choice it makes.
 //
 // A Local is not safe for concurrent use.
 type Local struct {
-	prog   *compile.Program
-	byDest map[ir.Dest]*compile.Graph
-	byName map[string]*compile.Graph // by node name, under a chooser
-	now    time.Duration             // virtual time since start
-	next   []time.Duration
-	step   *stepper // set under a chooser
-	// To restart a crashed node, its location is lowered again.
-	flow *Flow
-	env  compile.Env
+	run  *engine.Run
+	prog *compile.Program
 	// ports holds the in-memory clients of external ports (LocalClient).
 	ports map[*ir.PortBinding]*localPort
 }
 
-// LocalOption configures a Local.
+// LocalOption configures a Local: the size of a cluster, or, from package
+// sim, the choices and faults of a simulated run.
 type LocalOption func(*localConfig)
 
 type localConfig struct {
-	sizes      map[*ir.Location]int
-	byName     map[string]int
-	chooser    Chooser
-	crashes    int
-	crashable  []*ir.Location
-	partitions int
-	stale      bool
-	losses     int
-	duplicates int
+	sizes  map[*ir.Location]int
+	byName map[string]int
+	engine engine.Config
 }
 
 // Size runs n members of cluster c (the default is 1).
@@ -64,11 +56,17 @@ func SizeOf[Tag any](n int) LocalOption {
 // its own state, inputs and outputs. Nothing runs until RunTick or
 // RunAvailable.
 func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
+	if err := f.Compile(); err != nil {
+		return nil, err
+	}
 	cfg := localConfig{sizes: map[*ir.Location]int{}, byName: map[string]int{}}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	size := func(l *ir.Location) int {
+	if err := cfg.check(&f.ir); err != nil {
+		return nil, err
+	}
+	cfg.engine.Size = func(l *ir.Location) int {
 		if n, ok := cfg.sizes[l]; ok {
 			return n
 		}
@@ -77,45 +75,49 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 		}
 		return 1
 	}
-	env := compile.Env{Size: size}
-	var r *Local
-	var st *stepper
-	if cfg.chooser != nil {
-		st = &stepper{c: cfg.chooser, net: mem.NewNetwork(transport.DefaultLimits, mem.Hooks{}), held: map[*ir.Node]int{}, free: true, crashes: cfg.crashes, crashable: cfg.crashable, down: map[ir.Dest]bool{},
-			partitions: cfg.partitions, cut: map[[2]ir.Dest]bool{}}
-		env.Members = func(l *ir.Location) []uint32 { return r.liveMembers(l) }
-		st.lossy, st.losses, st.duplicates = map[uint32]bool{}, cfg.losses, cfg.duplicates
-		for _, n := range f.ir.Nodes {
-			if n.NonDet != "" {
-				st.free = false
-			}
-			if n.Net != nil && n.Net.Lossy {
-				st.lossy[n.Net.Channel] = true
-			}
+	cfg.engine.Output = func(h any) (*ir.Node, bool) {
+		o, ok := h.(interface{ traced() *ir.Node })
+		if !ok {
+			return nil, false
 		}
-		env.Decide = st.decide
-		if cfg.stale {
-			env.Stale = st.stale
-		}
+		return o.traced(), true
 	}
-	p, err := f.lower(env)
+	run, err := engine.New(&f.ir, cfg.engine)
 	if err != nil {
 		return nil, err
 	}
-	r = &Local{prog: p, byDest: map[ir.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, step: st, flow: f, env: env}
-	for _, g := range p.Graphs {
-		r.byDest[g.Dest] = g
-		r.byName[nodeName(g)] = g
-		for _, t := range g.Timers {
-			r.next = append(r.next, time.Duration(t.Period))
-		}
-		for _, m := range g.Membership {
-			for i := range size(m.Cluster) {
-				m.Push(uint32(i), true)
-			}
+	return &Local{run: run, prog: run.Program()}, nil
+}
+
+// check refuses sizes that name no cluster of the flow, or are below 1.
+func (cfg *localConfig) check(f *ir.Flow) error {
+	var errs []error
+	for l, n := range cfg.sizes {
+		if n < 1 {
+			errs = append(errs, fmt.Errorf("hydro: Size(%v, %d): a cluster has at least one member", l, n))
 		}
 	}
-	return r, nil
+	for name, n := range cfg.byName {
+		kind := ""
+		for _, l := range f.Locations {
+			if l.Name == name && l.Kind != ir.Tick {
+				kind = l.Kind.String()
+				if l.Kind == ir.Cluster {
+					break
+				}
+			}
+		}
+		switch {
+		case kind == "":
+			errs = append(errs, fmt.Errorf("hydro: SizeOf[%s](%d): the flow has no cluster %s", name, n, name))
+		case kind != ir.Cluster.String():
+			errs = append(errs, fmt.Errorf("hydro: SizeOf[%s](%d): %s is a %s, which has one member; only clusters are sized", name, n, name, strings.ToLower(kind)))
+		case n < 1:
+			errs = append(errs, fmt.Errorf("hydro: SizeOf[%s](%d): a cluster has at least one member", name, n))
+		}
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
 }
 
 // MustLocal is NewLocal for examples and tests: it panics on error.
@@ -129,116 +131,45 @@ func MustLocal(f *Flow, opts ...LocalOption) *Local {
 
 // RunTick runs one tick at every process and member, after taking what is
 // ready on the flow's source channels, then sends the messages the ticks
-// sent: without a chooser they arrive for the receivers' next ticks; with
-// one they wait in their channels for delivery steps.
-func (r *Local) RunTick() {
-	for _, g := range r.prog.Graphs {
-		feed(g.Feeders)
-		g.Graph.RunTick()
-	}
-	for _, g := range r.prog.Graphs {
-		r.flush(g)
-	}
-}
-
-func feed(feeders []func() bool) bool {
-	moved := false
-	for _, f := range feeders {
-		if f() {
-			moved = true
-		}
-	}
-	return moved
-}
+// sent, for the receivers' next ticks. (Under the simulator they wait in
+// their channels for delivery steps instead.)
+func (r *Local) RunTick() { r.run.RunTick() }
 
 // RunAvailable runs until no process or member has pending work, and
-// returns how many steps that took: rounds of ticks, or under a chooser
-// single ticks and deliveries. A flow that schedules work on every tick
-// never settles; bound it with RunTicks (under a chooser RunAvailable panics
-// after a million steps).
-func (r *Local) RunAvailable() int {
-	steps := 0
-	for r.Step() {
-		if steps++; r.step != nil && steps > maxSteps {
-			panic(fmt.Sprintf("hydro: the flow did not settle within %d steps", maxSteps))
-		}
-	}
-	return steps
-}
+// returns how many steps that took: rounds of ticks, or under the simulator
+// single steps. A flow that schedules work on every tick never settles;
+// bound it with RunTicks (under the simulator RunAvailable panics after a
+// million steps).
+func (r *Local) RunAvailable() int { return r.run.RunAvailable() }
 
 // RunTicks runs n rounds of ticks.
-func (r *Local) RunTicks(n int) {
-	for range n {
-		r.RunTick()
-	}
-}
+func (r *Local) RunTicks(n int) { r.run.RunTicks(n) }
 
-func (r *Local) pending() bool {
-	for _, g := range r.prog.Graphs {
-		if feed(g.Feeders) || g.Graph.Pending() {
-			return true
-		}
-	}
-	return false
-}
+// Step takes one step: a round of ticks if any node has work, or under the
+// simulator the one step it picks. It reports false when no step is
+// possible.
+func (r *Local) Step() bool { return r.run.Step() }
 
 // Advance moves the virtual clock forward by d, firing every timer
 // (SourceInterval, SampleEvery, Timeout) whose period elapses, then runs
-// until the flow settles. Under a chooser each firing is a step of its own,
-// interleaved with the others as the chooser decides.
-func (r *Local) Advance(d time.Duration) {
-	r.now += d
-	if r.step == nil {
-		r.forDueTimers(func(_ *compile.Graph, fire func()) { fire() })
-	}
-	r.RunAvailable()
-}
-
-// forDueTimers calls f for every timer firing due by now, in order per
-// timer; fire pushes the event and schedules the next.
-func (r *Local) forDueTimers(f func(g *compile.Graph, fire func())) {
-	i := 0
-	for _, g := range r.prog.Graphs {
-		for _, t := range g.Timers {
-			j := i
-			for r.next[j] <= r.now {
-				due := r.next[j]
-				fired := false
-				f(g, func() {
-					t.Push(int64(due))
-					r.next[j] += time.Duration(t.Period)
-					fired = true
-				})
-				if !fired {
-					break
-				}
-			}
-			i++
-		}
-	}
-}
+// until the flow settles. Under the simulator each firing is a step of its
+// own, interleaved with the others as it decides.
+func (r *Local) Advance(d time.Duration) { r.run.Advance(d) }
 
 // Now returns the virtual time since the flow started.
-func (r *Local) Now() time.Duration { return r.now }
+func (r *Local) Now() time.Duration { return r.run.Now() }
 
 // Graphs returns the compiled dfir graph of every process and member, for
 // drawing and statistics.
-func (r *Local) Graphs() []*dfir.Graph {
-	gs := make([]*dfir.Graph, len(r.prog.Graphs))
-	for i, g := range r.prog.Graphs {
-		gs[i] = g.Graph
-	}
-	return gs
-}
+func (r *Local) Graphs() []*dfir.Graph { return r.run.Graphs() }
+
+// Trace returns the steps and decisions the simulator took, in order: what
+// a failing simulation prints. It is nil outside the simulator.
+func (r *Local) Trace() []string { return r.run.Trace() }
 
 // handles returns what h drives in every process or member that has it.
 func (r *Local) handles(h any) []any {
-	var out []any
-	for _, g := range r.prog.Graphs {
-		if v, ok := g.Handles[h]; ok {
-			out = append(out, v)
-		}
-	}
+	out := r.run.Handles(h)
 	if len(out) == 0 {
 		panic(fmt.Sprintf("hydro: %T does not belong to this flow", h))
 	}
@@ -252,4 +183,20 @@ func (r *Local) handle(h any, m int) any {
 		panic(fmt.Sprintf("hydro: %T: no member %d (there are %d)", h, m, len(hs)))
 	}
 	return hs[m]
+}
+
+// The shells of this module reach the language through package lang.
+func init() {
+	lang.Flow = func(f any) (*ir.Flow, error) {
+		fl := f.(*Flow)
+		if err := fl.Compile(); err != nil {
+			return nil, err
+		}
+		return &fl.ir, nil
+	}
+	lang.Location = func(l any) *ir.Location { return l.(Location).loc() }
+	lang.Option = func(set func(*engine.Config)) any {
+		return LocalOption(func(cfg *localConfig) { set(&cfg.engine) })
+	}
+	lang.Engine = func(r any) *engine.Run { return r.(*Local).run }
 }

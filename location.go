@@ -39,14 +39,6 @@ func (p *Process[Tag]) flow() *Flow       { return p.f }
 // String names the process.
 func (p *Process[Tag]) String() string { return p.l.String() }
 
-// Durable declares that the process keeps its state across a crash, as if
-// it were on disk: under the simulator a crash then loses only the messages
-// in flight, and the process restarts with the state it had. It returns p.
-func (p *Process[Tag]) Durable() *Process[Tag] {
-	p.l.Durable = true
-	return p
-}
-
 // Tick is a logical clock domain inside a location: collections at a tick
 // are bounded, one batch per tick, and operators on them see the whole batch.
 // A Tick is itself a location, so a tick's collection is a different Go type

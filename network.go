@@ -51,7 +51,7 @@ func Send[T, A, B any](s Stream[T, *Process[A]], to *Process[B]) Stream[T, *Proc
 // may lose and repeat items, and so reorder them: the result is unordered
 // and at-least-once, and the operators after it must not rely on either.
 // Deployed it runs over TCP like Send, which loses nothing before a
-// failure; under the simulator, hydro.WithLoss and hydro.WithDuplicates let
+// failure; under the simulator, sim.Loss and sim.Duplicates let
 // it lose and repeat messages. The NonDet says why the program tolerates
 // that.
 func SendLossy[T, A, B any](s Stream[T, *Process[A]], to *Process[B], nd NonDet) Stream[T, *Process[B]] {

@@ -120,3 +120,26 @@ func TestMembers(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeMistakes: sizing a process, a cluster the flow does not have, or
+// a cluster below one member is an error naming what was wrong.
+func TestSizeMistakes(t *testing.T) {
+	type nobody struct{}
+	for _, tc := range []struct {
+		opt  hydro.LocalOption
+		want string
+	}{
+		{hydro.SizeOf[netLeader](3), "hydro: SizeOf[netLeader](3): netLeader is a process, which has one member; only clusters are sized"},
+		{hydro.SizeOf[nobody](3), "hydro: SizeOf[nobody](3): the flow has no cluster nobody"},
+		{hydro.SizeOf[netWorker](0), "hydro: SizeOf[netWorker](0): a cluster has at least one member"},
+	} {
+		f := hydro.NewFlow()
+		l := hydro.NewProcess[netLeader](f)
+		workers := hydro.NewCluster[netWorker](f)
+		hydro.ForEach(hydro.Broadcast(hydro.SourceIter(l, []int{1}), workers, hydro.NonDet("test")), func(int) {})
+		_, err := hydro.NewLocal(f, tc.opt)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("NewLocal = %v; want %q", err, tc.want)
+		}
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hydro-go/hydro/internal/launch"
+
 	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/bench/internal/netbench"
 	"github.com/hydro-go/hydro/deploy"
@@ -31,7 +33,7 @@ import (
 //	baseline  the benchmark's goroutine writes each record as a 4-byte
 //	          length and its 16 bytes through a 64 KiB bufio.Writer; a
 //	          reader goroutine reads them through a 64 KiB bufio.Reader
-//	hydro     two processes of one flow, each run by hydro.RunNode
+//	hydro     two processes of one flow, each run by deploy.RunNode
 //	          (deploy.Run over transport/tcp) in this process: the sender's
 //	          SourceChan takes spans of records to make, FlatMap makes
 //	          them, Send carries them, ForEach checks them
@@ -155,7 +157,7 @@ func startNodes(f *hydro.Flow, roles ...string) (stop func() error, err error) {
 	if err := f.Compile(); err != nil {
 		return nil, err
 	}
-	addrs, err := deploy.FreeAddrs(len(roles), 0)
+	addrs, err := launch.FreeAddrs(len(roles), 0)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +170,7 @@ func startNodes(f *hydro.Flow, roles ...string) (stop func() error, err error) {
 	errs := make(chan error, len(roles))
 	for _, role := range roles {
 		go func() {
-			err := hydro.RunNode(ctx, f, hydro.NodeConfig{Role: role, Peers: peers, Logger: logger.With("node", role)})
+			err := deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Logger: logger.With("node", role)})
 			if err != nil {
 				err = fmt.Errorf("node %s: %w", role, err)
 			}

@@ -26,7 +26,7 @@ import (
 //	baseline  raw TCP, 16 bytes each way: each side reads through a bufio
 //	          reader and writes through a bufio writer, flushed once it has
 //	          handled every message already received
-//	hydro     two processes of one flow run by hydro.RunNode: the client's
+//	hydro     two processes of one flow run by deploy.RunNode: the client's
 //	          requests (k seeds, then one per answer through a ForwardRef)
 //	          are Sent to the server, which Sends each back
 //	nats      bench/peers: an embedded NATS server; k goroutines each call

@@ -36,7 +36,7 @@
 //	                    channels buffered to 1,024
 //	pipeline_batched    B1: the same with 1,024 items per send
 //	hydro               B1, B4 join: the language over the same work; B6,
-//	                    B7: two deployed nodes (hydro.RunNode) over TCP
+//	                    B7: two deployed nodes (deploy.RunNode) over TCP
 //	nats                B6, B7 (bench/peers): an embedded NATS server
 //
 // # Reading the ratios

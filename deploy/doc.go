@@ -1,44 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package deploy is the shell that runs a compiled flow as real processes:
-// the node side, which drives one location's dfir graph over TCP, and the
-// deployer side, which launches a fleet of nodes on this machine and
-// watches them. The root package's Main, Deploy and RunNode are built on
-// it; most programs never import it.
+// Package deploy runs a flow as real processes: it makes one binary the
+// deployer and every node of a fleet, runs one node of a fleet that the
+// caller starts in its own way, and connects clients to a fleet's external
+// ports.
 //
-// # A node
+// # Usage
 //
-// Run drives the graph of one process, or of one member of a cluster, until
-// its context ends. Its peers are named "Leader" or "Worker/3" (NameOf), and
-// Node gives the address of each. The node
+// A program hands its flow to Main:
 //
-//   - listens for its peers (transport/tcp) and runs a tick as soon as
-//     frames arrive, on the goroutine that read them, together with the
-//     frames that arrived with them; one lock keeps the graph to one tick
-//     at a time;
-//   - after every tick, sends each peer what the tick addressed to it, in
-//     one write, over one connection per pair of nodes, which carries both
-//     directions; frames a peer's connection refuses (its queue is full)
-//     are kept and sent first after the next tick;
-//   - runs a tick when a timer of the graph fires (hydro.SourceInterval), a
-//     value arrives on a channel it reads (hydro.SourceChan), or a client of
-//     an external port connects, sends or leaves;
-//   - serves the graph's external ports, each on a listener of its own,
-//     with one reader and one writer goroutine per client so that a slow
-//     client never stalls the graph;
-//   - tells the graph which members of the clusters it watches are up,
-//     from the state of its connections to them, polled every 200 ms.
+//	func main() { deploy.Main(Build) }   // go run . -cluster Worker=3
 //
-// What a peer sends is checked before it reaches the graph: a frame for a
-// channel the graph does not have, from a peer other than the sender it
-// claims, or that does not decode, is logged and dropped, and the node
-// serves on.
+// With no role in its environment the binary is the deployer: Localhost
+// starts one copy of it per process and per cluster member on this
+// machine, each with its role, its peers' addresses and the sizes of the
+// clusters in its environment, prints every line they write prefixed with
+// "[Leader]" or "[Worker/2]", prints the address of each external port,
+// and stops them all on Ctrl-C. With a role, the binary runs that one
+// location (RunNode) until it is told to stop.
 //
-// # A fleet
+// RunNode also runs a node configured by the caller (NodeConfig): several
+// nodes in one test process, or nodes whose addresses an orchestrator hands
+// out. Dial connects a client to an external port, with the port's codecs.
 //
-// Launch starts one OS process per node, each the same binary with its role
-// in the environment (EnvRole, EnvPeers, EnvSizes, EnvPorts), prefixes every
-// line they print with "[name]", and reports each exit (Exits). Stop asks
-// them all to stop (SIGTERM) and waits, killing those still running when
-// its context ends. FreeAddrs picks the addresses.
+// # Concurrency
+//
+// Main, Command, Localhost and RunNode block until their context ends and
+// stop everything they started before returning. A Client's Send may be
+// called from several goroutines, its Receive from another.
 package deploy

@@ -4,576 +4,283 @@ package deploy_test
 
 import (
 	"context"
-	"log/slog"
-	"maps"
-	"net"
-	"reflect"
+	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
+	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/deploy"
-	"github.com/hydro-go/hydro/dfir"
-	"github.com/hydro-go/hydro/internal/compile"
-	"github.com/hydro-go/hydro/internal/fleettest"
-	"github.com/hydro-go/hydro/internal/ir"
-	"github.com/hydro-go/hydro/transport"
-	"github.com/hydro-go/hydro/transport/tcp"
 )
 
-// The node tests run a few nodes in this process over loopback TCP. Their
-// flows are built as IR by hand: a hydro.Flow keeps its IR to itself, and
-// these tests need only a source, a map, a timer, channels and a sink.
+type nodeSender struct{}
 
-// flow is an ir.Flow under construction.
-type flow struct{ ir.Flow }
+type nodeReceiver struct{}
 
-func (f *flow) location(k ir.LocKind, name string) *ir.Location {
-	l := &ir.Location{ID: len(f.Locations), Kind: k, Name: name}
-	f.Locations = append(f.Locations, l)
-	return l
-}
+// TestRunNode runs two nodes of one flow in this process over loopback TCP:
+// a sender's items reach the receiver in order, and stopping the nodes
+// leaves no goroutine behind.
+func TestRunNode(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	items := []int{1, 2, 3, 4, 5}
+	got := make(chan int, len(items))
+	hydro.ForEach(hydro.Send(hydro.SourceIter(s, items), r), func(v int) { got <- v })
+	f.MustCompile()
 
-// node appends an operator at l producing a dfir.Port[T] (nil lower: a
-// networking node or a sink, whose Impl is set by the caller).
-func node[T any](f *flow, l *ir.Location, op string, ins []*ir.Node, lower func(c *compile.Ctx, ins []any) dfir.Port[T]) *ir.Node {
-	n := &ir.Node{ID: len(f.Nodes), Op: op, Loc: l, Props: ir.Props{Kind: ir.Stream}, Inputs: ins, File: "node_test.go", Elem: compile.Type[T]{}}
-	if lower != nil {
-		n.Impl = lowerFunc[T](lower)
+	stop := runPair(t, f)
+	var out []int
+	timeout := time.After(10 * time.Second)
+	for len(out) < len(items) {
+		select {
+		case v := <-got:
+			out = append(out, v)
+		case <-timeout:
+			t.Errorf("received %v after 10 s; want %v", out, items)
+			goto done
+		}
 	}
-	f.Nodes = append(f.Nodes, n)
-	return n
+	if !slices.Equal(out, items) {
+		t.Errorf("received %v; want %v", out, items)
+	}
+done:
+	stop()
 }
 
-// lowerFunc is a compile.Impl made of a function.
-type lowerFunc[T any] func(c *compile.Ctx, ins []any) dfir.Port[T]
-
-func (f lowerFunc[T]) Lower(c *compile.Ctx, _ *ir.Node, ins []any) any { return f(c, ins) }
-
-func source[T any](f *flow, l *ir.Location, items ...T) *ir.Node {
-	return node(f, l, "source", nil, func(c *compile.Ctx, _ []any) dfir.Port[T] { return dfir.SourceIter(c.Graph, items) })
-}
-
-// ticker is a stream of the times a timer of the given period fires.
-func ticker(f *flow, l *ir.Location, period time.Duration) *ir.Node {
-	return node(f, l, "ticker", nil, func(c *compile.Ctx, _ []any) dfir.Port[int64] {
-		h, p := dfir.SourceInput[int64](c.Graph)
-		c.Timers = append(c.Timers, ir.Timer{Period: int64(period), Push: h.Push})
-		return p
-	})
-}
-
-// mapSelf applies fn to every item and the member index of the copy.
-func mapSelf[T, U any](f *flow, in *ir.Node, fn func(self uint32, v T) U) *ir.Node {
-	return node(f, in.Loc, "map", []*ir.Node{in}, func(c *compile.Ctx, ins []any) dfir.Port[U] {
-		self := c.Self
-		return dfir.Map(ins[0].(dfir.Port[T]), func(v T) U { return fn(self, v) })
-	})
-}
-
-// msg is what a receiving half yields: the value and its sender's member
-// index.
-type msg[T any] struct {
-	From uint32
-	V    T
-}
-
-// send carries in's items to every member of to (index 0 of a process),
-// as the language's networking operators do: one batch per destination per
-// tick.
-func send[T any](f *flow, in *ir.Node, to *ir.Location) *ir.Node {
-	n := node[msg[T]](f, to, "send", []*ir.Node{in}, nil)
-	n.Net = &ir.Net{Channel: uint32(n.ID)}
-	n.Impl = sendNet[T]{to: to}
-	return n
-}
-
-// sendNet is send's compile.Net.
-type sendNet[T any] struct{ to *ir.Location }
-
-func (s sendNet[T]) Send(c *compile.Ctx, n *ir.Node, p any) ir.Outbox {
-	to := s.to
-	out := dfir.SinkOutput(p.(dfir.Port[T]))
-	var items []T
-	return ir.Outbox{Channel: uint32(n.ID), Flush: func(send func(ir.Dest, []byte) error) error {
-		if items = out.Drain(items[:0]); len(items) == 0 {
-			return nil
-		}
-		buf, err := transport.AppendBatch(c.Codec, nil, items)
-		if err != nil {
-			return err
-		}
-		members := []uint32{0}
-		if to.Kind == ir.Cluster {
-			members = c.Members(to)
-		}
-		for _, m := range members {
-			if err := send(ir.Dest{Loc: to, Member: m}, buf); err != nil {
-				return err
-			}
-		}
-		return nil
-	}}
-}
-
-func (sendNet[T]) Recv(c *compile.Ctx, n *ir.Node) (ir.Inbox, any) {
-	h, p := dfir.SourceInput[msg[T]](c.Graph)
-	return ir.Inbox{Channel: uint32(n.ID), Deliver: func(from uint32, payload []byte) error {
-		vs, err := transport.DecodeBatch[T](c.Codec, payload, nil)
-		if err != nil {
-			return err
-		}
-		for _, v := range vs {
-			h.Push(msg[T]{From: from, V: v})
-		}
-		return nil
-	}}, p
-}
-
-// sink hands every item to fn, on the goroutine running the node.
-func sink[T any](f *flow, in *ir.Node, fn func(T)) {
-	n := node[T](f, in.Loc, "sink", []*ir.Node{in}, nil)
-	n.Props.Kind = ir.Sink
-	n.Impl, n.Fn = compile.ForEach[T]{}, fn
-}
-
-// collector gathers what sinks report, from any node's goroutine.
-type collector[T any] struct {
-	mu   sync.Mutex
-	got  []T
-	more chan struct{}
-}
-
-func newCollector[T any]() *collector[T] { return &collector[T]{more: make(chan struct{}, 1)} }
-
-func (c *collector[T]) add(v T) {
-	c.mu.Lock()
-	c.got = append(c.got, v)
-	c.mu.Unlock()
-	select {
-	case c.more <- struct{}{}:
-	default:
+func TestRunNodeUnknownRole(t *testing.T) {
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	hydro.ForEach(hydro.SourceIter(s, []int{1}), func(int) {})
+	err := deploy.RunNode(context.Background(), f, deploy.NodeConfig{Role: "Nobody", Peers: map[string]string{"Nobody": "127.0.0.1:0"}})
+	if err == nil || !strings.Contains(err.Error(), `"Nobody" names no location`) {
+		t.Errorf("RunNode(role Nobody) = %v; want an error naming the role", err)
 	}
 }
 
-// wait returns what was collected once there are n items, or fails the
-// test after timeout.
-func (c *collector[T]) wait(t *testing.T, n int, timeout time.Duration) []T {
-	t.Helper()
-	deadline := time.After(timeout)
-	for {
-		c.mu.Lock()
-		got := slices.Clone(c.got)
-		c.mu.Unlock()
-		if len(got) >= n {
-			return got
+// TestRunNodeSourceChanWakes: a node whose only input is Go channels runs a
+// tick for each value as it arrives, with no timer to wake it; a closed
+// channel stops waking it and the other still does.
+func TestRunNodeSourceChanWakes(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	odd, even := make(chan int), make(chan int)
+	got := make(chan int)
+	hydro.ForEach(hydro.Send(hydro.SourceChan(s, odd), r), func(v int) { got <- v })
+	hydro.ForEach(hydro.Send(hydro.SourceChan(s, even), r), func(v int) { got <- v })
+	f.MustCompile()
+
+	stop := runPair(t, f)
+	timeout := time.After(10 * time.Second)
+	for _, v := range []int{0, 1, 2, 3, 4, 6} {
+		ch := even
+		if v%2 == 1 {
+			ch = odd
+		}
+		if v == 4 {
+			close(odd) // from here on only even wakes the sender
 		}
 		select {
-		case <-c.more:
-		case <-deadline:
-			t.Fatalf("collected %d items within %v; want %d: %v", len(got), timeout, n, got)
+		case ch <- v: // unbuffered: taken by the node's wait or its feeder
+		case <-timeout:
+			t.Fatalf("the sender did not take %d within 10 s", v)
+		}
+		select {
+		case w := <-got:
+			if w != v {
+				t.Errorf("received %d; want %d", w, v)
+			}
+		case <-timeout:
+			t.Fatalf("%d not received within 10 s", v)
 		}
 	}
+	stop()
 }
 
-// debugLogger logs everything to out.
-func debugLogger(out *fleettest.Output) *slog.Logger {
-	return slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+type fanWorker struct{}
 
-// nodes runs nodes of one flow in this process.
-type nodes struct {
-	t     *testing.T
-	f     *ir.Flow
-	sizes map[*ir.Location]int
-	peers map[string]string
-	logs  *fleettest.Output
-	runs  map[string]*run
-}
-
-type run struct {
-	cancel context.CancelFunc
-	done   chan error
-}
-
-// newNodes picks a loopback address for every process and member.
-func newNodes(t *testing.T, f *flow, sizes map[*ir.Location]int) *nodes {
-	t.Helper()
-	fl := &nodes{t: t, f: &f.Flow, sizes: sizes, peers: map[string]string{}, logs: &fleettest.Output{}, runs: map[string]*run{}}
-	var names []string
-	for _, d := range fl.dests() {
-		names = append(names, deploy.NameOf(d))
+// TestRunNodeFanIn: six cluster members stream to one process at once,
+// a tick per value, so frames from several peers arrive while another
+// peer's tick runs. Every value arrives once, and each member's in the
+// order it sent them.
+func TestRunNodeFanIn(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const workers, n = 6, 6000
+	f := hydro.NewFlow()
+	w := hydro.NewCluster[fanWorker](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	values := make(chan int) // shared by the members: each takes some, in order
+	type got struct {
+		from uint32
+		v    int
 	}
-	addrs, err := deploy.FreeAddrs(len(names), 0)
+	out := make(chan got, n)
+	gathered := hydro.AssumeOrdered(hydro.Gather(hydro.SourceChan(w, values), r).Entries(),
+		"members interleave; the test checks the order of each member's values only")
+	hydro.ForEach(gathered, func(kv hydro.KV[hydro.MemberID[fanWorker], int]) {
+		out <- got{uint32(kv.Key), kv.Val}
+	})
+	f.MustCompile()
+
+	roles := []string{"nodeReceiver"}
+	for m := range workers {
+		roles = append(roles, fmt.Sprintf("fanWorker/%d", m))
+	}
+	addrs, err := freeAddrs(len(roles))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, n := range names {
-		fl.peers[n] = addrs[i]
-	}
-	t.Cleanup(fl.stopAll)
-	return fl
-}
-
-func (fl *nodes) size(l *ir.Location) int {
-	if n, ok := fl.sizes[l]; ok {
-		return n
-	}
-	return 1
-}
-
-func (fl *nodes) members(l *ir.Location) []uint32 {
-	ms := make([]uint32, fl.size(l))
-	for i := range ms {
-		ms[i] = uint32(i)
-	}
-	return ms
-}
-
-func (fl *nodes) dests() []ir.Dest {
-	var ds []ir.Dest
-	for _, l := range fl.f.Locations {
-		for _, m := range fl.members(l) {
-			ds = append(ds, ir.Dest{Loc: l, Member: m})
-		}
-	}
-	return ds
-}
-
-// start lowers and runs the copy of the flow named name.
-func (fl *nodes) start(name string) {
-	fl.t.Helper()
-	i := slices.IndexFunc(fl.dests(), func(d ir.Dest) bool { return deploy.NameOf(d) == name })
-	if i < 0 {
-		fl.t.Fatalf("no node %q", name)
-	}
-	g, err := compile.LowerOne(fl.f, fl.dests()[i], compile.Env{Size: fl.size, Members: fl.members})
-	if err != nil {
-		fl.t.Fatal(err)
+	peers := map[string]string{}
+	for i, role := range roles {
+		peers[role] = addrs[i]
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &run{cancel: cancel, done: make(chan error, 1)}
-	fl.runs[name] = r
-	self := deploy.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name)}
-	go func() { r.done <- deploy.Run(ctx, g, self, fl.members) }()
-}
-
-// stop cancels a node's context and returns what Run returned, failing the
-// test if Run does not return promptly.
-func (fl *nodes) stop(name string) error {
-	fl.t.Helper()
-	r := fl.runs[name]
-	delete(fl.runs, name)
-	r.cancel()
-	select {
-	case err := <-r.done:
-		return err
-	case <-time.After(5 * time.Second):
-		fl.t.Fatalf("Run of %s did not return within 5 s of its context's end", name)
-		return nil
+	errs := make(chan error, len(roles))
+	for _, role := range roles {
+		go func() {
+			errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: map[string]int{"fanWorker": workers}})
+		}()
 	}
-}
-
-func (fl *nodes) stopAll() {
-	for _, name := range slices.Sorted(maps.Keys(fl.runs)) {
-		if err := fl.stop(name); err != nil {
-			fl.t.Errorf("Run(%s) = %v after cancel; want nil", name, err)
+	go func() {
+		for i := range n {
+			select {
+			case values <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	last := map[uint32]int{}
+	seen := make([]bool, n)
+	timeout := time.After(20 * time.Second)
+	for range n {
+		select {
+		case g := <-out:
+			if prev, ok := last[g.from]; ok && g.v <= prev {
+				t.Fatalf("from member %d: %d after %d", g.from, g.v, prev)
+			}
+			if seen[g.v] {
+				t.Fatalf("%d received twice", g.v)
+			}
+			last[g.from], seen[g.v] = g.v, true
+		case <-timeout:
+			t.Fatalf("values missing after 20 s")
+		}
+	}
+	cancel()
+	for range roles {
+		if err := <-errs; err != nil {
+			t.Errorf("RunNode: %v", err)
 		}
 	}
 }
 
-// roundTrip is a leader that sends 1, 2, 3 to every worker, and workers
-// that answer 100·(member+1) + v; the leader reports every answer.
-func roundTrip(got *collector[msg[int]]) (*flow, *ir.Location) {
-	f := &flow{}
-	leader := f.location(ir.Process, "Leader")
-	workers := f.location(ir.Cluster, "Worker")
-	toWorkers := send[int](f, source(f, leader, 1, 2, 3), workers)
-	answers := mapSelf(f, toWorkers, func(self uint32, m msg[int]) int { return 100*int(self+1) + m.V })
-	sink(f, send[int](f, answers, leader), got.add)
-	return f, workers
-}
-
-func checkAnswers(t *testing.T, got []msg[int], workers int) {
+// runPair runs the nodeSender and nodeReceiver nodes of f over loopback TCP
+// and returns the function that stops them and checks their ends.
+func runPair(t *testing.T, f *hydro.Flow) (stop func()) {
 	t.Helper()
-	var want []msg[int]
-	for m := range workers {
-		for v := 1; v <= 3; v++ {
-			want = append(want, msg[int]{From: uint32(m), V: 100*(m+1) + v})
-		}
-	}
-	cmp := func(a, b msg[int]) int { return a.V - b.V }
-	slices.SortFunc(got, cmp)
-	if !slices.Equal(got, want) {
-		t.Errorf("the leader got %v; want %v", got, want)
-	}
-}
-
-// TestRunRoundTrip: a leader and two workers, each its own Run over
-// loopback TCP: the leader's items reach both workers, whose answers come
-// back tagged with the member that sent them.
-func TestRunRoundTrip(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
-	got := newCollector[msg[int]]()
-	f, workers := roundTrip(got)
-	fl := newNodes(t, f, map[*ir.Location]int{workers: 2})
-	for _, n := range []string{"Worker/0", "Worker/1", "Leader"} {
-		fl.start(n)
-	}
-	checkAnswers(t, got.wait(t, 6, 10*time.Second), 2)
-	fl.stopAll()
-}
-
-// TestRunLateNode: the leader sends before a worker listens; the frames
-// wait in the leader's connection, which redials until the worker is up.
-func TestRunLateNode(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
-	got := newCollector[msg[int]]()
-	f, workers := roundTrip(got)
-	fl := newNodes(t, f, map[*ir.Location]int{workers: 2})
-	fl.start("Leader")
-	fl.start("Worker/0")
-	checkAnswers(t, got.wait(t, 3, 10*time.Second), 1)
-	time.Sleep(200 * time.Millisecond) // the leader redials Worker/1 meanwhile
-	fl.start("Worker/1")
-	checkAnswers(t, got.wait(t, 6, 10*time.Second), 2)
-	fl.logs.WaitFor(t, time.Second, "peer not reachable; retrying")
-	fl.stopAll()
-}
-
-// TestRunHostileClient: a stranger that is not a hydro peer, a peer that
-// sends an undecodable batch or a frame on no channel, and one that breaks
-// the framing are each logged; the node goes on serving the others.
-func TestRunHostileClient(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
-	got := newCollector[msg[int]]()
-	f := &flow{}
-	src := f.location(ir.Process, "Source")
-	dst := f.location(ir.Process, "Sink")
-	ch := send[int](f, source[int](f, src), dst)
-	sink(f, ch, got.add)
-	fl := newNodes(t, f, nil)
-	fl.start("Sink") // the Source node is played by the test
-	addr := fl.peers["Sink"]
-	codec, err := transport.NewCodec(transport.DefaultLimits)
+	addrs, err := freeAddrs(2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	batch := func(vs ...int) []byte {
-		b, err := transport.AppendBatch(codec, nil, vs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+	peers := map[string]string{"nodeSender": addrs[0], "nodeReceiver": addrs[1]}
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	for role := range peers {
+		go func() { errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers}) }()
 	}
-
-	// A stranger: an HTTP request instead of a hello.
-	raw := dialRaw(t, addr)
-	raw.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
-	fl.logs.WaitFor(t, 5*time.Second, "not a hydro peer")
-	raw.Close()
-
-	// A peer whose frames cannot be delivered, then can: the same
-	// connection keeps working.
-	c := tcp.Dial(t.Context(), addr, "Source", transport.DefaultLimits, nil)
-	send := func(frames ...transport.Frame) {
-		t.Helper()
-		if err := c.Send(frames...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	channel := uint32(ch.ID)
-	send(transport.Frame{Channel: channel, Payload: []byte{0xff, 0x00}}) // not CBOR
-	send(transport.Frame{Channel: channel, Payload: batch()[:0]})        // empty payload
-	send(transport.Frame{Channel: channel, Payload: []byte{0x82, 0x01}}) // an array cut short
-	send(transport.Frame{Channel: 9999, Payload: batch(1)})              // no such channel
-	send(transport.Frame{Channel: channel, Payload: batch(1, 2)})
-	if g := got.wait(t, 2, 5*time.Second); !slices.Equal(g, []msg[int]{{0, 1}, {0, 2}}) {
-		t.Errorf("after the bad frames the node got %v; want [{0 1} {0 2}]", g)
-	}
-	fl.logs.WaitFor(t, time.Second, "undecodable frame dropped", "frame for an unknown channel dropped", "channel=9999")
-
-	// A peer that breaks the framing: its connection is closed; a new one
-	// is served.
-	raw = dialRaw(t, addr)
-	raw.Write(append([]byte("HYD\x01\x07Mallory"), 0xff, 0xff, 0xff, 0xff)) // a 4 GiB frame
-	fl.logs.WaitFor(t, 5*time.Second, "bad frame")
-	raw.Close()
-	send(transport.Frame{Channel: channel, Sender: 7, Payload: batch(3)})
-	if g := got.wait(t, 3, 5*time.Second); g[2] != (msg[int]{7, 3}) {
-		t.Errorf("after the broken framing the node got %v; want {7 3} last", g)
-	}
-	cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := c.Close(cctx); err != nil {
-		t.Errorf("Close() = %v", err)
-	}
-	fl.stopAll()
-}
-
-// dialRaw connects to addr, waiting for it to listen.
-func dialRaw(t *testing.T, addr string) net.Conn {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		nc, err := net.Dial("tcp", addr)
-		if err == nil {
-			return nc
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// TestRunTimer: a timer makes the node tick, with nothing arriving.
-func TestRunTimer(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
-	got := newCollector[int64]()
-	f := &flow{}
-	p := f.location(ir.Process, "Clock")
-	sink(f, ticker(f, p, 5*time.Millisecond), got.add)
-	fl := newNodes(t, f, nil)
-	fl.start("Clock")
-	times := got.wait(t, 3, 5*time.Second)
-	if !slices.IsSorted(times) || times[0] <= 0 {
-		t.Errorf("timer fired at %v; want increasing positive times", times)
-	}
-	fl.stopAll()
-}
-
-// TestRunCancel: cancelling the context stops Run, which returns nil and
-// leaves no goroutine behind, whether its peers are up or not and
-// whether or not it still holds frames for them.
-func TestRunCancel(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		up   []string // the nodes started
-	}{
-		{name: "all up", up: []string{"Leader", "Worker/0"}},
-		{name: "alone", up: []string{"Worker/0"}},
-		// The leader's items for Worker/0 are still queued.
-		{name: "peer down", up: []string{"Leader"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
-			got := newCollector[msg[int]]()
-			f, _ := roundTrip(got)
-			fl := newNodes(t, f, nil)
-			for _, n := range tc.up {
-				fl.start(n)
+	return func() {
+		cancel()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Errorf("RunNode: %v", err)
 			}
-			if len(tc.up) == 2 {
-				got.wait(t, 3, 10*time.Second)
-			} else {
-				time.Sleep(100 * time.Millisecond)
-			}
-			for _, n := range tc.up {
-				if err := fl.stop(n); err != nil {
-					t.Errorf("Run(%s) = %v after cancel; want nil", n, err)
-				}
-			}
-		})
-	}
-}
-
-// TestRunListenError: Run fails at once, naming the node, when it cannot
-// listen.
-func TestRunListenError(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	f := &flow{}
-	p := f.location(ir.Process, "Busy")
-	sink(f, source(f, p, 1), func(int) {})
-	g, err := compile.LowerOne(&f.Flow, ir.Dest{Loc: p}, compile.Env{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	self := deploy.Node{Name: "Busy", Addr: ln.Addr().String(), Limits: transport.DefaultLimits}
-	err = deploy.Run(t.Context(), g, self, func(*ir.Location) []uint32 { return nil })
-	if err == nil || !strings.Contains(err.Error(), "deploy: Busy:") {
-		t.Errorf("Run on a taken port = %v; want an error naming the node", err)
-	}
-}
-
-func TestNameOf(t *testing.T) {
-	p := &ir.Location{Kind: ir.Process, Name: "Leader"}
-	c := &ir.Location{Kind: ir.Cluster, Name: "Worker"}
-	for _, tc := range []struct {
-		d    ir.Dest
-		want string
-	}{
-		{ir.Dest{Loc: p}, "Leader"},
-		{ir.Dest{Loc: c}, "Worker/0"},
-		{ir.Dest{Loc: c, Member: 12}, "Worker/12"},
-	} {
-		if got := deploy.NameOf(tc.d); got != tc.want {
-			t.Errorf("NameOf(%v/%d) = %q; want %q", tc.d.Loc, tc.d.Member, got, tc.want)
 		}
 	}
 }
 
-// chanSource is hydro.SourceChan: a feeder that drains ch before each
-// tick unless the shell owns the channel's Wake.
-func chanSource(f *flow, l *ir.Location, ch chan int) *ir.Node {
-	return node(f, l, "source_chan", nil, func(c *compile.Ctx, _ []any) dfir.Port[int] {
-		h, p := dfir.SourceInput[int](c.Graph)
-		w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(int)) }}
-		c.Wakes = append(c.Wakes, w)
-		c.Feeders = append(c.Feeders, func() bool {
-			moved := false
-			for !w.Owned {
-				select {
-				case v := <-ch:
-					h.Push(v)
-					moved = true
-				default:
-					return moved
-				}
+// TestRunNodeOversizedMessage: a message larger than any frame may be is
+// dropped (and logged); the messages after it still go out.
+func TestRunNodeOversizedMessage(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	in := make(chan string)
+	got := make(chan string, 10)
+	hydro.ForEach(hydro.Send(hydro.SourceChan(s, in), r), func(v string) { got <- v })
+	f.MustCompile()
+	stop := runPair(t, f)
+	defer stop()
+	receive := func(want string, wait time.Duration) bool {
+		select {
+		case v := <-got:
+			if v != want {
+				t.Errorf("received %.10q (%d bytes); want %q", v, len(v), want)
 			}
-			return moved
-		})
-		return p
+			return true
+		case <-time.After(wait):
+			return false
+		}
+	}
+	in <- "first"
+	if !receive("first", 10*time.Second) {
+		t.Fatal("first message not received within 10 s")
+	}
+	in <- strings.Repeat("x", 17<<20)
+	// A message that joins the large one's tick shares its frame, and its
+	// fate: the later ones go out.
+	for range 5 {
+		in <- "after"
+		if receive("after", time.Second) {
+			return
+		}
+	}
+	t.Errorf("no message after the oversized one was received")
+}
+
+// TestRunNodeHeldMessagesRetried: a message its connection refuses while
+// the receiver lags is sent once the receiver catches up, with no other
+// input to run a tick.
+func TestRunNodeHeldMessagesRetried(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	s := hydro.NewProcess[nodeSender](f)
+	r := hydro.NewProcess[nodeReceiver](f)
+	in := make(chan string)
+	got := make(chan int, 10)
+	release := make(chan struct{})
+	first := true
+	hydro.ForEach(hydro.Send(hydro.SourceChan(s, in), r), func(v string) {
+		if first { // the receiver's tick waits: it reads nothing more
+			first = false
+			<-release
+		}
+		got <- len(v)
 	})
-}
-
-// TestRunChanOrderWithPeerTicks: a Go channel's values keep their order
-// while ticks for a peer's frames run on other goroutines, slowly.
-func TestRunChanOrderWithPeerTicks(t *testing.T) {
-	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
-	f := &flow{}
-	leader := f.location(ir.Process, "Leader")
-	worker := f.location(ir.Process, "Worker")
-	ch := make(chan int, 1000)
-	got := newCollector[int]()
-	sink(f, chanSource(f, leader, ch), got.add)
-	toLeader := send[int64](f, ticker(f, worker, 3*time.Millisecond), leader)
-	slow := mapSelf(f, toLeader, func(uint32, msg[int64]) int { time.Sleep(time.Millisecond); return 0 })
-	sink(f, slow, func(int) {})
-	fl := newNodes(t, f, nil)
-	fl.start("Worker")
-	fl.start("Leader")
-	const n = 3000
-	for i := range n {
-		ch <- i
-		if i%7 == 0 {
-			time.Sleep(50 * time.Microsecond)
+	f.MustCompile()
+	stop := runPair(t, f)
+	defer stop()
+	sizes := []int{5, 15 << 20, 9 << 20, 1} // the sockets fill, the queue fills, the last is refused
+	for _, n := range sizes {
+		in <- strings.Repeat("a", n)
+		time.Sleep(200 * time.Millisecond)
+	}
+	close(release)
+	for _, want := range sizes {
+		select {
+		case n := <-got:
+			if n != want {
+				t.Errorf("received %d bytes; want %d", n, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the message of %d bytes not received within 10 s of the receiver catching up", want)
 		}
 	}
-	vs := got.wait(t, n, 20*time.Second)
-	for i := 1; i < len(vs); i++ {
-		if vs[i] < vs[i-1] {
-			t.Fatalf("the channel's values out of order at %d: %d after %d", i, vs[i], vs[i-1])
-		}
-	}
-	fl.stopAll()
 }

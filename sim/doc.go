@@ -47,7 +47,7 @@
 // says, possibly none, but for at most two ticks in a row, so every
 // execution ends. A flow without NonDet operators has exactly one execution:
 // its outputs do not depend on the schedule, so nothing is chosen. With
-// hydro.WithStaleSnapshots, each Snapshot also shows a version the Sim picks
+// sim.StaleSnapshots, each Snapshot also shows a version the Sim picks
 // among those of the last two ticks, never going back in time: the lag of
 // Hydro's quickstart counter.
 //
@@ -58,14 +58,15 @@
 // # Faults
 //
 // Faults are off unless a scenario asks for them, as options of s.Local:
-// hydro.WithCrashes(n, locations...) lets the Sim crash up to n nodes at any
+// sim.Crashes(n, locations...) lets the Sim crash up to n nodes at any
 // step (undelivered messages are lost; the node restarts later with fresh
-// state, or with the state it had if its location is Durable; its cluster
-// is told it left and joined);
-// hydro.WithPartitions(n) lets it cut the network between two nodes up to n
-// times (what crosses the cut is lost until it heals); hydro.WithLoss(n)
-// and hydro.WithDuplicates(n) let it lose or repeat up to n messages on
-// lossy channels (hydro.SendLossy), the only ones whose type allows it.
+// state, or with the state it had if sim.Durable names its location; its
+// cluster is told it left and joined); sim.Partitions(n) lets it cut the
+// network between two nodes up to n times (what crosses the cut is lost
+// until it heals); sim.Loss(n) and sim.Duplicates(n) let it lose or repeat
+// up to n messages on lossy channels (hydro.SendLossy), the only ones
+// whose type allows it. sim.Durable is a promise of the simulator only: a
+// deployed node does not persist its state yet.
 // Other channels are TCP connections, ordered and exactly-once up to a
 // failure, so the Sim never loses, repeats or reorders a message on a
 // healthy one.

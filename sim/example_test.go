@@ -29,7 +29,7 @@ func Example() {
 
 			var opts []hydro.LocalOption
 			if stale {
-				opts = append(opts, hydro.WithStaleSnapshots())
+				opts = append(opts, sim.StaleSnapshots())
 			}
 			r := s.Local(f, opts...)
 			s.RunAvailable(r)

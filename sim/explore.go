@@ -3,9 +3,12 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,50 +58,109 @@ type Failure struct {
 	Choices []int  // every choice made, in order: replays any execution
 	Message string // what the scenario reported
 	Report  string // Message, the choices with their NonDet reasons, the traces
+	// Flow is set when the flow itself is wrong (it does not compile, or
+	// an option does not fit it): whatever the choices, it cannot run.
+	// Seed and Choices are then zero.
+	Flow error
+}
+
+// stats count the executions of a search.
+type stats struct {
+	ran, discarded int
+	// branches sums, per kind of choice point, how often it offered more
+	// than one choice and how many it offered in all: what makes a search
+	// large.
+	branches map[string]*branching
+}
+
+type branching struct{ times, ways int }
+
+// outcomeFailure makes the Failure of an execution that did not pass, or nil.
+func (s *Sim) outcomeFailure(o outcome, msg string, err error, seed uint64) *Failure {
+	switch o {
+	case failedRun:
+		return &Failure{Seed: seed, Choices: s.chosen(), Message: msg, Report: s.report(msg)}
+	case brokenFlow:
+		return &Failure{Message: err.Error(), Report: err.Error(), Flow: err}
+	}
+	return nil
 }
 
 // Search runs the scenario once per seed, each making its choices at random
 // from its seed, and returns how many executions ran and the first failure.
 func Search(seeds []uint64, scenario func(*Sim)) (int, *Failure) {
-	for i, seed := range seeds {
+	st, f := search(seeds, scenario)
+	return st.ran, f
+}
+
+func search(seeds []uint64, scenario func(*Sim)) (stats, *Failure) {
+	var st stats
+	for _, seed := range seeds {
 		s := Seeded(seed)
-		if msg := s.run(scenario); msg != "" {
-			return i + 1, &Failure{Seed: seed, Choices: s.chosen(), Message: msg, Report: s.report(msg)}
+		o, msg, err := s.run(scenario)
+		st.ran++
+		if o == discardedRun {
+			st.discarded++
+		}
+		if f := s.outcomeFailure(o, msg, err, seed); f != nil {
+			return st, f
 		}
 	}
-	return len(seeds), nil
+	return st, nil
 }
 
 // Enumerate runs the scenario once for every sequence of choices it can
 // make, in depth-first order, up to max executions. It returns how many
 // ran, the first failure, and whether the enumeration was complete.
 func Enumerate(max int, scenario func(*Sim)) (n int, fail *Failure, complete bool) {
+	st, f, complete := enumerate(max, scenario)
+	return st.ran, f, complete
+}
+
+func enumerate(max int, scenario func(*Sim)) (st stats, fail *Failure, complete bool) {
+	st.branches = map[string]*branching{}
 	var prefix []int
-	for n = 1; n <= max; n++ {
+	for st.ran < max {
 		s := &Sim{prefix: prefix}
-		if msg := s.run(scenario); msg != "" {
-			return n, &Failure{Choices: s.chosen(), Message: msg, Report: s.report(msg)}, false
+		o, msg, err := s.run(scenario)
+		st.ran++
+		if o == discardedRun {
+			st.discarded++
+		}
+		for _, c := range s.choices {
+			if c.n > 1 {
+				k := pointKind(c.what)
+				b := st.branches[k]
+				if b == nil {
+					b = &branching{}
+					st.branches[k] = b
+				}
+				b.times++
+				b.ways += c.n
+			}
+		}
+		if f := s.outcomeFailure(o, msg, err, 0); f != nil {
+			return st, f, false
 		}
 		if prefix = next(s.choices); prefix == nil {
-			return n, nil, true
+			return st, nil, true
 		}
 	}
-	return max, nil, false
+	return st, nil, false
 }
 
 // Replay runs the scenario once with the given choices (then choice 0).
 func Replay(choices []int, scenario func(*Sim)) *Failure {
 	s := &Sim{prefix: choices}
-	if msg := s.run(scenario); msg != "" {
-		return &Failure{Choices: s.chosen(), Message: msg, Report: s.report(msg)}
-	}
-	return nil
+	o, msg, err := s.run(scenario)
+	return s.outcomeFailure(o, msg, err, 0)
 }
 
 // Random runs the scenario with cfg.Runs seeds and fails the test at the
 // first failing execution, printing its seed, choices and trace, and saving
 // the seed under cfg.Dir, where it runs first from then on. $HYDRO_SIM_SEED
-// runs just that seed.
+// runs just that seed. A flow that does not compile fails the test with
+// its error, and saves nothing.
 func Random(t *testing.T, cfg Config, scenario func(*Sim)) {
 	t.Helper()
 	cfg = cfg.withDefaults()
@@ -115,16 +177,36 @@ func Random(t *testing.T, cfg Config, scenario func(*Sim)) {
 			seeds = append(seeds, cfg.Seed+i)
 		}
 	}
-	if _, f := Search(seeds, scenario); f != nil {
+	st, f := search(seeds, scenario)
+	switch {
+	case f != nil && f.Flow != nil:
+		t.Fatalf("sim: %v", f.Flow)
+	case f != nil:
 		saveSeed(t, file, f.Seed)
 		t.Fatalf("sim: seed %d failed: %s\nreplay: %s=%d go test -run '^%s$'", f.Seed, f.Report, EnvSeed, f.Seed, t.Name())
+	}
+	checkDiscards(t, st)
+}
+
+// checkDiscards reports the executions Assume discarded, and fails the test
+// when it discarded them all: nothing was checked.
+func checkDiscards(t *testing.T, st stats) {
+	t.Helper()
+	switch {
+	case st.discarded == 0:
+	case st.discarded == st.ran:
+		t.Fatalf("sim: Assume discarded all %d executions: nothing was checked", st.ran)
+	default:
+		t.Logf("sim: Assume discarded %d of %d executions", st.discarded, st.ran)
 	}
 }
 
 // Exhaustive runs the scenario once for every sequence of choices it can
 // make and returns how many executions there were. It fails the test at the
 // first failing execution, printing its choices (replayed by
-// $HYDRO_SIM_CHOICES), or if there are more than cfg.MaxExecutions.
+// $HYDRO_SIM_CHOICES), or if there are more than cfg.MaxExecutions, naming
+// the choice points that branch most. A flow that does not compile fails
+// the test with its error.
 func Exhaustive(t *testing.T, cfg Config, scenario func(*Sim)) int {
 	t.Helper()
 	cfg = cfg.withDefaults()
@@ -142,14 +224,65 @@ func Exhaustive(t *testing.T, cfg Config, scenario func(*Sim)) int {
 		}
 		return 1
 	}
-	n, f, complete := Enumerate(cfg.MaxExecutions, scenario)
+	st, f, complete := enumerate(cfg.MaxExecutions, scenario)
 	switch {
+	case f != nil && f.Flow != nil:
+		t.Fatalf("sim: %v", f.Flow)
 	case f != nil:
-		t.Fatalf("sim: execution %d failed: %s\nreplay: %s=%s go test -run '^%s$'", n, f.Report, EnvChoices, joinInts(f.Choices), t.Name())
+		t.Fatalf("sim: execution %d failed: %s\nreplay: %s=%s go test -run '^%s$'", st.ran, f.Report, EnvChoices, joinInts(f.Choices), t.Name())
 	case !complete:
-		t.Fatalf("sim: more than %d executions; raise MaxExecutions or shrink the scenario", cfg.MaxExecutions)
+		t.Fatalf("sim: more than %d executions: the search did not finish. The choice points that branch most:\n%s"+
+			"Raise MaxExecutions, shrink the scenario (fewer items, members or faults), or use Random.", cfg.MaxExecutions, st.top(6))
 	}
-	return n
+	checkDiscards(t, st)
+	return st.ran
+}
+
+// top lists the n kinds of choice point that branched most, one a line.
+func (st stats) top(n int) string {
+	kinds := make([]string, 0, len(st.branches))
+	for k := range st.branches {
+		kinds = append(kinds, k)
+	}
+	weight := func(k string) int { b := st.branches[k]; return b.ways - b.times }
+	slices.SortFunc(kinds, func(a, b string) int {
+		if c := cmp.Compare(weight(b), weight(a)); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	var sb strings.Builder
+	for _, k := range kinds[:min(n, len(kinds))] {
+		b := st.branches[k]
+		fmt.Fprintf(&sb, "\t%s: branched %d times, %.1f ways on average\n", k, b.times, float64(b.ways)/float64(b.times))
+	}
+	return sb.String()
+}
+
+// pointKind names the kind of a choice point from its description: the
+// operator and NonDet reason of a batch or snapshot, the kinds of step a
+// "next step" choice was among, or what a test's own choice is about.
+func pointKind(what string) string {
+	switch {
+	case strings.HasPrefix(what, "next step: "):
+		count := map[string]int{}
+		for _, alt := range strings.Split(strings.TrimPrefix(what, "next step: "), " | ") {
+			verb, _, _ := strings.Cut(alt, " ")
+			count[verb]++
+		}
+		verbs := slices.Sorted(maps.Keys(count))
+		return "next step among " + strings.Join(verbs, ", ")
+	case strings.HasPrefix(what, "batch at "), strings.HasPrefix(what, "snapshot at "):
+		// "batch at f.go:12 holding 3 (NonDet: r)": drop the count.
+		head, reason, _ := strings.Cut(what, " (NonDet: ")
+		words := strings.Fields(head)
+		if len(words) >= 3 {
+			head = strings.TrimSuffix(strings.Join(words[:3], " "), ":")
+		}
+		return head + " (NonDet: " + reason
+	}
+	head, _, _ := strings.Cut(what, ":")
+	return head
 }
 
 // next returns the choices of the next execution in depth-first order: the

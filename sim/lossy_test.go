@@ -36,12 +36,12 @@ func distinct(opts ...hydro.LocalOption) func(*sim.Sim) {
 // channel typed exactly-once are never lost or repeated, whatever the
 // options.
 func TestLossyChannel(t *testing.T) {
-	sim.Exhaustive(t, sim.Config{}, distinct(hydro.WithDuplicates(2)))
+	sim.Exhaustive(t, sim.Config{}, distinct(sim.Duplicates(2)))
 	seeds := make([]uint64, 100)
 	for i := range seeds {
 		seeds[i] = uint64(i + 1)
 	}
-	if _, fail := sim.Search(seeds, distinct(hydro.WithLoss(1))); fail == nil {
+	if _, fail := sim.Search(seeds, distinct(sim.Loss(1))); fail == nil {
 		t.Errorf("no execution lost a message on a lossy channel with WithLoss(1)")
 	}
 	sim.Exhaustive(t, sim.Config{}, func(s *sim.Sim) {
@@ -49,7 +49,7 @@ func TestLossyChannel(t *testing.T) {
 		a := hydro.NewProcess[lossySender](f)
 		b := hydro.NewProcess[lossyReceiver](f)
 		out := hydro.NewOutput(hydro.Send(hydro.SourceIter(a, []int{1, 2, 3}), b))
-		r := s.Local(f, hydro.WithLoss(5), hydro.WithDuplicates(5))
+		r := s.Local(f, sim.Loss(5), sim.Duplicates(5))
 		s.RunAvailable(r)
 		sim.ExpectInOrder(s, "Send", out.Drain(r), []int{1, 2, 3})
 	})

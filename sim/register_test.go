@@ -41,7 +41,7 @@ func buildRegister(correct bool) (f *hydro.Flow, writes, reads *hydro.Input[int]
 func ackedWriteIsRead(correct bool) func(*sim.Sim) {
 	return func(s *sim.Sim) {
 		f, writes, reads, acks, answers, prim := buildRegister(correct)
-		r := s.Local(f, hydro.WithCrashes(1, prim))
+		r := s.Local(f, sim.Crashes(1, prim))
 		writes.Push(r, 7)
 		for len(acks.Drain(r)) == 0 {
 			if !r.Step() {
@@ -81,7 +81,7 @@ func TestCorrectRegisterSurvivesCrashes(t *testing.T) {
 func TestBrokenRegisterFoundWithPartitions(t *testing.T) {
 	scenario := func(s *sim.Sim) {
 		f, writes, reads, acks, answers, _ := buildRegister(false)
-		r := s.Local(f, hydro.WithPartitions(1))
+		r := s.Local(f, sim.Partitions(1))
 		writes.Push(r, 7)
 		for len(acks.Drain(r)) == 0 {
 			if !r.Step() {
@@ -111,9 +111,6 @@ func crashingBackup(durable bool) func(*sim.Sim) {
 		f := hydro.NewFlow()
 		prim := hydro.NewProcess[primary](f)
 		back := hydro.NewProcess[backup](f)
-		if durable {
-			back.Durable()
-		}
 		wIn, ws := hydro.NewInput[int](prim)
 		replicated := hydro.Send(ws, back)
 		acks := hydro.NewOutput(hydro.Send(replicated, prim))
@@ -122,7 +119,11 @@ func crashingBackup(durable bool) func(*sim.Sim) {
 		tick := hydro.NewTick(back)
 		value := hydro.SnapshotOptional(stored, tick, hydro.NonDet("a read sees what has arrived by its tick")).UnwrapOr(-1)
 		answers := hydro.NewOutput(hydro.AllTicks(hydro.CrossSingleton(hydro.Batch(rs, tick, hydro.NonDet("reads are independent")), value)))
-		r := s.Local(f, hydro.WithCrashes(1, back))
+		opts := []hydro.LocalOption{sim.Crashes(1, back)}
+		if durable {
+			opts = append(opts, sim.Durable(back))
+		}
+		r := s.Local(f, opts...)
 		wIn.Push(r, 7)
 		for len(acks.Drain(r)) == 0 {
 			if !r.Step() {

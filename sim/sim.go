@@ -9,10 +9,11 @@ import (
 	"strings"
 
 	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/internal/engine"
 )
 
-// Sim is one execution of a scenario. It is the hydro.Chooser of the Locals
-// the scenario starts with Local, and records every choice it makes.
+// Sim is one execution of a scenario. It makes every choice of the Locals
+// the scenario starts with Local, and records each.
 type Sim struct {
 	rng        *rand.Rand // random search; nil under enumeration
 	prefix     []int      // choices to replay before choosing 0 (enumeration)
@@ -29,7 +30,7 @@ type choice struct {
 	what     string
 }
 
-var _ hydro.Chooser = (*Sim)(nil)
+var _ engine.Chooser = (*Sim)(nil)
 
 // Seeded returns an execution whose choices come from seed, as Random's
 // executions do: for driving a Local by hand, in a benchmark say.
@@ -37,7 +38,8 @@ func Seeded(seed uint64) *Sim {
 	return &Sim{rng: rand.New(rand.NewPCG(seed, 0x5eed))}
 }
 
-// Choose implements hydro.Chooser.
+// Choose returns a number in [0, n) for the choice point what describes:
+// replayed, enumerated or drawn from the seed.
 func (s *Sim) Choose(n int, what string) int {
 	i := len(s.choices)
 	var c int
@@ -51,19 +53,51 @@ func (s *Sim) Choose(n int, what string) int {
 	return c
 }
 
-// Local starts the flow under this execution's choices: a hydro.Local with
-// the Sim as its chooser.
+// Local starts the flow under this execution's choices: a hydro.Local that
+// the Sim steps, with the faults opts allow (Crashes, Partitions, ...) and
+// the clusters' sizes (hydro.Size). After each tick the messages sent wait
+// in their channels (first in, first out per pair of nodes) until the Sim
+// picks them for delivery; the Sim picks which node with work runs its
+// next tick, and how many of the items it holds every Batch lets in (none,
+// for at most two ticks in a row). RunAvailable then runs until no step is
+// possible. A flow without NonDet operators has nothing to choose: its
+// steps run in a fixed order.
 func (s *Sim) Local(f *hydro.Flow, opts ...hydro.LocalOption) *hydro.Local {
-	r, err := hydro.NewLocal(f, append(opts, hydro.WithChooser(s))...)
+	r, err := hydro.NewLocal(f, append(opts, s.Chooser())...)
 	if err != nil {
-		s.Fatalf("%v", err)
+		// Not a failed execution: the flow is wrong whatever the choices.
+		panic(flowError{err})
 	}
 	s.locals = append(s.locals, r)
 	return r
 }
 
+// Chooser returns the option that gives a Local this execution's choices:
+// what Local adds, for a caller that starts the Local itself (a benchmark,
+// say). The Sim does not record the Local for its failure report.
+func (s *Sim) Chooser() hydro.LocalOption {
+	return option(func(c *engine.Config) { c.Chooser = s })
+}
+
 // failed is what Fatalf panics with, for the driver to recover.
 type failed struct{}
+
+// discarded is what Assume panics with.
+type discarded struct{}
+
+// flowError is what Local panics with when the flow does not compile or
+// cannot run with the options given.
+type flowError struct{ err error }
+
+// Assume discards the execution unless ok: a precondition of the scenario
+// (the client never sends twice, say), not a property of the flow. A
+// discarded execution neither passes nor fails; Exhaustive and Random
+// report how many they discarded, and fail when every execution was.
+func (s *Sim) Assume(ok bool) {
+	if !ok {
+		panic(discarded{})
+	}
+}
 
 // Fatalf ends the execution as failed with the message.
 func (s *Sim) Fatalf(format string, args ...any) {
@@ -87,19 +121,34 @@ func (s *Sim) Eventually(r *hydro.Local, cond func() bool, format string, args .
 	}
 }
 
-// run executes the scenario once and returns the failure message, or "".
-func (s *Sim) run(scenario func(*Sim)) (msg string) {
+// outcome is how one execution of a scenario ended.
+type outcome uint8
+
+const (
+	passed outcome = iota
+	failedRun
+	discardedRun
+	brokenFlow // the flow does not compile: no choice matters
+)
+
+// run executes the scenario once and returns how it ended, with the failure
+// message of a failed execution or the error of a broken flow.
+func (s *Sim) run(scenario func(*Sim)) (o outcome, msg string, err error) {
 	defer func() {
 		switch v := recover().(type) {
 		case nil:
 		case failed:
-			msg = s.failure
+			o, msg = failedRun, s.failure
+		case discarded:
+			o = discardedRun
+		case flowError:
+			o, err = brokenFlow, v.err
 		default:
-			msg = fmt.Sprintf("panic: %v\n%s", v, debug.Stack())
+			o, msg = failedRun, fmt.Sprintf("panic: %v\n%s", v, debug.Stack())
 		}
 	}()
 	scenario(s)
-	return ""
+	return passed, "", nil
 }
 
 // report is the readable account of a failed execution.

@@ -42,7 +42,7 @@ func buildSnapshotCounter(consistent bool) (*hydro.Flow, counter) {
 func staleReadAfterAck(consistent bool) func(*sim.Sim) {
 	return func(s *sim.Sim) {
 		f, c := buildSnapshotCounter(consistent)
-		r := s.Local(f, hydro.WithStaleSnapshots())
+		r := s.Local(f, sim.StaleSnapshots())
 		s.RunAvailable(r) // the server starts: the count is 0
 		c.incs.Push(r, 1)
 		for len(c.acks.Drain(r)) == 0 {

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hydro-go/hydro/deploy"
+
 	"github.com/hydro-go/hydro"
 )
 
@@ -169,4 +171,4 @@ func (t Totals) report(np, nc int) []string {
 	return append(lines, fmt.Sprintf("broadcast: producers=%d consumers=%d values=%d: every consumer got every value", np, nc, np*len(Values)))
 }
 
-func main() { hydro.Main(Build) }
+func main() { deploy.Main(Build) }

@@ -20,13 +20,15 @@ package main
 import (
 	"fmt"
 
+	"github.com/hydro-go/hydro/deploy"
+
 	"github.com/hydro-go/hydro"
 )
 
 // Server runs the room.
 type Server struct{}
 
-// Client is a member of the room, connected with nc or hydro.Dial.
+// Client is a member of the room, connected with nc or deploy.Dial.
 type Client struct{}
 
 // Line is one line for one client.
@@ -70,7 +72,7 @@ func Chat(f *hydro.Flow) *hydro.BidiPort[string, string, Server] {
 	return room
 }
 
-// Build is the flow, for hydro.Main.
+// Build is the flow, for deploy.Main.
 func Build(f *hydro.Flow) { Chat(f) }
 
-func main() { hydro.Main(Build) }
+func main() { deploy.Main(Build) }

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hydro-go/hydro/deploy"
+
 	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/internal/fleettest"
 	"github.com/hydro-go/hydro/sim"
@@ -109,12 +111,12 @@ func TestChatFleet(t *testing.T) {
 	addr := f.PortAddr("Client", 30*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	clients := map[string]*hydro.Client[string, string]{}
+	clients := map[string]*deploy.Client[string, string]{}
 	for i, m := range session {
 		c := clients[m.who]
 		switch m.do {
 		case join:
-			c, err := hydro.Dial(ctx, addr, hydro.Lines, hydro.Lines)
+			c, err := deploy.Dial(ctx, addr, hydro.Lines, hydro.Lines)
 			if err != nil {
 				t.Fatal(err)
 			}

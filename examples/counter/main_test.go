@@ -52,7 +52,7 @@ func readAfterAck(stale bool) func(*sim.Sim) {
 		ackOut, answerOut := hydro.NewOutput(acks), hydro.NewOutput(answers)
 		var opts []hydro.LocalOption
 		if stale {
-			opts = append(opts, hydro.WithStaleSnapshots())
+			opts = append(opts, sim.StaleSnapshots())
 		}
 		r := s.Local(f, opts...)
 		s.RunAvailable(r) // the server starts: the count is 0

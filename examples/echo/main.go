@@ -14,12 +14,15 @@
 // Stop it with Ctrl-C.
 package main
 
-import "github.com/hydro-go/hydro"
+import (
+	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/deploy"
+)
 
 // Server answers the clients.
 type Server struct{}
 
-// Client is whoever connects: nc, or a program using hydro.Dial.
+// Client is whoever connects: nc, or a program using deploy.Dial.
 type Client struct{}
 
 // Echo is the whole flow. It returns the port, for tests to connect to.
@@ -31,7 +34,7 @@ func Echo(f *hydro.Flow) *hydro.BidiPort[string, string, Server] {
 	return echo
 }
 
-// Build is the flow, for hydro.Main.
+// Build is the flow, for deploy.Main.
 func Build(f *hydro.Flow) { Echo(f) }
 
-func main() { hydro.Main(Build) }
+func main() { deploy.Main(Build) }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hydro-go/hydro/deploy"
+
 	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/internal/fleettest"
 	"github.com/hydro-go/hydro/sim"
@@ -74,7 +76,7 @@ func TestEchoFleet(t *testing.T) {
 	defer cancel()
 
 	// A Go client.
-	c, err := hydro.Dial(ctx, addr, hydro.Lines, hydro.Lines)
+	c, err := deploy.Dial(ctx, addr, hydro.Lines, hydro.Lines)
 	if err != nil {
 		t.Fatal(err)
 	}

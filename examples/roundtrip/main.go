@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hydro-go/hydro/deploy"
+
 	"github.com/hydro-go/hydro"
 )
 
@@ -165,4 +167,4 @@ func (t Tally) summary(size int) string {
 	return b.String()
 }
 
-func main() { hydro.Main(Build) }
+func main() { deploy.Main(Build) }

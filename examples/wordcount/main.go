@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hydro-go/hydro/deploy"
+
 	"github.com/hydro-go/hydro"
 )
 
@@ -70,4 +72,4 @@ func zero() int { return 0 }
 
 func add(acc *int, n int) { *acc += n }
 
-func main() { hydro.Main(Build) }
+func main() { deploy.Main(Build) }

@@ -80,7 +80,7 @@ func BenchmarkWordCountExecutions(b *testing.B) {
 	}
 	b.Run("op=wordcount,workers=3/impl=sim", func(b *testing.B) {
 		run(b, func(seed uint64) []hydro.LocalOption {
-			return []hydro.LocalOption{hydro.WithChooser(sim.Seeded(seed))}
+			return []hydro.LocalOption{sim.Seeded(seed).Chooser()}
 		})
 	})
 	b.Run("op=wordcount,workers=3/impl=local", func(b *testing.B) {

@@ -128,7 +128,7 @@ func (f *Fleet) Output() string {
 // PortAddr waits for the deployer to announce the address of the external
 // port name ("[deployer] port Client listening on 127.0.0.1:40123") and
 // returns it. The node serving the port may not listen yet: dial with
-// retries (hydro.Dial does).
+// retries (deploy.Dial does).
 func (f *Fleet) PortAddr(name string, timeout time.Duration) string {
 	f.t.Helper()
 	prefix := "[deployer] port " + name + " listening on "

@@ -89,9 +89,6 @@ type Location struct {
 	// File and Line are where the user made the location.
 	File string
 	Line int
-	// Durable locations keep their state across a crash, as if it were
-	// on disk: a simulated crash loses only what was in flight.
-	Durable bool
 }
 
 // Root returns the process, cluster or external location that holds l.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package hydro_test
+package deploy_test
 
 import (
 	"context"
@@ -29,7 +29,7 @@ func TestMembershipDeployed(t *testing.T) {
 		func(kv hydro.KV[hydro.MemberID[memberWorker], hydro.Membership]) { events <- kv })
 	f.MustCompile()
 
-	addrs, err := deploy.FreeAddrs(3, 0)
+	addrs, err := freeAddrs(3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestMembershipDeployed(t *testing.T) {
 	sizes := map[string]int{"memberWorker": 2}
 	errs := make(chan error, 4)
 	start := func(ctx context.Context, role string) {
-		go func() { errs <- hydro.RunNode(ctx, f, hydro.NodeConfig{Role: role, Peers: peers, Sizes: sizes}) }()
+		go func() { errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: sizes}) }()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

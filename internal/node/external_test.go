@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package deploy
+package node
 
 import (
 	"bufio"
@@ -23,6 +23,7 @@ import (
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/fleettest"
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/launch"
 	"github.com/hydro-go/hydro/transport"
 )
 
@@ -201,7 +202,7 @@ func startPort(t *testing.T, k ir.PortKind, fr ir.Framing, answer func(string) s
 	if err := g.Compile(); err != nil {
 		t.Fatal(err)
 	}
-	addrs, err := FreeAddrs(2, 0)
+	addrs, err := launch.FreeAddrs(2, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package hydro
+package engine
 
 import (
 	"fmt"
@@ -13,44 +13,20 @@ import (
 	"github.com/hydro-go/hydro/transport/mem"
 )
 
-// Chooser makes the non-deterministic choices of a Local run: which node
-// ticks next, which message is delivered next, where a batch ends. A
-// simulator (package sim) implements it from a seed or by enumeration; the
-// flow itself never decides.
-type Chooser interface {
-	// Choose returns a number in [0, n), n ≥ 1, for the choice point what
-	// describes.
-	Choose(n int, what string) int
-}
-
-// WithChooser makes a Local run step by step under c: after each tick the
-// messages sent wait in their channels (first in, first out per pair of
-// nodes, in a transport/mem network) until c picks them for delivery, c picks which node with work runs
-// its next tick, and every Batch lets in as many of the items it holds as c
-// says (none, for at most two ticks in a row). RunAvailable then runs until
-// no step is possible. A flow without NonDet operators has nothing to
-// choose: its steps run in a fixed order.
-func WithChooser(c Chooser) LocalOption {
-	return func(cfg *localConfig) { cfg.chooser = c }
-}
-
-// maxSteps bounds RunAvailable under a chooser: a flow that never settles
-// is a bug the run should report, not hang on.
-const maxSteps = 1 << 20
-
-// stepper is a Local's state under a chooser.
+// stepper is a Run's state when stepped.
 type stepper struct {
 	c     Chooser
 	net   *mem.Network // the channels between nodes, in memory
 	trace []string
 	// free is set for flows with no NonDet operator: their outputs do not
-	// depend on the schedule, so there is nothing to choose and steps are
-	// taken in a fixed order.
+	// depend on the schedule, so steps are taken in a fixed order and only
+	// faults are chosen.
 	free bool
 	// crashes is how many more crashes may happen; down marks the nodes
 	// that are crashed.
 	crashes   int
 	crashable []*ir.Location // nil: any
+	durable   map[*ir.Location]bool
 	// lossy marks the channels that may lose and repeat messages; losses
 	// and duplicates are how many more of each may happen.
 	lossy      map[uint32]bool
@@ -92,14 +68,15 @@ func (s *stepper) decide(n *ir.Node, held int) int {
 
 // action is one possible step.
 type action struct {
-	what string
-	do   func()
+	what  string
+	do    func()
+	fault bool // a crash, restart, partition, heal, loss or duplication
 }
 
-// Step takes one step under the Local's chooser: a tick at a node with work,
+// Step takes one step under the run's chooser: a tick at a node with work,
 // or the delivery of the oldest message on one channel. It reports false
 // when no step is possible. Without a chooser it runs a round of ticks.
-func (r *Local) Step() bool {
+func (r *Run) Step() bool {
 	s := r.step
 	if s == nil {
 		if !r.pending() {
@@ -111,20 +88,20 @@ func (r *Local) Step() bool {
 	var acts []action
 	for _, g := range r.prog.Graphs {
 		if !s.down[g.Dest] && (feed(g.Feeders) || g.Graph.Pending()) {
-			acts = append(acts, action{"tick " + nodeName(g), func() { r.tickOne(g) }})
+			acts = append(acts, action{"tick " + NodeName(g.Dest), func() { r.tickOne(g) }, false})
 		}
 	}
 	r.forDueTimers(func(g *compile.Graph, fire func()) {
 		if !s.down[g.Dest] {
-			acts = append(acts, action{"timer fires at " + nodeName(g), fire})
+			acts = append(acts, action{"timer fires at " + NodeName(g.Dest), fire, false})
 		}
 	})
 	for i, g := range r.prog.Graphs {
 		switch {
 		case s.down[g.Dest]:
-			acts = append(acts, action{"restart " + nodeName(g), func() { r.restart(i) }})
+			acts = append(acts, action{"restart " + NodeName(g.Dest), func() { r.restart(i) }, true})
 		case s.crashes > 0 && s.mayCrash(g.Dest.Loc):
-			acts = append(acts, action{"crash " + nodeName(g), func() { r.crash(g) }})
+			acts = append(acts, action{"crash " + NodeName(g.Dest), func() { r.crash(g) }, true})
 		}
 	}
 	for i, a := range r.prog.Graphs {
@@ -132,62 +109,80 @@ func (r *Local) Step() bool {
 			p := pair(a.Dest, b.Dest)
 			switch {
 			case s.cut[p]:
-				acts = append(acts, action{"heal " + nodeName(a) + " | " + nodeName(b), func() {
+				acts = append(acts, action{"heal " + NodeName(a.Dest) + " | " + NodeName(b.Dest), func() {
 					delete(s.cut, p)
-					s.net.Heal(nodeName(a), nodeName(b))
-				}})
+					s.net.Heal(NodeName(a.Dest), NodeName(b.Dest))
+				}, true})
 			case s.partitions > 0:
-				acts = append(acts, action{"partition " + nodeName(a) + " | " + nodeName(b), func() { r.partition(a, b) }})
+				acts = append(acts, action{"partition " + NodeName(a.Dest) + " | " + NodeName(b.Dest), func() { r.partition(a, b) }, true})
 			}
 		}
 	}
 	for i, m := range s.net.InFlight() {
 		what := fmt.Sprintf("%s → %s (channel %d, %d bytes)", m.From, m.To, m.Frame.Channel, len(m.Frame.Payload))
-		acts = append(acts, action{"deliver " + what, func() { r.deliver(i, 1) }})
+		acts = append(acts, action{"deliver " + what, func() { r.deliver(i, 1) }, false})
 		if s.lossy[m.Frame.Channel] {
 			if s.losses > 0 {
-				acts = append(acts, action{"lose " + what, func() { s.losses--; r.deliver(i, 0) }})
+				acts = append(acts, action{"lose " + what, func() { s.losses--; r.deliver(i, 0) }, true})
 			}
 			if s.duplicates > 0 {
-				acts = append(acts, action{"duplicate " + what, func() { s.duplicates--; r.deliver(i, 2) }})
+				acts = append(acts, action{"duplicate " + what, func() { s.duplicates--; r.deliver(i, 2) }, true})
 			}
 		}
 	}
 	if len(acts) == 0 {
 		return false
 	}
-	i := 0
-	if len(acts) > 1 && !s.free {
-		names := make([]string, len(acts))
-		for j, a := range acts {
-			names[j] = a.what
+	// A flow with NonDet operators may take any possible step next. One
+	// without has a fixed schedule, its first possible step, since its
+	// outputs do not depend on the schedule; what remains to choose is
+	// whether a fault strikes before that step, and which.
+	cand := make([]int, 0, len(acts))
+	fixed := -1
+	for j, a := range acts {
+		switch {
+		case !s.free || a.fault:
+			cand = append(cand, j)
+		case fixed < 0:
+			fixed = j
 		}
-		i = s.c.Choose(len(acts), "next step: "+strings.Join(names, " | "))
+	}
+	if fixed >= 0 {
+		cand = append([]int{fixed}, cand...)
+	}
+	i := cand[0]
+	if len(cand) > 1 {
+		names := make([]string, len(cand))
+		for j, c := range cand {
+			names[j] = acts[c].what
+		}
+		i = cand[s.c.Choose(len(cand), "next step: "+strings.Join(names, " | "))]
 	}
 	s.trace = append(s.trace, acts[i].what)
 	acts[i].do()
 	return true
 }
 
-// Trace returns the steps and batch decisions taken under a chooser, in
+// Trace returns the steps and batch decisions taken when stepped, in
 // order: what a failing simulation prints.
-func (r *Local) Trace() []string {
+func (r *Run) Trace() []string {
 	if r.step == nil {
 		return nil
 	}
 	return r.step.trace
 }
 
-func (r *Local) tickOne(g *compile.Graph) {
+func (r *Run) tickOne(g *compile.Graph) {
 	type described interface {
 		Len() int
 		Describe(from, max int) string
 	}
-	type tracedOutput interface{ traced() *ir.Node }
 	before := map[any]int{}
-	for h, v := range g.Handles {
-		if d, ok := v.(described); ok {
-			before[h] = d.Len()
+	if r.cfg.Output != nil {
+		for h, v := range g.Handles {
+			if d, ok := v.(described); ok {
+				before[h] = d.Len()
+			}
 		}
 	}
 	feed(g.Feeders)
@@ -197,11 +192,11 @@ func (r *Local) tickOne(g *compile.Graph) {
 	var lines []string
 	for h, n := range before {
 		d := g.Handles[h].(described)
-		o, ok := h.(tracedOutput)
+		o, ok := r.cfg.Output(h)
 		if !ok || d.Len() == n {
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%08d\x00output at %s yields %s", o.traced().ID, o.traced().Pos(), d.Describe(n, 8)))
+		lines = append(lines, fmt.Sprintf("%08d\x00output at %s yields %s", o.ID, o.Pos(), d.Describe(n, 8)))
 	}
 	slices.Sort(lines)
 	for _, l := range lines {
@@ -212,7 +207,7 @@ func (r *Local) tickOne(g *compile.Graph) {
 
 // deliver moves the i-th message in flight into its receiver's next tick,
 // times times: 1 normally, 0 to lose it, 2 to repeat it (lossy channels).
-func (r *Local) deliver(i, times int) {
+func (r *Run) deliver(i, times int) {
 	m := r.step.net.Deliver(i)
 	in, _ := r.step.net.Endpoint(m.To).Receive()
 	g := r.byName[m.To]
@@ -225,7 +220,7 @@ func (r *Local) deliver(i, times int) {
 
 // flush sends what g's last tick sent: delivered at once without a chooser,
 // queued on its channel with one.
-func (r *Local) flush(g *compile.Graph) {
+func (r *Run) flush(g *compile.Graph) {
 	for _, o := range g.Outboxes {
 		err := o.Flush(func(to ir.Dest, payload []byte) error {
 			dst, ok := r.byDest[to]
@@ -234,7 +229,7 @@ func (r *Local) flush(g *compile.Graph) {
 			}
 			if r.step != nil {
 				// mem copies the payload, and loses it across a cut.
-				return r.step.net.Endpoint(nodeName(g)).Send(nodeName(dst), transport.Frame{Channel: o.Channel, Sender: g.Dest.Member, Payload: payload})
+				return r.step.net.Endpoint(NodeName(g.Dest)).Send(NodeName(dst.Dest), transport.Frame{Channel: o.Channel, Sender: g.Dest.Member, Payload: payload})
 			}
 			return dst.Inboxes[o.Channel].Deliver(g.Dest.Member, payload)
 		})
@@ -244,52 +239,29 @@ func (r *Local) flush(g *compile.Graph) {
 	}
 }
 
-func nodeName(g *compile.Graph) string {
-	if g.Dest.Loc.Kind == ir.Cluster {
-		return fmt.Sprintf("%s/%d", g.Dest.Loc.Name, g.Dest.Member)
-	}
-	return g.Dest.Loc.Name
-}
-
-// WithCrashes lets a chooser crash up to n nodes during the run, at any
-// step. A crashed node loses its state (unless its location is Durable) and
-// the messages it had not yet received, and what it had sent but not yet
-// delivered is lost too (the fail-stop prefix of a TCP channel); later it
-// restarts, with fresh state or, if Durable, the state it had.
-// Members of its cluster are told it left, then joined again. With only,
-// just the nodes of those locations may crash.
-func WithCrashes(n int, only ...Location) LocalOption {
-	return func(cfg *localConfig) {
-		cfg.crashes = n
-		for _, l := range only {
-			cfg.crashable = append(cfg.crashable, l.loc())
-		}
-	}
-}
-
-func (r *Local) crash(g *compile.Graph) {
+func (r *Run) crash(g *compile.Graph) {
 	s := r.step
 	s.crashes--
 	s.down[g.Dest] = true
-	s.net.Crash(nodeName(g))
+	s.net.Crash(NodeName(g.Dest))
 	r.announce(g.Dest, false)
 }
 
-func (r *Local) restart(i int) {
+func (r *Run) restart(i int) {
 	old := r.prog.Graphs[i]
-	if old.Dest.Loc.Durable {
+	if r.step.durable[old.Dest.Loc] {
 		// Its state survived, as if on disk; what was in flight did not.
 		delete(r.step.down, old.Dest)
 		r.announce(old.Dest, true)
 		return
 	}
-	g, err := compile.LowerOne(&r.flow.ir, old.Dest, r.env)
+	g, err := compile.LowerOne(r.flow, old.Dest, r.env)
 	if err != nil {
 		panic(err)
 	}
 	r.prog.Graphs[i] = g
 	r.byDest[g.Dest] = g
-	r.byName[nodeName(g)] = g
+	r.byName[NodeName(g.Dest)] = g
 	delete(r.step.down, g.Dest)
 	for _, m := range g.Membership {
 		for _, id := range r.liveMembers(m.Cluster) {
@@ -301,7 +273,7 @@ func (r *Local) restart(i int) {
 
 // announce tells every other live node watching d's cluster that d left or
 // joined.
-func (r *Local) announce(d ir.Dest, joined bool) {
+func (r *Run) announce(d ir.Dest, joined bool) {
 	if d.Loc.Kind != ir.Cluster {
 		return
 	}
@@ -317,17 +289,6 @@ func (r *Local) announce(d ir.Dest, joined bool) {
 	}
 }
 
-// liveMembers lists the members of cluster l that are up.
-func (r *Local) liveMembers(l *ir.Location) []uint32 {
-	var ms []uint32
-	for i := range r.env.Size(l) {
-		if r.step == nil || !r.step.down[ir.Dest{Loc: l, Member: uint32(i)}] {
-			ms = append(ms, uint32(i))
-		}
-	}
-	return ms
-}
-
 func (s *stepper) mayCrash(l *ir.Location) bool {
 	if s.crashable == nil {
 		return true
@@ -340,19 +301,11 @@ func (s *stepper) mayCrash(l *ir.Location) bool {
 	return false
 }
 
-// WithPartitions lets a chooser cut the network between two nodes up to n
-// times during the run. While cut, what either sends the other is lost, as
-// is what was on its way (a TCP connection broken by a partition loses its
-// unacknowledged suffix); later the cut heals.
-func WithPartitions(n int) LocalOption {
-	return func(cfg *localConfig) { cfg.partitions = n }
-}
-
-func (r *Local) partition(a, b *compile.Graph) {
+func (r *Run) partition(a, b *compile.Graph) {
 	s := r.step
 	s.partitions--
 	s.cut[pair(a.Dest, b.Dest)] = true
-	s.net.Partition(nodeName(a), nodeName(b))
+	s.net.Partition(NodeName(a.Dest), NodeName(b.Dest))
 }
 
 // pair names an unordered pair of nodes.
@@ -361,15 +314,6 @@ func pair(a, b ir.Dest) [2]ir.Dest {
 		a, b = b, a
 	}
 	return [2]ir.Dest{a, b}
-}
-
-// WithStaleSnapshots lets a chooser show each Snapshot any of the versions of
-// the last two ticks, never older than what it showed before: the staleness
-// a snapshot's NonDet allows. It is off by default, because a flow whose
-// only reader is a snapshot may then end on a stale value when no tick
-// follows; turn it on to test what a flow promises about stale reads.
-func WithStaleSnapshots() LocalOption {
-	return func(cfg *localConfig) { cfg.stale = true }
 }
 
 // stale is the Snapshot decision under a chooser: which of the recent
@@ -381,16 +325,4 @@ func (s *stepper) stale(n *ir.Node, versions int) int {
 	k := s.c.Choose(versions, fmt.Sprintf("snapshot at %s: one of %d versions (NonDet: %s)", n.Pos(), versions, n.NonDet))
 	s.trace = append(s.trace, fmt.Sprintf("snapshot at %s shows the version %d ticks old", n.Pos(), k))
 	return k
-}
-
-// WithLoss lets a chooser lose up to n messages during the run, on lossy
-// channels only (SendLossy): the only channels whose type allows it.
-func WithLoss(n int) LocalOption {
-	return func(cfg *localConfig) { cfg.losses = n }
-}
-
-// WithDuplicates lets a chooser deliver up to n messages twice, on lossy
-// (at-least-once) channels only.
-func WithDuplicates(n int) LocalOption {
-	return func(cfg *localConfig) { cfg.duplicates = n }
 }

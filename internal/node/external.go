@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package deploy
+package node
 
 import (
 	"bytes"
@@ -16,10 +16,6 @@ import (
 	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/transport/tcp"
 )
-
-// EnvPorts carries the address of every external port of the fleet, as
-// name=host:port pairs (see EncodePeers), from the deployer to the nodes.
-const EnvPorts = "HYDRO_PORTS"
 
 // External ports: a node serves each port of its location (compile.Graph's
 // Ports) on a TCP listener of its own. Only the goroutine holding the

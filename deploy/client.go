@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package hydro
+package deploy
 
 import (
 	"bytes"
@@ -12,7 +12,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hydro-go/hydro/deploy"
+	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/lang"
+	"github.com/hydro-go/hydro/internal/node"
 )
 
 // Client is a connection to an external port of a deployed flow, for tests
@@ -31,8 +34,11 @@ import (
 // Close from any. One goroutine, owned by Close, reads the connection.
 type Client[Req, Resp any] struct {
 	nc   net.Conn
-	req  Codec[Req]
-	resp Codec[Resp]
+	req  hydro.Codec[Req]
+	resp hydro.Codec[Resp]
+	// How the port delimits messages each way, and the largest it takes.
+	reqFraming, respFraming ir.Framing
+	respMax                 int
 
 	wmu  sync.Mutex
 	wbuf []byte
@@ -56,28 +62,30 @@ const clientQueue = 64
 // it keeps trying, backing off from 10 ms to 0.5 s, so that it can be
 // called while the fleet starts: bound ctx, as a wrong address is retried
 // until then. Once connected, ctx no longer matters.
-func Dial[Req, Resp any](ctx context.Context, addr string, req Codec[Req], resp Codec[Resp]) (*Client[Req, Resp], error) {
-	if req.zero() || resp.zero() {
-		return nil, errors.New("hydro: Dial: the zero Codec; use hydro.Lines, hydro.Bytes or hydro.CBOR")
+func Dial[Req, Resp any](ctx context.Context, addr string, req hydro.Codec[Req], resp hydro.Codec[Resp]) (*Client[Req, Resp], error) {
+	reqFraming, _ := lang.Codec(req)
+	respFraming, respMax := lang.Codec(resp)
+	if reqFraming == 0 || respFraming == 0 {
+		return nil, errors.New("deploy: Dial: the zero Codec; use hydro.Lines, hydro.Bytes or hydro.CBOR")
 	}
 	var d net.Dialer
 	wait := 10 * time.Millisecond
 	for {
 		nc, err := d.DialContext(ctx, "tcp", addr)
 		if err == nil {
-			c := &Client[Req, Resp]{nc: nc, req: req, resp: resp,
+			c := &Client[Req, Resp]{nc: nc, req: req, resp: resp, reqFraming: reqFraming, respFraming: respFraming, respMax: respMax,
 				msgs: make(chan received[Resp], clientQueue), closing: make(chan struct{}), done: make(chan struct{})}
 			go c.read() // owned by Close, which waits for done
 			return c, nil
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("hydro: dialing port at %s: %w (last attempt: %v)", addr, context.Cause(ctx), err)
+			return nil, fmt.Errorf("deploy: dialing port at %s: %w (last attempt: %v)", addr, context.Cause(ctx), err)
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, fmt.Errorf("hydro: dialing port at %s: %w (last attempt: %v)", addr, context.Cause(ctx), err)
+			return nil, fmt.Errorf("deploy: dialing port at %s: %w (last attempt: %v)", addr, context.Cause(ctx), err)
 		case <-t.C:
 		}
 		wait = min(2*wait, 500*time.Millisecond)
@@ -88,7 +96,7 @@ func Dial[Req, Resp any](ctx context.Context, addr string, req Codec[Req], resp 
 func (c *Client[Req, Resp]) read() {
 	defer close(c.done)
 	defer close(c.msgs)
-	r := deploy.NewMessageReader(c.nc, c.resp.framing, c.resp.max)
+	r := node.NewMessageReader(c.nc, c.respFraming, c.respMax)
 	for {
 		msg, err := r.Next()
 		if err != nil {
@@ -98,13 +106,13 @@ func (c *Client[Req, Resp]) read() {
 			default:
 			}
 			if err != io.EOF {
-				c.deliver(received[Resp]{err: fmt.Errorf("hydro: receiving from %s: %w", c.nc.RemoteAddr(), err)})
+				c.deliver(received[Resp]{err: fmt.Errorf("deploy: receiving from %s: %w", c.nc.RemoteAddr(), err)})
 			}
 			return
 		}
-		v, err := c.resp.decode(bytes.Clone(msg))
+		v, err := c.resp.Decode(bytes.Clone(msg))
 		if err != nil {
-			err = fmt.Errorf("hydro: receiving from %s: %w", c.nc.RemoteAddr(), err)
+			err = fmt.Errorf("deploy: receiving from %s: %w", c.nc.RemoteAddr(), err)
 		}
 		if !c.deliver(received[Resp]{v: v, err: err}) {
 			return
@@ -132,17 +140,14 @@ func (c *Client[Req, Resp]) Send(vs ...Req) error {
 	var msg []byte
 	for _, v := range vs {
 		var err error
-		if msg, err = c.req.encode(msg[:0], v); err != nil {
-			return fmt.Errorf("hydro: sending to %s: %w", c.nc.RemoteAddr(), err)
+		if msg, err = c.req.Encode(msg[:0], v); err != nil {
+			return fmt.Errorf("deploy: sending to %s: %w", c.nc.RemoteAddr(), err)
 		}
-		if len(msg) > c.req.max {
-			return fmt.Errorf("hydro: sending to %s: message of %d bytes exceeds the codec's limit of %d", c.nc.RemoteAddr(), len(msg), c.req.max)
-		}
-		buf = deploy.AppendMessage(buf, c.req.framing, msg)
+		buf = node.AppendMessage(buf, c.reqFraming, msg)
 	}
 	c.wbuf = buf
 	if _, err := c.nc.Write(buf); err != nil {
-		return fmt.Errorf("hydro: sending to %s: %w", c.nc.RemoteAddr(), err)
+		return fmt.Errorf("deploy: sending to %s: %w", c.nc.RemoteAddr(), err)
 	}
 	return nil
 }
@@ -162,7 +167,7 @@ func (c *Client[Req, Resp]) Receive(ctx context.Context) (Resp, error) {
 		return m.v, m.err
 	case <-ctx.Done():
 		var zero Resp
-		return zero, fmt.Errorf("hydro: receiving from %s: %w", c.nc.RemoteAddr(), context.Cause(ctx))
+		return zero, fmt.Errorf("deploy: receiving from %s: %w", c.nc.RemoteAddr(), context.Cause(ctx))
 	}
 }
 
@@ -173,7 +178,7 @@ func (c *Client[Req, Resp]) CloseWrite() error {
 	if tc, ok := c.nc.(*net.TCPConn); ok {
 		return tc.CloseWrite()
 	}
-	return errors.New("hydro: CloseWrite: not a TCP connection")
+	return errors.New("deploy: CloseWrite: not a TCP connection")
 }
 
 // Close closes the connection and waits for the reading goroutine. Values
@@ -187,3 +192,7 @@ func (c *Client[Req, Resp]) Close() error {
 	<-c.done
 	return err
 }
+
+// ErrMessageTooLarge is matched by the error a Client's Receive returns
+// when the port sent a message longer than the codec allows.
+var ErrMessageTooLarge = node.ErrMessageTooLarge

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package deploy_test
+package launch_test
 
 import (
 	"context"
@@ -19,8 +19,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/hydro-go/hydro/deploy"
 	"github.com/hydro-go/hydro/internal/fleettest"
+	"github.com/hydro-go/hydro/internal/launch"
 )
 
 // envPlan, when set, makes the test binary a fleet member instead of running
@@ -39,14 +39,14 @@ func TestMain(m *testing.M) {
 // status N; "long" prints a line of longLine bytes, then another; "wait" waits for SIGTERM, then exits 0; "stubborn" ignores
 // SIGTERM and waits to be killed.
 func member(plan string) int {
-	role := os.Getenv(deploy.EnvRole)
+	role := os.Getenv(launch.EnvRole)
 	actions := map[string]string{}
 	for _, part := range strings.Split(plan, ",") {
 		r, a, _ := strings.Cut(part, "=")
 		actions[r] = a
 	}
 	fmt.Printf("hello from %s\n", role)
-	fmt.Fprintf(os.Stderr, "peers %s\n", os.Getenv(deploy.EnvPeers))
+	fmt.Fprintf(os.Stderr, "peers %s\n", os.Getenv(launch.EnvPeers))
 	switch a := actions[role]; {
 	case strings.HasPrefix(a, "exit:"):
 		n, _ := strconv.Atoi(strings.TrimPrefix(a, "exit:"))
@@ -83,7 +83,7 @@ func waitLine(t *testing.T, out *fleettest.Output, line string) {
 }
 
 // launch starts this test binary as one member per role, acting out plan.
-func launch(t *testing.T, plan string, roles ...string) (*deploy.Fleet, *fleettest.Output, []deploy.Member) {
+func start(t *testing.T, plan string, roles ...string) (*launch.Fleet, *fleettest.Output, []launch.Member) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts processes")
@@ -92,19 +92,19 @@ func launch(t *testing.T, plan string, roles ...string) (*deploy.Fleet, *fleette
 	if err != nil {
 		t.Fatal(err)
 	}
-	addrs, err := deploy.FreeAddrs(len(roles), 0)
+	addrs, err := launch.FreeAddrs(len(roles), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	members := make([]deploy.Member, len(roles))
+	members := make([]launch.Member, len(roles))
 	for i, r := range roles {
-		members[i] = deploy.Member{Name: r, Addr: addrs[i]}
+		members[i] = launch.Member{Name: r, Addr: addrs[i]}
 	}
 	out := &fleettest.Output{}
 	// NB: a binary built with -race sleeps a second as it exits, unless
 	// told not to.
 	env := []string{envPlan + "=" + plan, "GORACE=atexit_sleep_ms=0"}
-	f, err := deploy.Launch(exe, nil, env, members, out)
+	f, err := launch.Launch(exe, nil, env, members, out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,14 +117,14 @@ func launch(t *testing.T, plan string, roles ...string) (*deploy.Fleet, *fleette
 }
 
 // nextExit waits for the fleet to report a member's exit.
-func nextExit(t *testing.T, f *deploy.Fleet) deploy.Exit {
+func nextExit(t *testing.T, f *launch.Fleet) launch.Exit {
 	t.Helper()
 	select {
 	case e := <-f.Exits():
 		return e
 	case <-time.After(10 * time.Second):
 		t.Fatal("no member exited within 10 s")
-		return deploy.Exit{}
+		return launch.Exit{}
 	}
 }
 
@@ -133,7 +133,7 @@ func nextExit(t *testing.T, f *deploy.Fleet) deploy.Exit {
 // reported with its status; Stop terminates the rest.
 func TestLaunch(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	f, out, members := launch(t, "Leader=exit:0,Worker/0=exit:3,Worker/1=wait", "Leader", "Worker/0", "Worker/1")
+	f, out, members := start(t, "Leader=exit:0,Worker/0=exit:3,Worker/1=wait", "Leader", "Worker/0", "Worker/1")
 	exits := map[string]error{}
 	for range 2 {
 		e := nextExit(t, f)
@@ -157,7 +157,7 @@ func TestLaunch(t *testing.T) {
 	}
 
 	got := out.String()
-	peers := "peers " + deploy.EncodePeers(members)
+	peers := "peers " + launch.EncodePeers(members)
 	for _, want := range []string{
 		"[Leader] hello from Leader",
 		"[Leader] " + peers,
@@ -184,7 +184,7 @@ func TestLaunch(t *testing.T) {
 // context ends, and Stop says so.
 func TestStopKills(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	f, out, _ := launch(t, "Stubborn=stubborn,Polite=wait", "Stubborn", "Polite")
+	f, out, _ := start(t, "Stubborn=stubborn,Polite=wait", "Stubborn", "Polite")
 	waitLine(t, out, "[Stubborn] ready")
 	waitLine(t, out, "[Polite] ready")
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
@@ -214,7 +214,7 @@ func TestStopKills(t *testing.T) {
 // each with its prefix, and the output after it is not lost.
 func TestLaunchLongLine(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	f, out, _ := launch(t, "Chatty=long", "Chatty")
+	f, out, _ := start(t, "Chatty=long", "Chatty")
 	if e := nextExit(t, f); e.Err != nil {
 		t.Fatalf("Chatty exit = %v; want clean", e.Err)
 	}
@@ -234,14 +234,14 @@ func TestLaunchLongLine(t *testing.T) {
 // member, and leaves nothing running.
 func TestLaunchFails(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	_, err := deploy.Launch("/nonexistent/hydro-member", nil, nil, []deploy.Member{{Name: "Leader", Addr: "127.0.0.1:1"}}, nil)
+	_, err := launch.Launch("/nonexistent/hydro-member", nil, nil, []launch.Member{{Name: "Leader", Addr: "127.0.0.1:1"}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "deploy: starting Leader") {
 		t.Errorf("Launch(no such binary) = %v; want an error naming the member", err)
 	}
 }
 
 func TestFreeAddrs(t *testing.T) {
-	addrs, err := deploy.FreeAddrs(5, 0)
+	addrs, err := launch.FreeAddrs(5, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func TestFreeAddrs(t *testing.T) {
 		}
 		seen[a] = true
 	}
-	addrs, err = deploy.FreeAddrs(3, 7000)
+	addrs, err = launch.FreeAddrs(3, 7000)
 	if want := []string{"127.0.0.1:7000", "127.0.0.1:7001", "127.0.0.1:7002"}; err != nil || !equal(addrs, want) {
 		t.Errorf("FreeAddrs(3, 7000) = %v, %v; want %v", addrs, err, want)
 	}
@@ -262,13 +262,13 @@ func TestFreeAddrs(t *testing.T) {
 func equal(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
 
 func TestPeers(t *testing.T) {
-	for _, ms := range [][]deploy.Member{
+	for _, ms := range [][]launch.Member{
 		nil,
 		{{Name: "Leader", Addr: "127.0.0.1:7000"}},
 		{{Name: "Leader", Addr: "leader:7000"}, {Name: "Worker/0", Addr: "[::1]:7001"}, {Name: "Worker/1", Addr: "10.0.0.2:7002"}},
 	} {
-		s := deploy.EncodePeers(ms)
-		got, err := deploy.DecodePeers(s)
+		s := launch.EncodePeers(ms)
+		got, err := launch.DecodePeers(s)
 		want := map[string]string{}
 		for _, m := range ms {
 			want[m.Name] = m.Addr
@@ -284,7 +284,7 @@ func TestPeers(t *testing.T) {
 		"Leader=",               // no address
 		"Leader=a:1,Leader=b:2", // the same name twice
 	} {
-		if got, err := deploy.DecodePeers(bad); err == nil {
+		if got, err := launch.DecodePeers(bad); err == nil {
 			t.Errorf("DecodePeers(%q) = %v, nil; want an error", bad, got)
 		}
 	}
@@ -299,11 +299,11 @@ func TestSizes(t *testing.T) {
 		{map[string]int{"Worker": 3}, "Worker=3"},
 		{map[string]int{"Worker": 3, "Acceptor": 0, "Proposer": 12}, "Acceptor=0,Proposer=12,Worker=3"},
 	} {
-		s := deploy.EncodeSizes(tc.sizes)
+		s := launch.EncodeSizes(tc.sizes)
 		if s != tc.want {
 			t.Errorf("EncodeSizes(%v) = %q; want %q", tc.sizes, s, tc.want)
 		}
-		got, err := deploy.DecodeSizes(s)
+		got, err := launch.DecodeSizes(s)
 		if err != nil || len(got) != len(tc.sizes) || (len(got) > 0 && !maps.Equal(got, tc.sizes)) {
 			t.Errorf("DecodeSizes(%q) = %v, %v; want %v", s, got, err, tc.sizes)
 		}
@@ -317,7 +317,7 @@ func TestSizes(t *testing.T) {
 		"=3",                // no name
 		"Worker=1,Worker=2", // the same cluster twice
 	} {
-		if got, err := deploy.DecodeSizes(bad); err == nil {
+		if got, err := launch.DecodeSizes(bad); err == nil {
 			t.Errorf("DecodeSizes(%q) = %v, nil; want an error", bad, got)
 		}
 	}

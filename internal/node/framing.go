@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package deploy
+package node
 
 import (
 	"bufio"
@@ -22,7 +22,7 @@ var ErrMessageTooLarge = errors.New("deploy: message too large")
 
 // MessageReader reads the messages of one connection to an external port,
 // delimited as ir.Framing says. Ports use it to read their clients, and
-// clients (hydro.Dial) to read their ports.
+// clients (deploy.Dial) to read their ports.
 type MessageReader struct {
 	br      *bufio.Reader
 	framing ir.Framing

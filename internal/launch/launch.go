@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 
-package deploy
+package launch
 
 import (
 	"bufio"
@@ -26,6 +26,9 @@ const (
 	EnvPeers     = "HYDRO_PEERS"
 	EnvSizes     = "HYDRO_SIZES"
 	EnvLogFormat = "HYDRO_LOG_FORMAT"
+	// EnvPorts carries the address of every external port of the fleet,
+	// as name=host:port pairs (see EncodePeers).
+	EnvPorts = "HYDRO_PORTS"
 )
 
 // Member is one process of a fleet: its name ("Leader", "Worker/3") and the

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/lang"
+	"github.com/hydro-go/hydro/internal/launch"
+	"github.com/hydro-go/hydro/internal/node"
+)
+
+// Config describes a localhost fleet, for Localhost.
+type Config struct {
+	// Sizes gives the members of each cluster, by tag name; 1 if absent.
+	Sizes map[string]int
+	// BasePort, if positive, is the first of consecutive listening ports.
+	BasePort int
+	// LogFormat is the nodes' log format: "text" (default) or "json".
+	LogFormat string
+	// StopOnFailure stops the fleet when a member exits with an error.
+	StopOnFailure bool
+	// Executable is the binary to launch for each role (default: this
+	// one) and Args its arguments.
+	Executable string
+	Args       []string
+	// Output receives every member's output, each line prefixed with its
+	// role; io.Discard if nil.
+	Output io.Writer
+}
+
+// Localhost launches the flow's fleet on this machine, one OS process per
+// process and per cluster member, and runs until ctx ends (or, with
+// StopOnFailure, until a member fails), then stops every member and waits
+// for it. The binary launched must call Main (or Command) with the same
+// flow.
+func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
+	fl, err := lang.Flow(f)
+	if err != nil {
+		return err
+	}
+	if err := checkSizes(fl, d.Sizes); err != nil {
+		return err
+	}
+	members := fleetMembers(fl, d.Sizes)
+	ports, err := fleetPorts(fl, d.Sizes)
+	if err != nil {
+		return err
+	}
+	addrs, err := launch.FreeAddrs(len(members)+len(ports), d.BasePort)
+	if err != nil {
+		return err
+	}
+	for i := range members {
+		members[i].Addr = addrs[i]
+	}
+	for i := range ports {
+		ports[i].Addr = addrs[len(members)+i]
+	}
+	exe := d.Executable
+	if exe == "" {
+		if exe, err = os.Executable(); err != nil {
+			return fmt.Errorf("deploy: finding this binary to launch: %w", err)
+		}
+	}
+	out := d.Output
+	if out == nil {
+		out = io.Discard
+	}
+	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat,
+		launch.EnvPorts + "=" + launch.EncodePeers(ports)}
+	fleet, err := launch.Launch(exe, d.Args, env, members, out)
+	if err != nil {
+		return err
+	}
+	noun := "members"
+	if len(members) == 1 {
+		noun = "member"
+	}
+	fmt.Fprintf(out, "[deployer] started %d %s: %s\n", len(members), noun, launch.EncodePeers(members))
+	for _, p := range ports {
+		fmt.Fprintf(out, "[deployer] port %s listening on %s\n", p.Name, p.Addr)
+	}
+	var failed error
+	running := len(members)
+wait:
+	for running > 0 {
+		select {
+		case <-ctx.Done():
+			break wait
+		case e := <-fleet.Exits():
+			running--
+			if e.Err != nil {
+				fmt.Fprintf(out, "[deployer] %s exited: %v\n", e.Name, e.Err)
+				failed = errors.Join(failed, fmt.Errorf("deploy: %s exited: %w", e.Name, e.Err))
+				if d.StopOnFailure {
+					break wait
+				}
+			} else {
+				fmt.Fprintf(out, "[deployer] %s exited\n", e.Name)
+			}
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return errors.Join(failed, fleet.Stop(sctx))
+}
+
+// fleetMembers lists every process and cluster member, named as the nodes
+// know them.
+func fleetMembers(f *ir.Flow, sizes map[string]int) []launch.Member {
+	var ms []launch.Member
+	for _, l := range f.Locations {
+		switch l.Kind {
+		case ir.Process:
+			ms = append(ms, launch.Member{Name: node.NameOf(ir.Dest{Loc: l})})
+		case ir.Cluster:
+			for m := range sizeOf(sizes, l) {
+				ms = append(ms, launch.Member{Name: node.NameOf(ir.Dest{Loc: l, Member: uint32(m)})})
+			}
+		}
+	}
+	return ms
+}
+
+func sizeOf(sizes map[string]int, l *ir.Location) int {
+	if n, ok := sizes[l.Name]; ok {
+		return n
+	}
+	return 1
+}
+
+// fleetPorts lists the external ports of the flow's fleet, by name, in the
+// order the flow made them: lowering collects them.
+func fleetPorts(f *ir.Flow, sizes map[string]int) ([]launch.Member, error) {
+	p, err := compile.Lower(f, compile.Env{Size: func(l *ir.Location) int { return sizeOf(sizes, l) }})
+	if err != nil {
+		return nil, err
+	}
+	var ports []launch.Member
+	for _, g := range p.Graphs {
+		for _, b := range g.Ports {
+			ports = append(ports, launch.Member{Name: b.Name})
+		}
+	}
+	return ports, nil
+}
+
+// checkSizes refuses sizes that name no cluster of the flow, or are below
+// one member.
+func checkSizes(f *ir.Flow, sizes map[string]int) error {
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(sizes)) {
+		i := slices.IndexFunc(f.Locations, func(l *ir.Location) bool { return l.Name == name && l.Kind == ir.Cluster })
+		switch {
+		case i < 0:
+			errs = append(errs, fmt.Errorf("deploy: size of %s: the flow has no cluster %s", name, name))
+		case sizes[name] < 1:
+			errs = append(errs, fmt.Errorf("deploy: size of %s: %d; a cluster has at least one member", name, sizes[name]))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package deploy
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/internal/launch"
+)
+
+// Main is the whole program of a fleet: call it from main with the function
+// that builds the flow. The same binary plays every part.
+//
+// With no role in its environment the process is the deployer: it compiles
+// the flow, starts one copy of this binary per process and per cluster
+// member on localhost (Localhost), each with its role and its peers'
+// addresses, prints their output prefixed with [role], and stops them all
+// on Ctrl-C (or when one fails, with -stop-on-failure). With a role it runs
+// just that location (RunNode).
+//
+// Each external port (hydro.SourceExternal, SinkExternal, BidiExternal)
+// gets an address too, served by the node of the process it attaches to;
+// the deployer prints one line per port, for clients (nc, Dial) to find it:
+//
+//	[deployer] port Client listening on 127.0.0.1:40123
+//
+// Main parses os.Args[1:] with flag sets of its own and leaves the
+// program's global flag set alone; a program with flags of its own parses
+// them first and passes what is left to Command. The command line is
+//
+//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-stop-on-failure=false]
+//	PROGRAM graph [-format mermaid|dot|json] [-o FILE]
+//	PROGRAM version
+//
+// and PROGRAM -h lists the flow's processes, clusters and external ports.
+// Every mistake is an error that says what was wrong: a cluster the flow
+// does not have (the error lists those it has), a process given a size, a
+// size below 1, a cluster sized twice, an unknown log format or graph
+// format, an unknown subcommand.
+//
+// Main exits with status 2 when the command line or the flow is invalid,
+// and 1 when the fleet or the node fails.
+func Main(build func(f *hydro.Flow)) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Command(ctx, build, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, ErrUsage), errors.Is(err, hydro.ErrInvalid):
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// ErrUsage matches the errors Command returns for a command line it cannot
+// run: an unknown subcommand, flag or location, a bad value.
+var ErrUsage = errors.New("deploy: bad command line")
+
+type usageError struct{ err error }
+
+func (e usageError) Error() string        { return "deploy: " + e.err.Error() }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == ErrUsage }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// Command is Main for a program that owns its process: it builds and
+// compiles the flow, parses args (the command line without the program
+// name), and runs the subcommand, until ctx ends. In a node launched by a
+// deployer (its role in the environment) it runs that node, whatever args
+// say. stdout receives the fleet's prefixed output and what graph and
+// version print; stderr the usage text. It returns an error matching
+// ErrUsage for a bad command line, hydro.ErrInvalid for a flow that does
+// not compile, and flag.ErrHelp after printing the help that -h asked for.
+func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdout, stderr io.Writer) error {
+	f := hydro.NewFlow()
+	build(f)
+	if err := f.Compile(); err != nil {
+		return err
+	}
+	if role := os.Getenv(launch.EnvRole); role != "" {
+		return runRole(ctx, f, role)
+	}
+	info, err := describe(f)
+	if err != nil {
+		return err
+	}
+	sub := "run"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "run":
+		return runCommand(ctx, f, info, args, stdout, stderr)
+	case "graph":
+		return graphCommand(f, args, stdout, stderr)
+	case "version":
+		return versionCommand(args, stdout, stderr)
+	}
+	return usagef("unknown command %q; the commands are run (the default), graph and version", sub)
+}
+
+// runCommand parses run's flags and deploys the fleet on localhost.
+func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	sizes := sizeFlag{info: info, sizes: map[string]int{}}
+	fs.Var(&sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
+	basePort := fs.Int("base-port", 0, "listen on ports starting here: the members in order, then the external ports (0: free ports)")
+	logFormat := fs.String("log-format", "text", "log format of the nodes: text or json")
+	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
+	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
+		return err
+	}
+	if *logFormat != "text" && *logFormat != "json" {
+		return usagef("-log-format %q: want text or json", *logFormat)
+	}
+	if *basePort < 0 || *basePort > 65535 {
+		return usagef("-base-port %d: want a port number, or 0 for free ports", *basePort)
+	}
+	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, StopOnFailure: *stopOnFailure, Output: stdout})
+}
+
+// parse parses args with fs and refuses arguments left over. For -h it
+// calls usage, with fs writing to stderr; a mistake is returned, not
+// printed.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer, usage func()) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			usage()
+			return err
+		}
+		return usagef("%s: %v (-h lists the flags)", fs.Name(), err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected arguments %q", fs.Name(), fs.Args())
+	}
+	return nil
+}
+
+// runRole runs the location named by role until ctx ends, configured by the
+// environment the deployer gave it.
+func runRole(ctx context.Context, f *hydro.Flow, role string) error {
+	peers, err := launch.DecodePeers(os.Getenv(launch.EnvPeers))
+	if err != nil {
+		return err
+	}
+	sizes, err := launch.DecodeSizes(os.Getenv(launch.EnvSizes))
+	if err != nil {
+		return err
+	}
+	ports, err := launch.DecodePeers(os.Getenv(launch.EnvPorts))
+	if err != nil {
+		return err
+	}
+	var handler slog.Handler = slog.NewTextHandler(os.Stderr, nil)
+	if os.Getenv(launch.EnvLogFormat) == "json" {
+		handler = slog.NewJSONHandler(os.Stderr, nil)
+	}
+	logger := slog.New(handler).With("node", role)
+	logger.Info("node started", "addr", peers[role])
+	err = RunNode(ctx, f, NodeConfig{Role: role, Peers: peers, Sizes: sizes, Ports: ports, Logger: logger})
+	logger.Info("node stopped")
+	return err
+}

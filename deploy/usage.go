@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package deploy
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/lang"
+)
+
+// flowInfo is what the command line needs to know of a flow: its locations
+// and its external ports, by name.
+type flowInfo struct {
+	processes, clusters, ports []string
+}
+
+func describe(f *hydro.Flow) (*flowInfo, error) {
+	fl, err := lang.Flow(f)
+	if err != nil {
+		return nil, err
+	}
+	info := &flowInfo{}
+	for _, l := range fl.Locations {
+		switch l.Kind {
+		case ir.Process:
+			info.processes = append(info.processes, l.Name)
+		case ir.Cluster:
+			info.clusters = append(info.clusters, l.Name)
+		}
+	}
+	ports, err := fleetPorts(fl, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ports {
+		info.ports = append(info.ports, p.Name)
+	}
+	return info, nil
+}
+
+// usage prints run's help: the program's locations and ports, its flags,
+// and an example.
+func (info *flowInfo) usage(w io.Writer, fs *flag.FlagSet) {
+	prog := filepath.Base(os.Args[0])
+	fmt.Fprintf(w, "Usage: %s [run] [flags]    run the fleet on this machine, one process per member\n", prog)
+	fmt.Fprintf(w, "       %s graph [-format mermaid|dot|json] [-o FILE]\n", prog)
+	fmt.Fprintf(w, "       %s version\n\n", prog)
+	list := func(what string, names []string, suffix string) {
+		if len(names) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "%s:\n", what)
+		for _, n := range names {
+			fmt.Fprintf(w, "  %s%s\n", n, suffix)
+		}
+	}
+	list("Processes", info.processes, "")
+	list("Clusters (size with -cluster Name=N)", info.clusters, "    1 member unless sized")
+	list("External ports (the deployer prints each address)", info.ports, "")
+	fmt.Fprintln(w, "\nFlags of run:")
+	fs.PrintDefaults()
+	example := prog
+	for _, c := range info.clusters {
+		example += " -cluster " + c + "=3"
+	}
+	fmt.Fprintf(w, "\nExample:\n  %s\n", example)
+}
+
+// sizeFlag is -cluster Name=N, checked against the flow: a cluster it has,
+// sized once, with at least one member.
+type sizeFlag struct {
+	info  *flowInfo
+	sizes map[string]int
+}
+
+func (s *sizeFlag) String() string {
+	if s == nil || len(s.sizes) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(s.sizes))
+	for n, k := range s.sizes {
+		parts = append(parts, n+"="+strconv.Itoa(k))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+func (s *sizeFlag) Set(v string) error {
+	name, num, ok := strings.Cut(v, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("want Name=N, got %q", v)
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil {
+		return fmt.Errorf("%s: the size %q is not a number", name, num)
+	}
+	switch {
+	case slices.Contains(s.info.processes, name):
+		return fmt.Errorf("%s is a process, which has one member; only clusters are sized (%s)", name, s.info.known())
+	case !slices.Contains(s.info.clusters, name):
+		return fmt.Errorf("the flow has no cluster %s (%s)", name, s.info.known())
+	case n < 1:
+		return fmt.Errorf("%s=%d: a cluster has at least one member", name, n)
+	}
+	if _, dup := s.sizes[name]; dup {
+		return fmt.Errorf("%s is sized twice (%s=%d, then %s=%d)", name, name, s.sizes[name], name, n)
+	}
+	s.sizes[name] = n
+	return nil
+}
+
+// known names the flow's clusters, for errors.
+func (info *flowInfo) known() string {
+	if len(info.clusters) == 0 {
+		return "it has none"
+	}
+	return "its clusters: " + strings.Join(info.clusters, ", ")
+}
+
+// graphCommand draws the flow.
+func graphCommand(f *hydro.Flow, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
+	format := fs.String("format", "mermaid", "mermaid, dot or json")
+	out := fs.String("o", "", "write to this file instead of standard output")
+	if err := parse(fs, args, stderr, func() {
+		fmt.Fprintf(stderr, "Usage: %s graph [-format mermaid|dot|json] [-o FILE]\n", filepath.Base(os.Args[0]))
+		fs.PrintDefaults()
+	}); err != nil {
+		return err
+	}
+	var text []byte
+	switch *format {
+	case "mermaid":
+		text = []byte(f.Mermaid())
+	case "dot":
+		text = []byte(f.DOT())
+	case "json":
+		var err error
+		if text, err = f.JSON(); err != nil {
+			return err
+		}
+		text = append(text, '\n')
+	default:
+		return usagef("graph -format %q: want mermaid, dot or json", *format)
+	}
+	if *out == "" {
+		_, err := stdout.Write(text)
+		return err
+	}
+	if err := os.WriteFile(*out, text, 0o644); err != nil {
+		return fmt.Errorf("deploy: writing the graph: %w", err)
+	}
+	return nil
+}
+
+// versionCommand prints the program's module and version, the library's,
+// and the Go version that built it.
+func versionCommand(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if err := parse(fs, args, stderr, func() {
+		fmt.Fprintf(stderr, "Usage: %s version\n", filepath.Base(os.Args[0]))
+	}); err != nil {
+		return err
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return fmt.Errorf("deploy: version: the binary carries no build information")
+	}
+	fmt.Fprintf(stdout, "%s %s\n", bi.Main.Path, orDevel(bi.Main.Version))
+	for _, d := range bi.Deps {
+		if d.Path == "github.com/hydro-go/hydro" {
+			fmt.Fprintf(stdout, "github.com/hydro-go/hydro %s\n", orDevel(d.Version))
+		}
+	}
+	fmt.Fprintf(stdout, "%s\n", bi.GoVersion)
+	return nil
+}
+
+func orDevel(v string) string {
+	if v == "" {
+		return "(devel)"
+	}
+	return v
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package engine
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/transport"
+	"github.com/hydro-go/hydro/transport/mem"
+)
+
+// Chooser makes the non-deterministic choices of a stepped run: which step
+// comes next, where a batch ends, how stale a snapshot is. The simulator
+// implements it from a seed or by enumeration.
+type Chooser interface {
+	// Choose returns a number in [0, n), n ≥ 1, for the choice point what
+	// describes.
+	Choose(n int, what string) int
+}
+
+// Faults are the failures a stepped run may inject, each as a step the
+// Chooser can pick. A run without a Chooser ignores them.
+type Faults struct {
+	// Crashes is how many nodes may crash; Crashable, if not empty,
+	// limits crashes to the nodes of those locations.
+	Crashes   int
+	Crashable []*ir.Location
+	// Durable locations keep their state across a crash, as if it were on
+	// disk: a crash loses only what was in flight.
+	Durable []*ir.Location
+	// Partitions is how many times the network between two nodes may be
+	// cut.
+	Partitions int
+	// Losses and Duplicates are how many messages on lossy channels may be
+	// lost, or delivered twice.
+	Losses, Duplicates int
+	// Stale lets each Snapshot show any of the versions of the last two
+	// ticks, never older than what it showed before.
+	Stale bool
+}
+
+// Config is how a run lowers and drives its flow.
+type Config struct {
+	// Size returns how many members a cluster has; 1 if nil.
+	Size func(l *ir.Location) int
+	// Chooser, if set, makes the run stepped (see Step).
+	Chooser Chooser
+	// Faults are the failures a stepped run may inject.
+	Faults Faults
+	// Output, if set, names the operator an output handle drains, for the
+	// trace of a stepped run: ok is false for a handle that is not an
+	// output whose items the trace should show.
+	Output func(handle any) (n *ir.Node, ok bool)
+}
+
+// Run is one running instance of a flow: its own state, inputs and outputs.
+// A Run is not safe for concurrent use.
+type Run struct {
+	prog   *compile.Program
+	byDest map[ir.Dest]*compile.Graph
+	byName map[string]*compile.Graph // by node name, when stepped
+	now    time.Duration             // virtual time since start
+	next   []time.Duration
+	step   *stepper // set when stepped
+	// To restart a crashed node, its location is lowered again.
+	flow *ir.Flow
+	env  compile.Env
+	cfg  Config
+}
+
+// New lowers f, which must have passed the language's checks, and returns a
+// fresh run of it. Nothing runs until RunTick, RunAvailable or Step.
+func New(f *ir.Flow, cfg Config) (*Run, error) {
+	if cfg.Size == nil {
+		cfg.Size = func(*ir.Location) int { return 1 }
+	}
+	env := compile.Env{Size: cfg.Size}
+	r := &Run{byDest: map[ir.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, flow: f, cfg: cfg}
+	if cfg.Chooser != nil {
+		fl := cfg.Faults
+		st := &stepper{c: cfg.Chooser, net: mem.NewNetwork(transport.DefaultLimits, mem.Hooks{}), held: map[*ir.Node]int{}, free: true,
+			crashes: fl.Crashes, crashable: fl.Crashable, durable: map[*ir.Location]bool{}, down: map[ir.Dest]bool{},
+			partitions: fl.Partitions, cut: map[[2]ir.Dest]bool{}, lossy: map[uint32]bool{}, losses: fl.Losses, duplicates: fl.Duplicates}
+		for _, l := range fl.Durable {
+			st.durable[l] = true
+		}
+		env.Members = r.liveMembers
+		for _, n := range f.Nodes {
+			if n.NonDet != "" {
+				st.free = false
+			}
+			if n.Net != nil && n.Net.Lossy {
+				st.lossy[n.Net.Channel] = true
+			}
+		}
+		env.Decide = st.decide
+		if fl.Stale {
+			env.Stale = st.stale
+		}
+		r.step = st
+	}
+	r.env = env
+	p, err := compile.Lower(f, env)
+	if err != nil {
+		return nil, err
+	}
+	r.prog = p
+	for _, g := range p.Graphs {
+		r.byDest[g.Dest] = g
+		r.byName[NodeName(g.Dest)] = g
+		for _, t := range g.Timers {
+			r.next = append(r.next, time.Duration(t.Period))
+		}
+		for _, m := range g.Membership {
+			for i := range cfg.Size(m.Cluster) {
+				m.Push(uint32(i), true)
+			}
+		}
+	}
+	return r, nil
+}
+
+// Program returns the run's lowered graphs. A restart after a crash
+// replaces a node's graph in place.
+func (r *Run) Program() *compile.Program { return r.prog }
+
+// Stepped reports whether the run has a Chooser.
+func (r *Run) Stepped() bool { return r.step != nil }
+
+// NodeName names a process ("Leader") or a cluster member ("Worker/2"), as
+// traces and deployments do.
+func NodeName(d ir.Dest) string {
+	if d.Loc.Kind == ir.Cluster {
+		return fmt.Sprintf("%s/%d", d.Loc.Name, d.Member)
+	}
+	return d.Loc.Name
+}
+
+// RunTick runs one tick at every process and member, after taking what is
+// ready on the flow's source channels, then sends the messages the ticks
+// sent: without a chooser they arrive for the receivers' next ticks; with
+// one they wait in their channels for delivery steps.
+func (r *Run) RunTick() {
+	for _, g := range r.prog.Graphs {
+		feed(g.Feeders)
+		g.Graph.RunTick()
+	}
+	for _, g := range r.prog.Graphs {
+		r.flush(g)
+	}
+}
+
+func feed(feeders []func() bool) bool {
+	moved := false
+	for _, f := range feeders {
+		if f() {
+			moved = true
+		}
+	}
+	return moved
+}
+
+// MaxSteps bounds RunAvailable when stepped: a flow that never settles is a
+// bug the run should report, not hang on.
+const MaxSteps = 1 << 20
+
+// RunAvailable runs until no process or member has pending work, and
+// returns how many steps that took: rounds of ticks, or when stepped single
+// steps. A flow that schedules work on every tick never settles; bound it
+// with RunTicks (a stepped run panics after MaxSteps).
+func (r *Run) RunAvailable() int {
+	steps := 0
+	for r.Step() {
+		if steps++; r.step != nil && steps > MaxSteps {
+			panic(fmt.Sprintf("hydro: the flow did not settle within %d steps", MaxSteps))
+		}
+	}
+	return steps
+}
+
+// RunTicks runs n rounds of ticks.
+func (r *Run) RunTicks(n int) {
+	for range n {
+		r.RunTick()
+	}
+}
+
+func (r *Run) pending() bool {
+	for _, g := range r.prog.Graphs {
+		if feed(g.Feeders) || g.Graph.Pending() {
+			return true
+		}
+	}
+	return false
+}
+
+// Advance moves the virtual clock forward by d, firing every timer whose
+// period elapses, then runs until the flow settles. When stepped, each
+// firing is a step of its own, interleaved with the others as the chooser
+// decides.
+func (r *Run) Advance(d time.Duration) {
+	r.now += d
+	if r.step == nil {
+		r.forDueTimers(func(_ *compile.Graph, fire func()) { fire() })
+	}
+	r.RunAvailable()
+}
+
+// forDueTimers calls f for every timer firing due by now, in order per
+// timer; fire pushes the event and schedules the next.
+func (r *Run) forDueTimers(f func(g *compile.Graph, fire func())) {
+	i := 0
+	for _, g := range r.prog.Graphs {
+		for _, t := range g.Timers {
+			j := i
+			for r.next[j] <= r.now {
+				due := r.next[j]
+				fired := false
+				f(g, func() {
+					t.Push(int64(due))
+					r.next[j] += time.Duration(t.Period)
+					fired = true
+				})
+				if !fired {
+					break
+				}
+			}
+			i++
+		}
+	}
+}
+
+// Now returns the virtual time since the flow started.
+func (r *Run) Now() time.Duration { return r.now }
+
+// Graphs returns the dfir graph of every process and member.
+func (r *Run) Graphs() []*dfir.Graph {
+	gs := make([]*dfir.Graph, len(r.prog.Graphs))
+	for i, g := range r.prog.Graphs {
+		gs[i] = g.Graph
+	}
+	return gs
+}
+
+// Handles returns what h drives in every process or member that has it, in
+// member order.
+func (r *Run) Handles(h any) []any {
+	var out []any
+	for _, g := range r.prog.Graphs {
+		if v, ok := g.Handles[h]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// liveMembers lists the members of cluster l that are up.
+func (r *Run) liveMembers(l *ir.Location) []uint32 {
+	var ms []uint32
+	for i := range r.env.Size(l) {
+		if r.step == nil || !r.step.down[ir.Dest{Loc: l, Member: uint32(i)}] {
+			ms = append(ms, uint32(i))
+		}
+	}
+	return ms
+}
