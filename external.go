@@ -233,7 +233,7 @@ type LocalClient[Req, Resp any] struct {
 // client can tell when a message was delivered. So Local needs no hook in
 // its ticks, whichever way they are scheduled.
 type localPort struct {
-	b     *ir.PortBinding
+	b     *compile.PortBinding
 	next  uint64
 	conns map[uint64]*localConn // open ones
 }
@@ -243,7 +243,7 @@ type localConn struct {
 }
 
 func connectLocal[Req, Resp any](r *Local, h any, req Codec[Req], resp Codec[Resp]) *LocalClient[Req, Resp] {
-	b := r.handle(h, 0).(*ir.PortBinding)
+	b := r.handle(h, 0).(*compile.PortBinding)
 	r.drainPorts() // what was sent before this client connected is not for it
 	lp := r.ports[b]
 	if lp == nil {
@@ -324,7 +324,7 @@ func (c *LocalClient[Req, Resp]) Close() {
 // connected in-memory clients.
 func (r *Local) drainPorts() {
 	if r.ports == nil {
-		r.ports = make(map[*ir.PortBinding]*localPort)
+		r.ports = make(map[*compile.PortBinding]*localPort)
 	}
 	for _, g := range r.prog.Graphs {
 		for _, b := range g.Ports {
@@ -336,7 +336,7 @@ func (r *Local) drainPorts() {
 				if lp == nil {
 					return // no client ever connected
 				}
-				if b.Kind == ir.PortOut {
+				if b.Kind == compile.PortOut {
 					for _, c := range lp.conns {
 						c.inbox = append(c.inbox, append([]byte(nil), msg...))
 					}

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/hydro-go/hydro/internal/compile"
-	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/transport"
 )
 
@@ -26,7 +25,7 @@ const DefaultMaxMessage = 1 << 20
 // The zero Codec is not usable; start from Lines, Bytes or CBOR.
 type Codec[T any] struct {
 	name    string
-	framing ir.Framing
+	framing compile.Framing
 	max     int
 	encode  func(dst []byte, v T) ([]byte, error)
 	decode  func(msg []byte) (T, error)
@@ -39,7 +38,7 @@ type Codec[T any] struct {
 // valid UTF-8.
 var Lines = Codec[string]{
 	name:    "lines",
-	framing: ir.FrameLines,
+	framing: compile.FrameLines,
 	max:     DefaultMaxMessage,
 	encode: func(dst []byte, s string) ([]byte, error) {
 		if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -54,7 +53,7 @@ var Lines = Codec[string]{
 // endian (tokio's LengthDelimitedCodec, Netty's LengthFieldPrepender).
 var Bytes = Codec[[]byte]{
 	name:    "bytes",
-	framing: ir.FrameLength,
+	framing: compile.FrameLength,
 	max:     DefaultMaxMessage,
 	encode:  func(dst []byte, b []byte) ([]byte, error) { return append(dst, b...), nil },
 	decode:  func(msg []byte) ([]byte, error) { return msg, nil },
@@ -69,7 +68,7 @@ var Bytes = Codec[[]byte]{
 func CBOR[T any]() Codec[T] {
 	return Codec[T]{
 		name:    "cbor " + reflect.TypeFor[T]().String(),
-		framing: ir.FrameLength,
+		framing: compile.FrameLength,
 		max:     DefaultMaxMessage,
 		encode: func(dst []byte, v T) ([]byte, error) {
 			c, err := portCodec()

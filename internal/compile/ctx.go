@@ -23,7 +23,7 @@ type Ctx struct {
 	// Codec encodes and decodes the values channels carry.
 	Codec *transport.Codec
 	// Timers lists the inputs the shell must push into periodically.
-	Timers []ir.Timer
+	Timers []Timer
 	// Decide, when set, makes the non-deterministic choices that a
 	// deployment leaves to timing: given a Batch node and how many items it
 	// holds, how many enter this tick. A simulator sets it; nil lowers Batch
@@ -35,15 +35,15 @@ type Ctx struct {
 	Stale func(n *ir.Node, versions int) int
 	// Membership lists the inputs where the shell reports the members of
 	// a cluster joining and leaving.
-	Membership []ir.MembershipInput
+	Membership []MembershipInput
 	// Feeders move data that arrived from outside (a Go channel) into the
 	// graph's inputs; the shell calls each before every tick. A feeder
 	// reports whether it moved anything.
 	Feeders []func() bool
 	// Wakes are the Go channels the feeders read (SourceChan), for a
 	// shell that waits for work.
-	Wakes []*ir.Wake
+	Wakes []*Wake
 	// Ports lists the external ports this location serves (see
-	// ir.PortBinding), in the order the flow made them.
-	Ports []*ir.PortBinding
+	// PortBinding), in the order the flow made them.
+	Ports []*PortBinding
 }

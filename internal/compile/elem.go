@@ -32,8 +32,8 @@ type Elem interface {
 // the receiving half in a graph of the node's location, returning it with
 // the node's port.
 type Net interface {
-	Send(c *Ctx, n *ir.Node, in any) ir.Outbox
-	Recv(c *Ctx, n *ir.Node) (ir.Inbox, any)
+	Send(c *Ctx, n *ir.Node, in any) Outbox
+	Recv(c *Ctx, n *ir.Node) (Inbox, any)
 }
 
 // Cycler lowers a forward reference in two steps: NewCycle makes the cycle
@@ -64,21 +64,21 @@ func (Type[T]) Null(p any) { dfir.Null(p.(dfir.Port[T])) }
 
 // Send builds the sending half of a channel that carries T as it is,
 // routed as n.Net.Route says (ToOne, ToAll or RoundRobin).
-func (Type[T]) Send(c *Ctx, n *ir.Node, in any) ir.Outbox {
+func (Type[T]) Send(c *Ctx, n *ir.Node, in any) Outbox {
 	out := dfir.SinkOutput(in.(dfir.Port[T]))
 	dst := n.Loc.Root()
 	switch n.Net.Route {
 	case ir.ToOne:
-		return ir.Outbox{Channel: n.Net.Channel, Flush: sendOne[T, T](c, n, out)}
+		return Outbox{Channel: n.Net.Channel, Flush: sendOne[T, T](c, n, out)}
 	case ir.ToAll:
-		return ir.Outbox{Channel: n.Net.Channel, Flush: sendSplit(c, n, out, func(v T, emit func(uint32, T)) {
+		return Outbox{Channel: n.Net.Channel, Flush: sendSplit(c, n, out, func(v T, emit func(uint32, T)) {
 			for _, m := range c.Members(dst) {
 				emit(m, v)
 			}
 		})}
 	case ir.RoundRobin:
 		next := 0
-		return ir.Outbox{Channel: n.Net.Channel, Flush: sendSplit(c, n, out, func(v T, emit func(uint32, T)) {
+		return Outbox{Channel: n.Net.Channel, Flush: sendSplit(c, n, out, func(v T, emit func(uint32, T)) {
 			ms := c.Members(dst)
 			if len(ms) == 0 {
 				return // no member to take it: dropped, as by a failure
@@ -91,7 +91,7 @@ func (Type[T]) Send(c *Ctx, n *ir.Node, in any) ir.Outbox {
 }
 
 // Recv builds the receiving half of a channel that delivers T as it is.
-func (Type[T]) Recv(c *Ctx, n *ir.Node) (ir.Inbox, any) {
+func (Type[T]) Recv(c *Ctx, n *ir.Node) (Inbox, any) {
 	return recv[T, T](c, n, nil)
 }
 

@@ -35,18 +35,18 @@ type Program struct {
 // Graph is the dfir graph of one process, or of one member of a cluster,
 // with what its shell needs to drive it.
 type Graph struct {
-	Dest       ir.Dest
+	Dest       Dest
 	Graph      *dfir.Graph
 	Handles    map[any]any
-	Timers     []ir.Timer
+	Timers     []Timer
 	Feeders    []func() bool
-	Wakes      []*ir.Wake
-	Membership []ir.MembershipInput
+	Wakes      []*Wake
+	Membership []MembershipInput
 	// Outboxes are flushed after every tick; Inboxes receive by channel.
-	Outboxes []ir.Outbox
-	Inboxes  map[uint32]ir.Inbox
+	Outboxes []Outbox
+	Inboxes  map[uint32]Inbox
 	// Ports are the external ports the location serves.
-	Ports []*ir.PortBinding
+	Ports []*PortBinding
 }
 
 // Lower builds and compiles a graph for every process and every member of
@@ -68,7 +68,7 @@ func Lower(f *ir.Flow, env Env) (*Program, error) {
 			n = env.Size(l)
 		}
 		for m := range n {
-			g, err := LowerOne(f, ir.Dest{Loc: l, Member: uint32(m)}, env)
+			g, err := LowerOne(f, Dest{Loc: l, Member: uint32(m)}, env)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -114,12 +114,12 @@ func (env *Env) Fill() error {
 // and ending one nobody consumes with Null, builds the sending half of every
 // channel whose input is here and the receiving half of every channel that
 // ends here, and closes forward references once every node is built.
-func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
+func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 	if err := env.Fill(); err != nil {
 		return nil, err
 	}
 	c := &Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Stale: env.Stale}
-	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]ir.Inbox)}
+	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]Inbox)}
 	here := func(n *ir.Node) bool { return n != nil && n.Loc.Root() == at.Loc }
 	sends := func(n *ir.Node) bool { return n.Net != nil && here(n.Inputs[0]) }
 	order := f.Order()

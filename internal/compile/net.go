@@ -23,25 +23,25 @@ import (
 type Demux[K ~uint32, T any] struct{}
 
 // Send builds the sending half.
-func (Demux[K, T]) Send(c *Ctx, n *ir.Node, in any) ir.Outbox {
+func (Demux[K, T]) Send(c *Ctx, n *ir.Node, in any) Outbox {
 	out := dfir.SinkOutput(in.(dfir.Port[dfir.KV[K, T]]))
-	return ir.Outbox{Channel: n.Net.Channel, Flush: sendSplit(c, n, out, func(kv dfir.KV[K, T], emit func(uint32, T)) {
+	return Outbox{Channel: n.Net.Channel, Flush: sendSplit(c, n, out, func(kv dfir.KV[K, T], emit func(uint32, T)) {
 		emit(uint32(kv.Key), kv.Val)
 	})}
 }
 
 // Recv builds the receiving half.
-func (Demux[K, T]) Recv(c *Ctx, n *ir.Node) (ir.Inbox, any) { return recv[T, T](c, n, nil) }
+func (Demux[K, T]) Recv(c *Ctx, n *ir.Node) (Inbox, any) { return recv[T, T](c, n, nil) }
 
 // Gather is a channel whose receiver keys every value by the member that
 // sent it.
 type Gather[K ~uint32, T any] struct{}
 
 // Send builds the sending half.
-func (Gather[K, T]) Send(c *Ctx, n *ir.Node, in any) ir.Outbox { return Type[T]{}.Send(c, n, in) }
+func (Gather[K, T]) Send(c *Ctx, n *ir.Node, in any) Outbox { return Type[T]{}.Send(c, n, in) }
 
 // Recv builds the receiving half.
-func (Gather[K, T]) Recv(c *Ctx, n *ir.Node) (ir.Inbox, any) {
+func (Gather[K, T]) Recv(c *Ctx, n *ir.Node) (Inbox, any) {
 	return recv(c, n, func(from uint32, v T) dfir.KV[K, T] { return dfir.KV[K, T]{Key: K(from), Val: v} })
 }
 
@@ -54,10 +54,10 @@ func netErr(n *ir.Node, err error) error { return fmt.Errorf("hydro: %s (%s): %w
 
 // recv builds a receiving half. A nil wrap takes the wire values as they
 // are, and W must then be R.
-func recv[W, R any](c *Ctx, n *ir.Node, wrap func(from uint32, w W) R) (ir.Inbox, any) {
+func recv[W, R any](c *Ctx, n *ir.Node, wrap func(from uint32, w W) R) (Inbox, any) {
 	h, p := dfir.SourceInput[R](c.Graph)
 	var ws []W
-	return ir.Inbox{Channel: n.Net.Channel, From: n.Inputs[0].Loc.Root(), Deliver: func(from uint32, payload []byte) error {
+	return Inbox{Channel: n.Net.Channel, From: n.Inputs[0].Loc.Root(), Deliver: func(from uint32, payload []byte) error {
 		var err error
 		if ws, err = transport.DecodeBatch(c.Codec, payload, ws[:0]); err != nil {
 			return netErr(n, err)
@@ -76,11 +76,11 @@ func recv[W, R any](c *Ctx, n *ir.Node, wrap func(from uint32, w W) R) (ir.Inbox
 // sendOne returns the Flush of a channel that sends its items as they are
 // (S is W) to member 0 of the node's location: one batch of the tick's
 // items.
-func sendOne[S, W any](c *Ctx, n *ir.Node, out *dfir.Output[S]) func(send func(ir.Dest, []byte) error) error {
+func sendOne[S, W any](c *Ctx, n *ir.Node, out *dfir.Output[S]) func(send func(Dest, []byte) error) error {
 	dst := n.Loc.Root()
 	var items []S
 	var buf []byte
-	return func(send func(ir.Dest, []byte) error) error {
+	return func(send func(Dest, []byte) error) error {
 		items = out.Drain(items[:0])
 		if len(items) == 0 {
 			return nil
@@ -91,13 +91,13 @@ func sendOne[S, W any](c *Ctx, n *ir.Node, out *dfir.Output[S]) func(send func(i
 		if err != nil {
 			return netErr(n, err)
 		}
-		return send(ir.Dest{Loc: dst, Member: 0}, buf)
+		return send(Dest{Loc: dst, Member: 0}, buf)
 	}
 }
 
 // sendSplit returns the Flush of a channel that routes each item: one batch
 // per member addressed, in the order members were first addressed.
-func sendSplit[S, W any](c *Ctx, n *ir.Node, out *dfir.Output[S], route func(S, func(uint32, W))) func(send func(ir.Dest, []byte) error) error {
+func sendSplit[S, W any](c *Ctx, n *ir.Node, out *dfir.Output[S], route func(S, func(uint32, W))) func(send func(Dest, []byte) error) error {
 	dst := n.Loc.Root()
 	var items []S
 	per := map[uint32][]W{}
@@ -111,7 +111,7 @@ func sendSplit[S, W any](c *Ctx, n *ir.Node, out *dfir.Output[S], route func(S, 
 		}
 		per[m] = append(ws, w)
 	}
-	return func(send func(ir.Dest, []byte) error) error {
+	return func(send func(Dest, []byte) error) error {
 		items = out.Drain(items[:0])
 		if len(items) == 0 {
 			return nil
@@ -126,7 +126,7 @@ func sendSplit[S, W any](c *Ctx, n *ir.Node, out *dfir.Output[S], route func(S, 
 			if buf, err = transport.AppendBatch(c.Codec, buf[:0], per[m]); err != nil {
 				return netErr(n, err)
 			}
-			if err := send(ir.Dest{Loc: dst, Member: m}, buf); err != nil {
+			if err := send(Dest{Loc: dst, Member: m}, buf); err != nil {
 				return err
 			}
 			clear(per[m])

@@ -11,13 +11,13 @@ import (
 )
 
 // External ports: the graph's end of each is a dfir input or output and an
-// ir.PortBinding the shell serves (see ir.PortBinding).
+// PortBinding the shell serves (see PortBinding).
 
 // Codec is how values of type T travel between a port and its clients: the
 // Fn of a port's nodes.
 type Codec[T any] struct {
 	Name    string
-	Framing ir.Framing
+	Framing Framing
 	Max     int
 	Encode  func(dst []byte, v T) ([]byte, error)
 	Decode  func(msg []byte) (T, error)
@@ -42,7 +42,7 @@ type ExternalIn[T any] struct{}
 func (ExternalIn[T]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 	p, codec := n.Params.(Port), n.Fn.(Codec[T])
 	h, port := dfir.SourceInput[T](c.Graph)
-	b := &ir.PortBinding{Name: p.Name, Kind: ir.PortIn, In: codec.Framing, MaxMessage: codec.Max,
+	b := &PortBinding{Name: p.Name, Kind: PortIn, In: codec.Framing, MaxMessage: codec.Max,
 		Receive: func(_ uint64, msg []byte) error {
 			v, err := codec.Decode(msg)
 			if err != nil {
@@ -63,7 +63,7 @@ func (ExternalOut[T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 	p, codec := n.Params.(Port), n.Fn.(Codec[T])
 	out := dfir.SinkOutput(port[T](ins, 0))
 	var items []T
-	b := &ir.PortBinding{Name: p.Name, Kind: ir.PortOut, Out: codec.Framing, MaxMessage: codec.Max}
+	b := &PortBinding{Name: p.Name, Kind: PortOut, Out: codec.Framing, MaxMessage: codec.Max}
 	enc := encoder[T]{port: p.Name, codec: codec}
 	b.Drain = func(send func(uint64, []byte)) error {
 		items = out.Drain(items[:0])
@@ -98,7 +98,7 @@ type ExternalRequests[C ~uint64, Req, Resp any] struct{}
 func (ExternalRequests[C, Req, Resp]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 	p, codecs := n.Params.(Port), n.Fn.(BidiCodecs[Req, Resp])
 	h, port := dfir.SourceInput[dfir.KV[C, Req]](c.Graph)
-	b := &ir.PortBinding{Name: p.Name, Kind: ir.PortBidi, In: codecs.Req.Framing, Out: codecs.Resp.Framing, MaxMessage: codecs.Req.Max,
+	b := &PortBinding{Name: p.Name, Kind: PortBidi, In: codecs.Req.Framing, Out: codecs.Resp.Framing, MaxMessage: codecs.Req.Max,
 		Receive: func(conn uint64, msg []byte) error {
 			v, err := codecs.Req.Decode(msg)
 			if err != nil {
@@ -119,7 +119,7 @@ type ExternalEvents[C ~uint64, E ~uint8] struct{}
 func (ExternalEvents[C, E]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 	p := n.Params.(Port)
 	h, port := dfir.SourceInput[dfir.KV[C, E]](c.Graph)
-	b := c.Handles[p.Handle].(*ir.PortBinding) // made by the requests, lowered first
+	b := c.Handles[p.Handle].(*PortBinding) // made by the requests, lowered first
 	b.Connect = func(conn uint64) { h.Push(dfir.KV[C, E]{Key: C(conn), Val: E(1)}) }
 	b.Disconnect = func(conn uint64) { h.Push(dfir.KV[C, E]{Key: C(conn), Val: E(2)}) }
 	return port
@@ -134,7 +134,7 @@ func (ExternalRespond[C, T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 	out := dfir.SinkOutput(port[dfir.KV[C, T]](ins, 0))
 	var items []dfir.KV[C, T]
 	enc := encoder[T]{port: p.Name, codec: codec}
-	b := c.Handles[p.Handle].(*ir.PortBinding)
+	b := c.Handles[p.Handle].(*PortBinding)
 	b.Drain = func(send func(uint64, []byte)) error {
 		items = out.Drain(items[:0])
 		for _, kv := range items {

@@ -35,7 +35,7 @@ type SourceChan[T any] struct{}
 func (SourceChan[T]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 	ch := n.Params.(<-chan T)
 	h, p := dfir.SourceInput[T](c.Graph)
-	w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(T)) }}
+	w := &Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(T)) }}
 	c.Wakes = append(c.Wakes, w)
 	c.Feeders = append(c.Feeders, func() bool {
 		if w.Owned {
@@ -80,7 +80,7 @@ func (Output[T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 // n.Period.
 func timer(c *Ctx, n *ir.Node) dfir.Port[time.Duration] {
 	h, p := dfir.SourceInput[time.Duration](c.Graph)
-	c.Timers = append(c.Timers, ir.Timer{Node: n, Period: int64(n.Period), Push: func(nanos int64) { h.Push(time.Duration(nanos)) }})
+	c.Timers = append(c.Timers, Timer{Node: n, Period: int64(n.Period), Push: func(nanos int64) { h.Push(time.Duration(nanos)) }})
 	return p
 }
 
@@ -131,7 +131,7 @@ type Members[K ~uint32, E ~uint8] struct{}
 
 func (Members[K, E]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 	h, p := dfir.SourceInput[dfir.KV[K, E]](c.Graph)
-	c.Membership = append(c.Membership, ir.MembershipInput{Cluster: n.Params.(*ir.Location), Push: func(m uint32, joined bool) {
+	c.Membership = append(c.Membership, MembershipInput{Cluster: n.Params.(*ir.Location), Push: func(m uint32, joined bool) {
 		ev := E(2)
 		if joined {
 			ev = E(1)

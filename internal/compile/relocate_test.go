@@ -59,7 +59,7 @@ func run(t *testing.T, f *ir.Flow, outs ...*int) [][]int {
 	if err != nil {
 		t.Fatalf("Lower() = %v", err)
 	}
-	at := map[ir.Dest]*Graph{}
+	at := map[Dest]*Graph{}
 	for _, g := range p.Graphs {
 		at[g.Dest] = g
 	}
@@ -74,7 +74,7 @@ func run(t *testing.T, f *ir.Flow, outs ...*int) [][]int {
 		sent := 0
 		for _, g := range p.Graphs {
 			for _, o := range g.Outboxes {
-				err := o.Flush(func(to ir.Dest, payload []byte) error {
+				err := o.Flush(func(to Dest, payload []byte) error {
 					sent++
 					return at[to].Inboxes[o.Channel].Deliver(g.Dest.Member, payload)
 				})

@@ -63,7 +63,7 @@ func source[T any](f *flow, l *ir.Location, items ...T) *ir.Node {
 func ticker(f *flow, l *ir.Location, period time.Duration) *ir.Node {
 	return op(f, l, "ticker", nil, func(c *compile.Ctx, _ []any) dfir.Port[int64] {
 		h, p := dfir.SourceInput[int64](c.Graph)
-		c.Timers = append(c.Timers, ir.Timer{Period: int64(period), Push: h.Push})
+		c.Timers = append(c.Timers, compile.Timer{Period: int64(period), Push: h.Push})
 		return p
 	})
 }
@@ -96,11 +96,11 @@ func send[T any](f *flow, in *ir.Node, to *ir.Location) *ir.Node {
 // sendNet is send's compile.Net.
 type sendNet[T any] struct{ to *ir.Location }
 
-func (s sendNet[T]) Send(c *compile.Ctx, n *ir.Node, p any) ir.Outbox {
+func (s sendNet[T]) Send(c *compile.Ctx, n *ir.Node, p any) compile.Outbox {
 	to := s.to
 	out := dfir.SinkOutput(p.(dfir.Port[T]))
 	var items []T
-	return ir.Outbox{Channel: uint32(n.ID), Flush: func(send func(ir.Dest, []byte) error) error {
+	return compile.Outbox{Channel: uint32(n.ID), Flush: func(send func(compile.Dest, []byte) error) error {
 		if items = out.Drain(items[:0]); len(items) == 0 {
 			return nil
 		}
@@ -113,7 +113,7 @@ func (s sendNet[T]) Send(c *compile.Ctx, n *ir.Node, p any) ir.Outbox {
 			members = c.Members(to)
 		}
 		for _, m := range members {
-			if err := send(ir.Dest{Loc: to, Member: m}, buf); err != nil {
+			if err := send(compile.Dest{Loc: to, Member: m}, buf); err != nil {
 				return err
 			}
 		}
@@ -121,9 +121,9 @@ func (s sendNet[T]) Send(c *compile.Ctx, n *ir.Node, p any) ir.Outbox {
 	}}
 }
 
-func (sendNet[T]) Recv(c *compile.Ctx, n *ir.Node) (ir.Inbox, any) {
+func (sendNet[T]) Recv(c *compile.Ctx, n *ir.Node) (compile.Inbox, any) {
 	h, p := dfir.SourceInput[msg[T]](c.Graph)
-	return ir.Inbox{Channel: uint32(n.ID), Deliver: func(from uint32, payload []byte) error {
+	return compile.Inbox{Channel: uint32(n.ID), Deliver: func(from uint32, payload []byte) error {
 		vs, err := transport.DecodeBatch[T](c.Codec, payload, nil)
 		if err != nil {
 			return err
@@ -235,11 +235,11 @@ func (fl *nodes) members(l *ir.Location) []uint32 {
 	return ms
 }
 
-func (fl *nodes) dests() []ir.Dest {
-	var ds []ir.Dest
+func (fl *nodes) dests() []compile.Dest {
+	var ds []compile.Dest
 	for _, l := range fl.f.Locations {
 		for _, m := range fl.members(l) {
-			ds = append(ds, ir.Dest{Loc: l, Member: m})
+			ds = append(ds, compile.Dest{Loc: l, Member: m})
 		}
 	}
 	return ds
@@ -248,7 +248,7 @@ func (fl *nodes) dests() []ir.Dest {
 // start lowers and runs the copy of the flow named name.
 func (fl *nodes) start(name string) {
 	fl.t.Helper()
-	i := slices.IndexFunc(fl.dests(), func(d ir.Dest) bool { return node.NameOf(d) == name })
+	i := slices.IndexFunc(fl.dests(), func(d compile.Dest) bool { return node.NameOf(d) == name })
 	if i < 0 {
 		fl.t.Fatalf("no node %q", name)
 	}
@@ -495,7 +495,7 @@ func TestRunListenError(t *testing.T) {
 	f := &flow{}
 	p := f.location(ir.Process, "Busy")
 	sink(f, source(f, p, 1), func(int) {})
-	g, err := compile.LowerOne(&f.Flow, ir.Dest{Loc: p}, compile.Env{})
+	g, err := compile.LowerOne(&f.Flow, compile.Dest{Loc: p}, compile.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,12 +510,12 @@ func TestNameOf(t *testing.T) {
 	p := &ir.Location{Kind: ir.Process, Name: "Leader"}
 	c := &ir.Location{Kind: ir.Cluster, Name: "Worker"}
 	for _, tc := range []struct {
-		d    ir.Dest
+		d    compile.Dest
 		want string
 	}{
-		{ir.Dest{Loc: p}, "Leader"},
-		{ir.Dest{Loc: c}, "Worker/0"},
-		{ir.Dest{Loc: c, Member: 12}, "Worker/12"},
+		{compile.Dest{Loc: p}, "Leader"},
+		{compile.Dest{Loc: c}, "Worker/0"},
+		{compile.Dest{Loc: c, Member: 12}, "Worker/12"},
 	} {
 		if got := node.NameOf(tc.d); got != tc.want {
 			t.Errorf("NameOf(%v/%d) = %q; want %q", tc.d.Loc, tc.d.Member, got, tc.want)
@@ -528,7 +528,7 @@ func TestNameOf(t *testing.T) {
 func chanSource(f *flow, l *ir.Location, ch chan int) *ir.Node {
 	return op(f, l, "source_chan", nil, func(c *compile.Ctx, _ []any) dfir.Port[int] {
 		h, p := dfir.SourceInput[int](c.Graph)
-		w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(int)) }}
+		w := &compile.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(int)) }}
 		c.Wakes = append(c.Wakes, w)
 		c.Feeders = append(c.Feeders, func() bool {
 			moved := false
