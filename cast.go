@@ -2,7 +2,10 @@
 
 package hydro
 
-import "github.com/hydro-go/hydro/internal/ir"
+import (
+	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
+)
 
 // A collection's guarantees can always be weakened for free, to match a
 // forward reference's declaration or another input. Strengthening them is a
@@ -16,7 +19,7 @@ import "github.com/hydro-go/hydro/internal/ir"
 // every flow calls.
 
 func recast[T any, L Location](s Stream[T, L], op string, p ir.Props) *ir.Node {
-	return build(s.l, op, p, []*ir.Node{s.node()}, false, identity[T])
+	return build[T](s.l, op, p, []*ir.Node{s.node()}, compile.Identity[T]{}, nil)
 }
 
 // WeakenOrder forgets the stream's order.
@@ -39,7 +42,7 @@ func AssumeOrdered[T any, L Location](s Stream[T, L], nd NonDet) Stream[T, L] {
 	p := s.node().Props
 	p.Ordered = true
 	n := recast(s, "assume_ordered", p)
-	checkNonDet(s.l.flow(), n, nd)
+	needNonDet(n, nd)
 	return stream[T](n, s.l)
 }
 
@@ -49,6 +52,6 @@ func AssumeExactlyOnce[T any, L Location](s Stream[T, L], nd NonDet) Stream[T, L
 	p := s.node().Props
 	p.ExactlyOnce = true
 	n := recast(s, "assume_exactly_once", p)
-	checkNonDet(s.l.flow(), n, nd)
+	needNonDet(n, nd)
 	return stream[T](n, s.l)
 }

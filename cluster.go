@@ -5,7 +5,7 @@ package hydro
 import (
 	"fmt"
 
-	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
 
@@ -40,9 +40,7 @@ func (m MemberID[Tag]) String() string { return fmt.Sprintf("%s/%d", tagName[Tag
 
 // SelfID is, at every member, that member's own id.
 func (c *Cluster[Tag]) SelfID() Singleton[MemberID[Tag], *Cluster[Tag]] {
-	n := build(c, "self_id", ir.Props{Kind: ir.Singleton, Bounded: true}, nil, false, func(x *ir.Ctx, _ []any) dfir.Port[MemberID[Tag]] {
-		return dfir.Persist(dfir.SourceIter(x.Graph, []MemberID[Tag]{MemberID[Tag](x.Self)}))
-	})
+	n := build[MemberID[Tag]](c, "self_id", ir.Props{Kind: ir.Singleton, Bounded: true}, nil, compile.SelfID[MemberID[Tag]]{}, nil)
 	return singleton[MemberID[Tag]](n, c)
 }
 
@@ -70,17 +68,8 @@ func (m Membership) String() string {
 // joined and left events per member. The shell running l reports the
 // members present when it starts as joined, then every change it observes.
 func Members[Tag any, L Location](c *Cluster[Tag], at L) KeyedStream[MemberID[Tag], Membership, L] {
-	n := build(at, "members", ir.Props{Kind: ir.KeyedStream, Ordered: true, ExactlyOnce: true}, nil, false, func(x *ir.Ctx, _ []any) dfir.Port[KV[MemberID[Tag], Membership]] {
-		h, p := dfir.SourceInput[KV[MemberID[Tag], Membership]](x.Graph)
-		x.Membership = append(x.Membership, ir.MembershipInput{Cluster: c.l, Push: func(m uint32, joined bool) {
-			ev := Left
-			if joined {
-				ev = Joined
-			}
-			h.Push(KV[MemberID[Tag], Membership]{Key: MemberID[Tag](m), Val: ev})
-		}})
-		return p
-	})
+	n := build[KV[MemberID[Tag], Membership]](at, "members", ir.Props{Kind: ir.KeyedStream, Ordered: true, ExactlyOnce: true}, nil, compile.Members[MemberID[Tag], Membership]{}, nil)
+	n.Params = c.l
 	n.Label = c.l.String()
 	return keyedStream[MemberID[Tag], Membership](n, at)
 }

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/lang"
 )
 
@@ -41,10 +41,10 @@ func (c Codec[T]) Decode(msg []byte) (T, error) {
 }
 
 // wire is how a shell puts a codec's messages on a connection.
-type wire interface{ wire() (ir.Framing, int) }
+type wire interface{ wire() (compile.Framing, int) }
 
-func (c Codec[T]) wire() (ir.Framing, int) { return c.framing, c.max }
+func (c Codec[T]) wire() (compile.Framing, int) { return c.framing, c.max }
 
 func init() {
-	lang.Codec = func(c any) (ir.Framing, int) { return c.(wire).wire() }
+	lang.Codec = func(c any) (compile.Framing, int) { return c.(wire).wire() }
 }

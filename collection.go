@@ -4,6 +4,7 @@ package hydro
 
 import (
 	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
 
@@ -105,70 +106,25 @@ func must(n *ir.Node) *ir.Node {
 	return n
 }
 
-// lowerFunc builds a node's dfir operators from its inputs' ports.
-type lowerFunc[T any] func(c *ir.Ctx, ins []any) dfir.Port[T]
-
-// build appends a node producing elements of type T at l, consuming ins.
-// Every input must live at l itself unless the operator crosses locations
-// (crossing), which checks its own inputs.
-func build[T any](l Location, op string, props ir.Props, ins []*ir.Node, crossing bool, lower lowerFunc[T]) *ir.Node {
+// build appends a node producing elements of type T at l, consuming ins,
+// that lowers with impl (a value of package compile) and the user's
+// function fn (nil if it takes none). What an operator requires of its
+// inputs, the builder records on the node (see need); Compile checks it.
+func build[T any](l Location, op string, props ir.Props, ins []*ir.Node, impl, fn any) *ir.Node {
 	f := l.flow()
 	file, line := callSite()
 	if props.Kind == ir.Singleton || props.Kind == ir.Optional {
 		// One value has one order and cannot repeat.
 		props.Ordered, props.ExactlyOnce = true, true
 	}
-	n := &ir.Node{ID: len(f.ir.Nodes), Op: op, Loc: l.loc(), Props: props, Inputs: ins, File: file, Line: line}
-	at := func(c *ir.Ctx) func() {
-		c.Graph.SetPosition(file, line)
-		return func() { c.Graph.SetPosition("", 0) }
-	}
-	if lower != nil {
-		n.Lower = func(c *ir.Ctx, ins []any) any {
-			defer at(c)()
-			return lower(c, ins)
-		}
-	}
-	n.Tee = func(p any, k int) []any {
-		ps := dfir.Tee(p.(dfir.Port[T]), k)
-		out := make([]any, k)
-		for i, p := range ps {
-			out[i] = p
-		}
-		return out
-	}
-	n.Null = func(p any) { dfir.Null(p.(dfir.Port[T])) }
-	f.ir.Nodes = append(f.ir.Nodes, n)
-	if !crossing {
-		for _, in := range ins {
-			if in != nil && in.Loc != n.Loc {
-				f.misuse(n, "move data between locations with a networking operator, or between a tick and its location with Batch, Snapshot, AllTicks or Latest",
-					"hydro: %s combines a collection at %v (from %s) with one at %v", op, in.Loc, in.Pos(), n.Loc)
-			}
-		}
-	}
-	return n
+	return f.ir.Add(&ir.Node{Op: op, Loc: l.loc(), Props: props, Inputs: ins, File: file, Line: line,
+		Fn: fn, Impl: impl, Elem: compile.Type[T]{}})
 }
 
-// sink appends a node that consumes in and produces nothing.
-func sink[T any](l Location, op string, in *ir.Node, lower func(c *ir.Ctx, p dfir.Port[T])) *ir.Node {
-	n := build[T](l, op, ir.Props{Kind: ir.Sink}, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
-		lower(c, ins[0].(dfir.Port[T]))
-		return dfir.Port[T]{}
-	})
-	return n
-}
-
-// port returns input i's port with its element type.
-func port[T any](ins []any, i int) dfir.Port[T] { return ins[i].(dfir.Port[T]) }
-
-// lifetime is the state lifetime of stateful operators at l: per tick inside
-// a tick, across ticks at the top level of a location.
-func lifetime(l *ir.Location) dfir.Lifetime {
-	if inTick(l) {
-		return dfir.PerTick
-	}
-	return dfir.Static
+// sink appends a node that consumes in, of element type T, and produces
+// nothing.
+func sink[T any](l Location, op string, in *ir.Node, impl, fn any) *ir.Node {
+	return build[T](l, op, ir.Props{Kind: ir.Sink}, []*ir.Node{in}, impl, fn)
 }
 
 // stream wraps a node as a collection of each kind.

@@ -5,7 +5,7 @@ package hydro
 import (
 	"fmt"
 
-	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
 
@@ -43,17 +43,7 @@ type External[Tag any] struct {
 // NewExternal adds a kind of external client to the flow. Two externals of
 // one flow must not share a tag name: their ports would share names.
 func NewExternal[Tag any](f *Flow) *External[Tag] {
-	name := tagName[Tag]()
-	for _, l := range f.ir.Locations {
-		if l.Kind == ir.External && l.Name == name {
-			file, line := callSite()
-			f.ir.Errors = append(f.ir.Errors, &problem{file: file, line: line,
-				msg:  fmt.Sprintf("hydro: a second External named %s: its ports' names would clash", name),
-				hint: "make the External once and attach all its ports to it, or give the other a tag type of its own"})
-			break
-		}
-	}
-	return &External[Tag]{f: f, l: f.newLocation(ir.External, name, nil)}
+	return &External[Tag]{f: f, l: f.newLocation(ir.External, tagName[Tag](), nil)}
 }
 
 // String names the external.
@@ -113,23 +103,10 @@ type InPort[T any] struct {
 // so as a whole it is unordered.
 func SourceExternal[T, P, E any](at *Process[P], ext *External[E], codec Codec[T]) (*InPort[T], Stream[T, *Process[P]]) {
 	p := &InPort[T]{name: ext.nextPort(), codec: codec}
-	n := build(at, "external_in", streamProps(false, false, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
-		h, port := dfir.SourceInput[T](c.Graph)
-		b := &ir.PortBinding{Name: p.name, Kind: ir.PortIn, In: codec.framing, MaxMessage: codec.max,
-			Receive: func(_ uint64, msg []byte) error {
-				v, err := codec.decode(msg)
-				if err != nil {
-					return fmt.Errorf("hydro: port %s: %w", p.name, err)
-				}
-				h.Push(v)
-				return nil
-			}}
-		c.Ports = append(c.Ports, b)
-		c.Handles[p] = b
-		return port
-	})
+	n := build[T](at, "external_in", streamProps(false, false, true), nil, compile.ExternalIn[T]{}, codec.lowered())
+	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + codec.String()
-	checkCodec(at.flow(), n, codec)
+	n.Need(ir.NeedCodec, 0, "", "")
 	return p, stream[T](n, at)
 }
 
@@ -154,24 +131,10 @@ type OutPort[T any] struct {
 // dropped.
 func SinkExternal[T, P, E any](s Stream[T, *Process[P]], ext *External[E], codec Codec[T]) *OutPort[T] {
 	p := &OutPort[T]{name: ext.nextPort(), codec: codec}
-	n := sink(s.l, "external_out", s.node(), func(c *ir.Ctx, in dfir.Port[T]) {
-		out := dfir.SinkOutput(in)
-		var items []T
-		b := &ir.PortBinding{Name: p.name, Kind: ir.PortOut, Out: codec.framing, MaxMessage: codec.max}
-		enc := encoder[T]{port: p.name, codec: codec}
-		b.Drain = func(send func(uint64, []byte)) error {
-			items = out.Drain(items[:0])
-			for _, v := range items {
-				enc.send(v, func(msg []byte) { send(0, msg) })
-			}
-			clear(items)
-			return enc.done()
-		}
-		c.Ports = append(c.Ports, b)
-		c.Handles[p] = b
-	})
+	n := sink[T](s.l, "external_out", s.node(), compile.ExternalOut[T]{}, codec.lowered())
+	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + codec.String()
-	checkCodec(s.l.flow(), n, codec)
+	n.Need(ir.NeedCodec, 0, "", "")
 	return p
 }
 
@@ -192,7 +155,6 @@ type BidiPort[Req, Resp, P any] struct {
 	at       *Process[P]
 	requests *ir.Node
 	events   *ir.Node
-	respond  *ir.Node
 }
 
 // BidiExternal attaches a port to process at through which clients of ext
@@ -204,30 +166,14 @@ type BidiPort[Req, Resp, P any] struct {
 func BidiExternal[Req, Resp, P, E any](at *Process[P], ext *External[E], req Codec[Req], resp Codec[Resp]) *BidiPort[Req, Resp, P] {
 	p := &BidiPort[Req, Resp, P]{name: ext.nextPort(), req: req, resp: resp, at: at}
 	keyed := ir.Props{Kind: ir.KeyedStream, Ordered: true, ExactlyOnce: true} // ordered per connection
-	p.requests = build(at, "external_requests", keyed, nil, false, func(c *ir.Ctx, _ []any) dfir.Port[KV[ConnID, Req]] {
-		h, port := dfir.SourceInput[KV[ConnID, Req]](c.Graph)
-		b := &ir.PortBinding{Name: p.name, Kind: ir.PortBidi, In: req.framing, Out: resp.framing, MaxMessage: req.max,
-			Receive: func(conn uint64, msg []byte) error {
-				v, err := req.decode(msg)
-				if err != nil {
-					return fmt.Errorf("hydro: port %s: %w", p.name, err)
-				}
-				h.Push(KV[ConnID, Req]{Key: ConnID(conn), Val: v})
-				return nil
-			}}
-		c.Ports = append(c.Ports, b)
-		c.Handles[p] = b
-		return port
-	})
+	port := compile.Port{Name: p.name, Handle: p}
+	p.requests = build[KV[ConnID, Req]](at, "external_requests", keyed, nil, compile.ExternalRequests[ConnID, Req, Resp]{},
+		compile.BidiCodecs[Req, Resp]{Req: req.lowered(), Resp: resp.lowered()})
+	p.requests.Params = port
 	p.requests.Label = p.name + ", " + req.String()
-	checkCodec(at.flow(), p.requests, req)
-	p.events = build(at, "external_events", keyed, nil, false, func(c *ir.Ctx, _ []any) dfir.Port[KV[ConnID, ConnEvent]] {
-		h, port := dfir.SourceInput[KV[ConnID, ConnEvent]](c.Graph)
-		b := c.Handles[p].(*ir.PortBinding) // made by the requests, lowered first
-		b.Connect = func(conn uint64) { h.Push(KV[ConnID, ConnEvent]{Key: ConnID(conn), Val: Connected}) }
-		b.Disconnect = func(conn uint64) { h.Push(KV[ConnID, ConnEvent]{Key: ConnID(conn), Val: Disconnected}) }
-		return port
-	})
+	p.requests.Need(ir.NeedCodec, 0, "", "")
+	p.events = build[KV[ConnID, ConnEvent]](at, "external_events", keyed, nil, compile.ExternalEvents[ConnID, ConnEvent]{}, nil)
+	p.events.Params = port
 	p.events.Label = p.name
 	return p
 }
@@ -252,70 +198,15 @@ func (p *BidiPort[Req, Resp, P]) Events() KeyedStream[ConnID, ConnEvent, *Proces
 // order per connection. Values for a connection that is closed, or never
 // was, are dropped. Call it at most once per port: Merge the answers first.
 func (p *BidiPort[Req, Resp, P]) Respond(s KeyedStream[ConnID, Resp, *Process[P]]) {
-	n := sink(p.at, "external_respond", s.node(), func(c *ir.Ctx, in dfir.Port[KV[ConnID, Resp]]) {
-		out := dfir.SinkOutput(in)
-		var items []KV[ConnID, Resp]
-		enc := encoder[Resp]{port: p.name, codec: p.resp}
-		b := c.Handles[p].(*ir.PortBinding)
-		b.Drain = func(send func(uint64, []byte)) error {
-			items = out.Drain(items[:0])
-			for _, kv := range items {
-				enc.send(kv.Val, func(msg []byte) { send(uint64(kv.Key), msg) })
-			}
-			clear(items)
-			return enc.done()
-		}
-	})
+	n := sink[KV[ConnID, Resp]](p.at, "external_respond", s.node(), compile.ExternalRespond[ConnID, Resp]{}, p.resp.lowered())
+	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + p.resp.String()
-	checkCodec(p.at.flow(), n, p.resp)
-	if p.respond != nil {
-		p.at.flow().misuse(n, "Merge the answer streams and call Respond once",
-			"hydro: port %s already answered by Respond at %s", p.name, p.respond.Pos())
-		return
-	}
-	p.respond = n
+	n.Need(ir.NeedCodec, 0, "", "")
 }
 
 // Connect opens an in-memory client connection to the port in r.
 func (p *BidiPort[Req, Resp, P]) Connect(r *Local) *LocalClient[Req, Resp] {
 	return connectLocal(r, p, p.req, p.resp)
-}
-
-// encoder encodes the values a port sends, keeping count of those it
-// cannot encode.
-type encoder[T any] struct {
-	port  string
-	codec Codec[T]
-	buf   []byte
-	bad   int
-	first error
-}
-
-func (e *encoder[T]) send(v T, send func([]byte)) {
-	var err error
-	e.buf, err = e.codec.encode(e.buf[:0], v)
-	if err == nil && len(e.buf) > e.codec.max {
-		err = fmt.Errorf("message of %d bytes exceeds the codec's limit of %d", len(e.buf), e.codec.max)
-	}
-	if err != nil {
-		if e.bad == 0 {
-			e.first = err
-		}
-		e.bad++
-		return
-	}
-	send(e.buf)
-}
-
-// done returns the error for the values that could not be encoded since
-// the last call.
-func (e *encoder[T]) done() error {
-	if e.bad == 0 {
-		return nil
-	}
-	err := fmt.Errorf("hydro: port %s: %d values not sent; the first: %w", e.port, e.bad, e.first)
-	e.bad, e.first = 0, nil
-	return err
 }
 
 // LocalClient is an in-memory client connection to a port of a Local run:
@@ -342,7 +233,7 @@ type LocalClient[Req, Resp any] struct {
 // client can tell when a message was delivered. So Local needs no hook in
 // its ticks, whichever way they are scheduled.
 type localPort struct {
-	b     *ir.PortBinding
+	b     *compile.PortBinding
 	next  uint64
 	conns map[uint64]*localConn // open ones
 }
@@ -352,7 +243,7 @@ type localConn struct {
 }
 
 func connectLocal[Req, Resp any](r *Local, h any, req Codec[Req], resp Codec[Resp]) *LocalClient[Req, Resp] {
-	b := r.handle(h, 0).(*ir.PortBinding)
+	b := r.handle(h, 0).(*compile.PortBinding)
 	r.drainPorts() // what was sent before this client connected is not for it
 	lp := r.ports[b]
 	if lp == nil {
@@ -433,7 +324,7 @@ func (c *LocalClient[Req, Resp]) Close() {
 // connected in-memory clients.
 func (r *Local) drainPorts() {
 	if r.ports == nil {
-		r.ports = make(map[*ir.PortBinding]*localPort)
+		r.ports = make(map[*compile.PortBinding]*localPort)
 	}
 	for _, g := range r.prog.Graphs {
 		for _, b := range g.Ports {
@@ -445,7 +336,7 @@ func (r *Local) drainPorts() {
 				if lp == nil {
 					return // no client ever connected
 				}
-				if b.Kind == ir.PortOut {
+				if b.Kind == compile.PortOut {
 					for _, c := range lp.conns {
 						c.inbox = append(c.inbox, append([]byte(nil), msg...))
 					}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/transport"
 )
 
@@ -25,7 +25,7 @@ const DefaultMaxMessage = 1 << 20
 // The zero Codec is not usable; start from Lines, Bytes or CBOR.
 type Codec[T any] struct {
 	name    string
-	framing ir.Framing
+	framing compile.Framing
 	max     int
 	encode  func(dst []byte, v T) ([]byte, error)
 	decode  func(msg []byte) (T, error)
@@ -38,7 +38,7 @@ type Codec[T any] struct {
 // valid UTF-8.
 var Lines = Codec[string]{
 	name:    "lines",
-	framing: ir.FrameLines,
+	framing: compile.FrameLines,
 	max:     DefaultMaxMessage,
 	encode: func(dst []byte, s string) ([]byte, error) {
 		if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -53,7 +53,7 @@ var Lines = Codec[string]{
 // endian (tokio's LengthDelimitedCodec, Netty's LengthFieldPrepender).
 var Bytes = Codec[[]byte]{
 	name:    "bytes",
-	framing: ir.FrameLength,
+	framing: compile.FrameLength,
 	max:     DefaultMaxMessage,
 	encode:  func(dst []byte, b []byte) ([]byte, error) { return append(dst, b...), nil },
 	decode:  func(msg []byte) ([]byte, error) { return msg, nil },
@@ -68,7 +68,7 @@ var Bytes = Codec[[]byte]{
 func CBOR[T any]() Codec[T] {
 	return Codec[T]{
 		name:    "cbor " + reflect.TypeFor[T]().String(),
-		framing: ir.FrameLength,
+		framing: compile.FrameLength,
 		max:     DefaultMaxMessage,
 		encode: func(dst []byte, v T) ([]byte, error) {
 			c, err := portCodec()
@@ -119,10 +119,7 @@ func (c Codec[T]) String() string { return c.name }
 
 func (c Codec[T]) zero() bool { return c.encode == nil }
 
-// checkCodec records a misuse when port node n was given the zero Codec.
-func checkCodec[T any](f *Flow, n *ir.Node, c Codec[T]) {
-	if c.zero() {
-		f.misuse(n, "use hydro.Lines, hydro.Bytes or hydro.CBOR[T]()",
-			"hydro: %s given the zero Codec[%v]", n.Op, reflect.TypeFor[T]())
-	}
+// lowered is the codec as lowering takes it.
+func (c Codec[T]) lowered() compile.Codec[T] {
+	return compile.Codec[T]{Name: c.name, Framing: c.framing, Max: c.max, Encode: c.encode, Decode: c.decode}
 }

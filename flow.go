@@ -60,9 +60,7 @@ func (f *Flow) Compile() error {
 	if f.compiled || f.compileErr != nil {
 		return f.compileErr
 	}
-	errs := append([]error(nil), f.ir.Errors...)
-	errs = append(errs, f.checkCycles()...)
-	if len(errs) > 0 {
+	if errs := compile.Check(&f.ir); len(errs) > 0 {
 		f.compileErr = &CompileError{Problems: errs}
 		return f.compileErr
 	}
@@ -92,107 +90,33 @@ func (f *Flow) lower(env compile.Env) (*compile.Program, error) {
 	return compile.Lower(&f.ir, env)
 }
 
-// problem records a misuse at the call site of the operator being built.
-type problem struct {
-	file string
-	line int
-	msg  string
-	hint string
-}
-
-func (p *problem) Error() string {
-	s := fmt.Sprintf("%s:%d: %s", p.file, p.line, p.msg)
-	if p.hint != "" {
-		s += "\n\t\thint: " + p.hint
-	}
-	return s
-}
-
-// misuse records a problem for the operator at n.
-func (f *Flow) misuse(n *ir.Node, hint, format string, args ...any) {
-	f.ir.Errors = append(f.ir.Errors, &problem{file: n.File, line: n.Line, msg: fmt.Sprintf(format, args...), hint: hint})
-}
-
 var hydroDir = callsite.Dir()
 
 // callSite returns the first caller outside this package's own sources.
 func callSite() (string, int) { return callsite.Find(2, hydroDir) }
 
-// checkCycles reports forward references never completed, and operators
-// that need all of an input for the tick (aggregations, sorts, negations)
-// whose input depends on their own output within the same tick: such a
-// cycle has no well-defined result.
-func (f *Flow) checkCycles() []error {
-	var errs []error
-	for _, n := range f.ir.Nodes {
-		if n.NewCycle != nil && n.Inputs[0] == nil {
-			errs = append(errs, &problem{file: n.File, line: n.Line,
-				msg:  fmt.Sprintf("hydro: %s is never completed", n.Op),
-				hint: "call Complete with the collection that defines it"})
-		}
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	// reaches[m] is the set of nodes whose output reaches m within a tick.
-	// Only same-tick forward references close such cycles, so start from
-	// each of them and walk forward to the nodes fed by it.
-	consumers := make(map[*ir.Node][]*ir.Node)
-	for _, n := range f.ir.Nodes {
-		for _, in := range n.Inputs {
-			consumers[in] = append(consumers[in], n)
-		}
-	}
-	for _, ref := range f.ir.Nodes {
-		if ref.Op != "forward_ref" || !inTick(ref.Loc) {
-			continue
-		}
-		// Nodes downstream of ref (same tick), then those among them that
-		// lead back to ref's input.
-		down := map[*ir.Node]bool{ref: true}
-		queue := []*ir.Node{ref}
-		for len(queue) > 0 {
-			n := queue[0]
-			queue = queue[1:]
-			for _, c := range consumers[n] {
-				if !down[c] && c.NewCycle == nil {
-					down[c] = true
-					queue = append(queue, c)
-				}
-			}
-		}
-		onCycle := map[*ir.Node]bool{}
-		var back func(n *ir.Node) bool
-		seen := map[*ir.Node]bool{}
-		back = func(n *ir.Node) bool {
-			if n == ref {
-				return true
-			}
-			if seen[n] || !down[n] {
-				return onCycle[n]
-			}
-			seen[n] = true
-			for _, in := range n.Inputs {
-				if back(in) {
-					onCycle[n] = true
-				}
-			}
-			return onCycle[n]
-		}
-		back(ref.Inputs[0])
-		for _, n := range f.ir.Nodes {
-			if !onCycle[n] || n.Blocking == 0 {
-				continue
-			}
-			for i, in := range n.Inputs {
-				if n.Blocking&(1<<i) != 0 && (onCycle[in] || in == ref) {
-					errs = append(errs, &problem{file: n.File, line: n.Line,
-						msg:  fmt.Sprintf("hydro: %s needs all of its input for the tick, but that input depends on its own output within the tick, through the cycle closed by the forward reference at %s", n.Op, ref.Pos()),
-						hint: "carry the result to the next tick with TickCycle or DeferTick, or move the aggregation out of the cycle"})
-					break
-				}
-			}
-		}
-	}
-	return errs
+// Operators record what they require as facts on their nodes; the checks
+// of package compile read them when the flow is compiled.
+
+// needOrder records that n, an order- and duplicate-sensitive operator,
+// needs its input totally ordered and exactly-once.
+func needOrder(n *ir.Node, op string) {
+	n.Need(ir.NeedOrdered, 0, op, "")
+	n.Need(ir.NeedExactlyOnce, 0, op, "")
+}
+
+// needBounded records that n needs input i bounded.
+func needBounded(n *ir.Node, i int, op string) { n.Need(ir.NeedBounded, i, op, "") }
+
+// needNonDet records the reason the user gave n, which needs one.
+func needNonDet(n *ir.Node, nd NonDet) {
+	n.NonDet = string(nd)
+	n.Need(ir.NeedNonDet, 0, "", "")
+}
+
+// needTick records that n, which enters a tick, needs that tick to be one
+// of its input's location.
+func needTick(n *ir.Node) {
+	n.Crosses = true
+	n.Need(ir.NeedTickOf, 0, "", "")
 }

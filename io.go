@@ -5,18 +5,17 @@ package hydro
 import (
 	"fmt"
 	"iter"
-	"reflect"
 
 	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
 
 // SourceIter emits the items of a slice, in order, when the location starts.
 // The stream is bounded: it is complete once emitted.
 func SourceIter[T any, L Location](l L, items []T) Stream[T, L] {
-	n := build(l, "source_iter", streamProps(true, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
-		return dfir.SourceIter(c.Graph, items)
-	})
+	n := build[T](l, "source_iter", streamProps(true, true, true), nil, compile.SourceIter[T]{}, nil)
+	n.Params = items
 	n.Label = fmt.Sprintf("%d items", len(items))
 	return stream[T](n, l)
 }
@@ -24,9 +23,7 @@ func SourceIter[T any, L Location](l L, items []T) Stream[T, L] {
 // SourceSeq emits the values of seq, in order, when the location starts.
 // The stream is bounded.
 func SourceSeq[T any, L Location](l L, seq iter.Seq[T]) Stream[T, L] {
-	n := build(l, "source_iter", streamProps(true, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
-		return dfir.SourceSeq(c.Graph, seq)
-	})
+	n := build[T](l, "source_iter", streamProps(true, true, true), nil, compile.SourceSeq[T]{}, seq)
 	return stream[T](n, l)
 }
 
@@ -35,30 +32,8 @@ func SourceSeq[T any, L Location](l L, seq iter.Seq[T]) Stream[T, L] {
 // a closed channel simply ends the stream. A deployed node also wakes up
 // when an item arrives on ch, and runs a tick for it.
 func SourceChan[T any, L Location](l L, ch <-chan T) Stream[T, L] {
-	n := build(l, "source_chan", streamProps(false, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
-		h, p := dfir.SourceInput[T](c.Graph)
-		w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(T)) }}
-		c.Wakes = append(c.Wakes, w)
-		c.Feeders = append(c.Feeders, func() bool {
-			if w.Owned {
-				return false // the shell receives and pushes
-			}
-			moved := false
-			for {
-				select {
-				case v, ok := <-ch:
-					if !ok {
-						return moved
-					}
-					h.Push(v)
-					moved = true
-				default:
-					return moved
-				}
-			}
-		})
-		return p
-	})
+	n := build[T](l, "source_chan", streamProps(false, true, true), nil, compile.SourceChan[T]{}, nil)
+	n.Params = ch
 	return stream[T](n, l)
 }
 
@@ -73,11 +48,8 @@ type Input[T any] struct {
 // is pushed into it.
 func NewInput[T any, L Location](l L) (*Input[T], Stream[T, L]) {
 	in := &Input[T]{}
-	in.n = build(l, "input", streamProps(false, true, true), nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
-		h, p := dfir.SourceInput[T](c.Graph)
-		c.Handles[in] = h
-		return p
-	})
+	in.n = build[T](l, "input", streamProps(false, true, true), nil, compile.Input[T]{}, nil)
+	in.n.Params = in
 	return in, stream[T](in.n, l)
 }
 
@@ -104,9 +76,8 @@ func (o *Output[T]) traced() *ir.Node { return o.n }
 // if s is ordered; tests of unordered streams should compare as multisets.
 func NewOutput[T any, L Location](s Stream[T, L]) *Output[T] {
 	o := &Output[T]{}
-	o.n = sink(s.l, "output", s.node(), func(c *ir.Ctx, p dfir.Port[T]) {
-		c.Handles[o] = dfir.SinkOutput(p)
-	})
+	o.n = sink[T](s.l, "output", s.node(), compile.Output[T]{}, nil)
+	o.n.Params = o
 	return o
 }
 
@@ -134,8 +105,7 @@ func (o *Output[T]) DrainMember(r *Local, m int) []T {
 // exactly-once stream: f's effects would otherwise depend on arrival order or
 // on retries.
 func ForEach[T any, L Location](s Stream[T, L], f func(T)) {
-	n := sink(s.l, "for_each", s.node(), func(c *ir.Ctx, p dfir.Port[T]) { dfir.ForEach(p, f) })
-	fl, in := s.l.flow(), s.node()
-	needOrdered(fl, n, in, "ForEach", "sort a bounded stream first, or use an operator that does not depend on order")
-	needExactlyOnce(fl, n, in, "ForEach", "deduplicate first (Unique), or make f idempotent and collect with NewOutput")
+	n := sink[T](s.l, "for_each", s.node(), compile.ForEach[T]{}, f)
+	n.Need(ir.NeedOrdered, 0, "ForEach", "")
+	n.Need(ir.NeedExactlyOnce, 0, "ForEach", "deduplicate first (Unique), or make f idempotent and collect with NewOutput")
 }

@@ -3,14 +3,14 @@
 package hydro
 
 import (
-	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
 
 // IntoKeyed views a stream of pairs as a keyed stream.
 func IntoKeyed[K comparable, V any, L Location](s Stream[KV[K, V], L]) KeyedStream[K, V, L] {
 	in := s.node()
-	n := build(s.l, "into_keyed", withKind(in.Props, ir.KeyedStream), []*ir.Node{in}, false, identity[KV[K, V]])
+	n := build[KV[K, V]](s.l, "into_keyed", withKind(in.Props, ir.KeyedStream), []*ir.Node{in}, compile.Identity[KV[K, V]]{}, nil)
 	return keyedStream[K, V](n, s.l)
 }
 
@@ -20,7 +20,7 @@ func (s KeyedStream[K, V, L]) Entries() Stream[KV[K, V], L] {
 	in := s.node()
 	p := withKind(in.Props, ir.Stream)
 	p.Ordered = false
-	n := build(s.l, "entries", p, []*ir.Node{in}, false, identity[KV[K, V]])
+	n := build[KV[K, V]](s.l, "entries", p, []*ir.Node{in}, compile.Identity[KV[K, V]]{}, nil)
 	return stream[KV[K, V]](n, s.l)
 }
 
@@ -29,9 +29,7 @@ func (s KeyedStream[K, V, L]) Values() Stream[V, L] {
 	in := s.node()
 	p := withKind(in.Props, ir.Stream)
 	p.Ordered = false
-	n := build(s.l, "values", p, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[V] {
-		return dfir.Map(port[KV[K, V]](ins, 0), func(kv KV[K, V]) V { return kv.Val })
-	})
+	n := build[V](s.l, "values", p, []*ir.Node{in}, compile.Values[K, V]{}, nil)
 	return stream[V](n, s.l)
 }
 
@@ -41,18 +39,14 @@ func (s KeyedStream[K, V, L]) Keys() Stream[K, L] {
 	in := s.node()
 	p := withKind(in.Props, ir.Stream)
 	p.Ordered = false
-	n := build(s.l, "keys", p, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[K] {
-		return dfir.Map(port[KV[K, V]](ins, 0), func(kv KV[K, V]) K { return kv.Key })
-	})
+	n := build[K](s.l, "keys", p, []*ir.Node{in}, compile.Keys[K, V]{}, nil)
 	return stream[K](n, s.l)
 }
 
 // MapValues applies f to every value, keeping keys.
 func MapValues[K comparable, V, U any, L Location](s KeyedStream[K, V, L], f func(V) U) KeyedStream[K, U, L] {
 	in := s.node()
-	n := build(s.l, "map_values", in.Props, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, U]] {
-		return dfir.Map(port[KV[K, V]](ins, 0), func(kv KV[K, V]) KV[K, U] { return KV[K, U]{Key: kv.Key, Val: f(kv.Val)} })
-	})
+	n := build[KV[K, U]](s.l, "map_values", in.Props, []*ir.Node{in}, compile.MapValues[K, V, U]{}, f)
 	return keyedStream[K, U](n, s.l)
 }
 
@@ -60,11 +54,9 @@ func MapValues[K comparable, V, U any, L Location](s KeyedStream[K, V, L], f fun
 // accumulator that starts as init().
 func FoldKeyed[K comparable, V, A any, L Location](s KeyedStream[K, V, L], init func() A, f func(acc *A, v V), alg ...Algebra) KeyedSingleton[K, A, L] {
 	in := s.node()
-	n := build(s.l, "fold_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, A]] {
-		return dfir.FoldKeyed(port[KV[K, V]](ins, 0), init, f, lifetime(in.Loc))
-	})
+	n := build[KV[K, A]](s.l, "fold_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, compile.FoldKeyed[K, V, A]{}, compile.FoldFns[V, A]{Init: init, Add: f})
 	n.Blocking = 1
-	checkAlgebra(s.l.flow(), n, in, "FoldKeyed", alg)
+	needAlgebra(n, "FoldKeyed", alg)
 	return keyedSingleton[K, A](n, s.l)
 }
 
@@ -72,25 +64,18 @@ func FoldKeyed[K comparable, V, A any, L Location](s KeyedStream[K, V, L], init 
 // the start.
 func ReduceKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L], f func(acc *V, v V), alg ...Algebra) KeyedSingleton[K, V, L] {
 	in := s.node()
-	n := build(s.l, "reduce_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, V]] {
-		return dfir.ReduceKeyed(port[KV[K, V]](ins, 0), f, lifetime(in.Loc))
-	})
+	n := build[KV[K, V]](s.l, "reduce_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, compile.ReduceKeyed[K, V]{}, f)
 	n.Blocking = 1
-	checkAlgebra(s.l.flow(), n, in, "ReduceKeyed", alg)
+	needAlgebra(n, "ReduceKeyed", alg)
 	return keyedSingleton[K, V](n, s.l)
 }
 
 // FirstKeyed is the first value of each key. It needs per-key order.
 func FirstKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L]) KeyedSingleton[K, V, L] {
 	in := s.node()
-	n := build(s.l, "first_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, V]] {
-		return dfir.ReduceKeyed(port[KV[K, V]](ins, 0), func(*V, V) {}, lifetime(in.Loc))
-	})
+	n := build[KV[K, V]](s.l, "first_keyed", aggProps(in, ir.KeyedSingleton), []*ir.Node{in}, compile.FirstKeyed[K, V]{}, nil)
 	n.Blocking = 1
-	if !in.Props.Ordered {
-		s.l.flow().misuse(n, "use an order-insensitive aggregation, such as ReduceKeyed with hydro.Commutative",
-			"hydro: FirstKeyed needs a stream ordered per key, but %s (%s) is unordered", in.Op, in.Pos())
-	}
+	n.Need(ir.NeedOrderedPerKey, 0, "FirstKeyed", "")
 	return keyedSingleton[K, V](n, s.l)
 }
 
@@ -98,29 +83,23 @@ func FirstKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L]) KeyedSi
 // bounded: Snapshot an unbounded one into a tick first.
 func (x KeyedSingleton[K, V, L]) Entries() Stream[KV[K, V], L] {
 	in := x.node()
-	n := build(x.l, "entries", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[KV[K, V]] {
-		return settled(c, in.Loc, port[KV[K, V]](ins, 0))
-	})
-	needBounded(x.l.flow(), n, in, "KeyedSingleton.Entries")
+	n := build[KV[K, V]](x.l, "entries", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, compile.SettledEntries[K, V]{}, nil)
+	needBounded(n, 0, "KeyedSingleton.Entries")
 	return stream[KV[K, V]](n, x.l)
 }
 
 // Keys is the keyed singleton's keys, unordered; it must be bounded.
 func (x KeyedSingleton[K, V, L]) Keys() Stream[K, L] {
 	in := x.node()
-	n := build(x.l, "keys", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[K] {
-		return dfir.Map(settled(c, in.Loc, port[KV[K, V]](ins, 0)), func(kv KV[K, V]) K { return kv.Key })
-	})
-	needBounded(x.l.flow(), n, in, "KeyedSingleton.Keys")
+	n := build[K](x.l, "keys", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, compile.SettledKeys[K, V]{}, nil)
+	needBounded(n, 0, "KeyedSingleton.Keys")
 	return stream[K](n, x.l)
 }
 
 // Values is the keyed singleton's values, unordered; it must be bounded.
 func (x KeyedSingleton[K, V, L]) Values() Stream[V, L] {
 	in := x.node()
-	n := build(x.l, "values", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[V] {
-		return dfir.Map(settled(c, in.Loc, port[KV[K, V]](ins, 0)), func(kv KV[K, V]) V { return kv.Val })
-	})
-	needBounded(x.l.flow(), n, in, "KeyedSingleton.Values")
+	n := build[V](x.l, "values", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, compile.SettledValues[K, V]{}, nil)
+	needBounded(n, 0, "KeyedSingleton.Values")
 	return stream[V](n, x.l)
 }

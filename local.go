@@ -28,7 +28,7 @@ type Local struct {
 	run  *engine.Run
 	prog *compile.Program
 	// ports holds the in-memory clients of external ports (LocalClient).
-	ports map[*ir.PortBinding]*localPort
+	ports map[*compile.PortBinding]*localPort
 }
 
 // LocalOption configures a Local: the size of a cluster, or, from package

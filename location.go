@@ -51,14 +51,7 @@ type Tick[L Location] struct {
 
 // NewTick returns a new clock domain inside parent.
 func NewTick[L Location](parent L) *Tick[L] {
-	f := parent.flow()
-	t := &Tick[L]{parent: parent, l: f.newLocation(ir.Tick, "tick", parent.loc())}
-	if parent.loc().Kind == ir.Tick {
-		file, line := callSite()
-		f.ir.Errors = append(f.ir.Errors, &problem{file: file, line: line,
-			msg:  "hydro: NewTick inside a tick: ticks do not nest",
-			hint: "make the tick from the process or cluster the outer tick belongs to"})
-	}
+	t := &Tick[L]{parent: parent, l: parent.flow().newLocation(ir.Tick, "tick", parent.loc())}
 	return t
 }
 
@@ -72,7 +65,8 @@ func (t *Tick[L]) flow() *Flow       { return t.parent.flow() }
 func (t *Tick[L]) String() string { return t.l.String() }
 
 func (f *Flow) newLocation(kind ir.LocKind, name string, parent *ir.Location) *ir.Location {
-	l := &ir.Location{ID: len(f.ir.Locations), Kind: kind, Name: name, Parent: parent}
+	file, line := callSite()
+	l := &ir.Location{ID: len(f.ir.Locations), Kind: kind, Name: name, Parent: parent, File: file, Line: line}
 	f.ir.Locations = append(f.ir.Locations, l)
 	return l
 }

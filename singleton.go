@@ -3,7 +3,7 @@
 package hydro
 
 import (
-	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
 
@@ -13,27 +13,22 @@ import (
 
 // SingletonOf is the constant v at l.
 func SingletonOf[T any, L Location](l L, v T) Singleton[T, L] {
-	n := build(l, "singleton", ir.Props{Kind: ir.Singleton, Bounded: true}, nil, false, func(c *ir.Ctx, _ []any) dfir.Port[T] {
-		return dfir.Persist(dfir.SourceIter(c.Graph, []T{v}))
-	})
+	n := build[T](l, "singleton", ir.Props{Kind: ir.Singleton, Bounded: true}, nil, compile.Constant[T]{}, nil)
+	n.Params = v
 	return singleton[T](n, l)
 }
 
 // MapSingleton applies f to the value.
 func MapSingleton[T, U any, L Location](x Singleton[T, L], f func(T) U) Singleton[U, L] {
 	in := x.node()
-	n := build(x.l, "map", in.Props, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[U] {
-		return dfir.Map(port[T](ins, 0), f)
-	})
+	n := build[U](x.l, "map", in.Props, []*ir.Node{in}, compile.Map[T, U]{}, f)
 	return singleton[U](n, x.l)
 }
 
 // MapOptional applies f to the value, if there is one.
 func MapOptional[T, U any, L Location](o Optional[T, L], f func(T) U) Optional[U, L] {
 	in := o.node()
-	n := build(o.l, "map", in.Props, []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[U] {
-		return dfir.Map(port[T](ins, 0), f)
-	})
+	n := build[U](o.l, "map", in.Props, []*ir.Node{in}, compile.Map[T, U]{}, f)
 	return optional[U](n, o.l)
 }
 
@@ -48,9 +43,7 @@ func (o Optional[T, L]) Filter(keep func(T) bool) Optional[T, L] {
 }
 
 func filterOne[T any, L Location](in *ir.Node, l L, keep func(T) bool) Optional[T, L] {
-	n := build(l, "filter", withKind(in.Props, ir.Optional), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
-		return dfir.Filter(port[T](ins, 0), keep)
-	})
+	n := build[T](l, "filter", withKind(in.Props, ir.Optional), []*ir.Node{in}, compile.Filter[T]{}, keep)
 	return optional[T](n, l)
 }
 
@@ -66,9 +59,7 @@ func ZipOptional[A, B any, L Location](a Optional[A, L], b Optional[B, L]) Optio
 
 func zip[A, B any](x, y *ir.Node, l Location, k ir.Kind) *ir.Node {
 	p := ir.Props{Kind: k, Bounded: x.Props.Bounded && y.Props.Bounded}
-	n := build(l, "zip", p, []*ir.Node{x, y}, false, func(c *ir.Ctx, ins []any) dfir.Port[Pair[A, B]] {
-		return dfir.Zip(port[A](ins, 0), port[B](ins, 1))
-	})
+	n := build[Pair[A, B]](l, "zip", p, []*ir.Node{x, y}, compile.Zip[A, B]{}, nil)
 	n.Blocking = 3
 	return n
 }
@@ -76,9 +67,8 @@ func zip[A, B any](x, y *ir.Node, l Location, k ir.Kind) *ir.Node {
 // UnwrapOr is the optional's value, or def when it is empty.
 func (o Optional[T, L]) UnwrapOr(def T) Singleton[T, L] {
 	in := o.node()
-	n := build(o.l, "unwrap_or", withKind(in.Props, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
-		return dfir.Fold(port[T](ins, 0), func() T { return def }, func(acc *T, v T) { *acc = v })
-	})
+	n := build[T](o.l, "unwrap_or", withKind(in.Props, ir.Singleton), []*ir.Node{in}, compile.UnwrapOr[T]{}, nil)
+	n.Params = def
 	n.Blocking = 1
 	return singleton[T](n, o.l)
 }
@@ -89,18 +79,7 @@ func (o Optional[T, L]) UnwrapOr(def T) Singleton[T, L] {
 func Or[T any, L Location](o, other Optional[T, L]) Optional[T, L] {
 	x, y := o.node(), other.node()
 	p := ir.Props{Kind: ir.Optional, Bounded: x.Props.Bounded && y.Props.Bounded}
-	n := build(o.l, "or", p, []*ir.Node{x, y}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
-		tag := func(i int) func(T) dfir.Tagged[T] {
-			return func(v T) dfir.Tagged[T] { return dfir.Tagged[T]{Tag: i, Val: v} }
-		}
-		both := dfir.Union(dfir.Map(port[T](ins, 0), tag(0)), dfir.Map(port[T](ins, 1), tag(1)))
-		first := dfir.Reduce(both, func(acc *dfir.Tagged[T], v dfir.Tagged[T]) {
-			if v.Tag < acc.Tag {
-				*acc = v
-			}
-		})
-		return dfir.Map(first, func(t dfir.Tagged[T]) T { return t.Val })
-	})
+	n := build[T](o.l, "or", p, []*ir.Node{x, y}, compile.Or[T]{}, nil)
 	n.Blocking = 3
 	return optional[T](n, o.l)
 }
@@ -113,16 +92,12 @@ func (o Optional[T, L]) IsSome() Singleton[bool, L] {
 // IsNone is true when the optional is empty.
 func (o Optional[T, L]) IsNone() Singleton[bool, L] {
 	some := presence[T](o.node(), o.l)
-	n := build(o.l, "is_none", some.Props, []*ir.Node{some}, false, func(c *ir.Ctx, ins []any) dfir.Port[bool] {
-		return dfir.Map(port[bool](ins, 0), func(b bool) bool { return !b })
-	})
+	n := build[bool](o.l, "is_none", some.Props, []*ir.Node{some}, compile.Not{}, nil)
 	return singleton[bool](n, o.l)
 }
 
 func presence[T any](in *ir.Node, l Location) *ir.Node {
-	n := build(l, "is_some", withKind(in.Props, ir.Singleton), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[bool] {
-		return dfir.Fold(port[T](ins, 0), func() bool { return false }, func(acc *bool, _ T) { *acc = true })
-	})
+	n := build[bool](l, "is_some", withKind(in.Props, ir.Singleton), []*ir.Node{in}, compile.IsSome[T]{}, nil)
 	n.Blocking = 1
 	return n
 }
@@ -140,28 +115,7 @@ func (o Optional[T, L]) IntoStream() Stream[T, L] {
 }
 
 func intoStream[T any, L Location](in *ir.Node, l L) Stream[T, L] {
-	n := build(l, "into_stream", streamProps(in.Props.Bounded, true, true), []*ir.Node{in}, false, func(c *ir.Ctx, ins []any) dfir.Port[T] {
-		return settled(c, in.Loc, port[T](ins, 0))
-	})
-	needBounded(l.flow(), n, in, "IntoStream")
+	n := build[T](l, "into_stream", streamProps(in.Props.Bounded, true, true), []*ir.Node{in}, compile.IntoStream[T]{}, nil)
+	needBounded(n, 0, "IntoStream")
 	return stream[T](n, l)
-}
-
-// settled turns the port of a bounded singleton-like collection into a
-// stream's port. At a tick the value is the tick's, so nothing changes. At a
-// location's top level a bounded collection is final from the first tick it
-// has a value, and is carried again every tick; a stream there carries each
-// item once, so only that first tick's values pass.
-func settled[T any](c *ir.Ctx, l *ir.Location, p dfir.Port[T]) dfir.Port[T] {
-	if inTick(l) {
-		return p
-	}
-	g := c.Graph
-	first, seen := uint64(0), false
-	return dfir.Filter(p, func(T) bool {
-		if !seen {
-			first, seen = g.Tick(), true
-		}
-		return g.Tick() == first
-	})
 }

@@ -165,7 +165,7 @@ func (f *Flow) JSON() ([]byte, error) {
 			File:        n.File,
 			Line:        n.Line,
 			NonDet:      n.NonDet,
-			Cycle:       n.NewCycle != nil,
+			Cycle:       n.Cycle != nil,
 			Inputs:      []int{},
 		}
 		if n.Loc != nil {
@@ -322,7 +322,7 @@ func (d *drawing) edges() []edge {
 				port:     i,
 				ports:    len(n.Inputs),
 				crossing: in.Loc != n.Loc,
-				back:     n.NewCycle != nil,
+				back:     n.Cycle != nil,
 			})
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hydro-go/hydro"
-	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/lang"
 	"github.com/hydro-go/hydro/internal/node"
 )
@@ -37,7 +37,7 @@ type Client[Req, Resp any] struct {
 	req  hydro.Codec[Req]
 	resp hydro.Codec[Resp]
 	// How the port delimits messages each way, and the largest it takes.
-	reqFraming, respFraming ir.Framing
+	reqFraming, respFraming compile.Framing
 	respMax                 int
 
 	wmu  sync.Mutex

@@ -123,10 +123,10 @@ func fleetMembers(f *ir.Flow, sizes map[string]int) []launch.Member {
 	for _, l := range f.Locations {
 		switch l.Kind {
 		case ir.Process:
-			ms = append(ms, launch.Member{Name: node.NameOf(ir.Dest{Loc: l})})
+			ms = append(ms, launch.Member{Name: node.NameOf(compile.Dest{Loc: l})})
 		case ir.Cluster:
 			for m := range sizeOf(sizes, l) {
-				ms = append(ms, launch.Member{Name: node.NameOf(ir.Dest{Loc: l, Member: uint32(m)})})
+				ms = append(ms, launch.Member{Name: node.NameOf(compile.Dest{Loc: l, Member: uint32(m)})})
 			}
 		}
 	}

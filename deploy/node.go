@@ -69,17 +69,17 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 }
 
 // roleDest finds the process or cluster member a role names.
-func roleDest(f *ir.Flow, role string, sizes map[string]int) (ir.Dest, bool) {
+func roleDest(f *ir.Flow, role string, sizes map[string]int) (compile.Dest, bool) {
 	for _, l := range f.Locations {
 		if l.Parent != nil || l.Kind == ir.External {
 			continue
 		}
 		for m := range max(sizeOf(sizes, l), 1) {
-			d := ir.Dest{Loc: l, Member: uint32(m)}
+			d := compile.Dest{Loc: l, Member: uint32(m)}
 			if node.NameOf(d) == role {
 				return d, true
 			}
 		}
 	}
-	return ir.Dest{}, false
+	return compile.Dest{}, false
 }

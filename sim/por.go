@@ -28,9 +28,21 @@ import (
 // repeat what another covered.
 type pruned struct{}
 
-// ChooseStep chooses the next step of a run (engine.StepChooser): by the
-// script, at random, or under enumeration among the steps awake.
-func (s *Sim) ChooseStep(steps []engine.Step, fresh bool) int {
+// chooser is the Sim as the engine sees it: its Choose, and ChooseStep,
+// which only the engine calls.
+type chooser Sim
+
+var _ engine.StepChooser = (*chooser)(nil)
+
+func (c *chooser) Choose(n int, what string) int { return (*Sim)(c).Choose(n, what) }
+
+func (c *chooser) ChooseStep(steps []engine.Step, fresh bool) int {
+	return (*Sim)(c).chooseStep(steps, fresh)
+}
+
+// chooseStep chooses the next step of a run: by the script, at random, or
+// under enumeration among the steps awake.
+func (s *Sim) chooseStep(steps []engine.Step, fresh bool) int {
 	if s.script != nil && len(steps) == 1 {
 		s.forced(steps[0].What)
 		return 0

@@ -41,7 +41,6 @@ type choice struct {
 	what     string
 }
 
-var _ engine.StepChooser = (*Sim)(nil)
 
 // Seeded returns an execution whose choices come from seed, as Random's
 // executions do: for driving a Local by hand, in a benchmark say.
@@ -92,7 +91,7 @@ func (s *Sim) Local(f *hydro.Flow, opts ...hydro.LocalOption) *hydro.Local {
 // what Local adds, for a caller that starts the Local itself (a benchmark,
 // say). The Sim does not record the Local for its failure report.
 func (s *Sim) Chooser() hydro.LocalOption {
-	return option(func(c *engine.Config) { c.Chooser = s })
+	return option(func(c *engine.Config) { c.Chooser = (*chooser)(s) })
 }
 
 // failed is what Fatalf panics with, for the driver to recover.

@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package compile checks a flow's IR and lowers each of its locations to a
-// dfir graph.
+// Package compile checks a flow's IR, rewrites it, and lowers each of its
+// locations to a dfir graph.
 //
 // # Usage
 //
-// The hydro package calls Lower from Flow.Compile. Each operator's node
-// carries typed closures that build its dfir operators; Lower walks the nodes
-// in the order they were built, gives every node the ports of its inputs
-// (splitting a port shared by several consumers with a Tee, ending an unused
-// one with Null), closes forward references last, and compiles every graph.
+// The hydro package builds an ir.Flow whose nodes hold values of this
+// package: an Impl (Map[T, U]{}, Fold[T, A]{}, ...) that says how the node
+// lowers, and an Elem (Type[T]{}) that splits, discards and sends the
+// node's output. Flow.Compile calls Check, which returns every misuse as a
+// *Problem at the user's file:line, then Lower. Lower walks the nodes
+// (ir.Flow.Walk), gives every node the ports of its inputs (splitting a port
+// shared by several consumers with a Tee, ending an unused one with Null),
+// builds each channel's sending and receiving halves, closes forward
+// references last, and compiles every graph.
+//
+// Rewrites change the IR between Check and Lower: Relocate moves a chain
+// of operators from one process to another, inserting the channels its cut
+// edges need.
 //
 // # Determinism
 //
-// Lowering depends only on the IR: the same flow lowers to the same graphs.
-// Nothing here starts a goroutine or touches the clock.
+// Checking and lowering depend only on the IR: the same flow lowers to the
+// same graphs. Nothing here starts a goroutine or touches the clock.
 package compile

@@ -102,7 +102,7 @@ type Config struct {
 // A Run is not safe for concurrent use.
 type Run struct {
 	prog   *compile.Program
-	byDest map[ir.Dest]*compile.Graph
+	byDest map[compile.Dest]*compile.Graph
 	byName map[string]*compile.Graph // by node name, when stepped
 	now    time.Duration             // virtual time since start
 	next   []time.Duration
@@ -123,12 +123,12 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 		cfg.Size = func(*ir.Location) int { return 1 }
 	}
 	env := compile.Env{Size: cfg.Size}
-	r := &Run{byDest: map[ir.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, flow: f, cfg: cfg}
+	r := &Run{byDest: map[compile.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, flow: f, cfg: cfg}
 	if cfg.Chooser != nil {
 		fl := cfg.Faults
 		st := &stepper{c: cfg.Chooser, net: mem.NewNetwork(transport.DefaultLimits, mem.Hooks{}), held: map[*ir.Node]int{}, free: true,
-			crashes: fl.Crashes, crashable: fl.Crashable, durable: map[*ir.Location]bool{}, down: map[ir.Dest]bool{},
-			partitions: fl.Partitions, cut: map[[2]ir.Dest]bool{}, lossy: map[uint32]bool{}, losses: fl.Losses, duplicates: fl.Duplicates}
+			crashes: fl.Crashes, crashable: fl.Crashable, durable: map[*ir.Location]bool{}, down: map[compile.Dest]bool{},
+			partitions: fl.Partitions, cut: map[[2]compile.Dest]bool{}, lossy: map[uint32]bool{}, losses: fl.Losses, duplicates: fl.Duplicates}
 		for _, l := range fl.Durable {
 			st.durable[l] = true
 		}
@@ -177,7 +177,7 @@ func (r *Run) Stepped() bool { return r.step != nil }
 
 // NodeName names a process ("Leader") or a cluster member ("Worker/2"), as
 // traces and deployments do.
-func NodeName(d ir.Dest) string {
+func NodeName(d compile.Dest) string {
 	if d.Loc.Kind == ir.Cluster {
 		return fmt.Sprintf("%s/%d", d.Loc.Name, d.Member)
 	}
@@ -251,14 +251,14 @@ func (r *Run) pending() bool {
 func (r *Run) Advance(d time.Duration) {
 	r.now += d
 	if r.step == nil {
-		r.forDueTimers(func(_ *compile.Graph, _ ir.Timer, fire func()) { fire() })
+		r.forDueTimers(func(_ *compile.Graph, _ compile.Timer, fire func()) { fire() })
 	}
 	r.RunAvailable()
 }
 
 // forDueTimers calls f for every timer firing due by now, in order per
 // timer; fire pushes the event and schedules the next.
-func (r *Run) forDueTimers(f func(g *compile.Graph, t ir.Timer, fire func())) {
+func (r *Run) forDueTimers(f func(g *compile.Graph, t compile.Timer, fire func())) {
 	i := 0
 	for _, g := range r.prog.Graphs {
 		for _, t := range g.Timers {
@@ -308,7 +308,7 @@ func (r *Run) Handles(h any) []any {
 func (r *Run) liveMembers(l *ir.Location) []uint32 {
 	var ms []uint32
 	for i := range r.env.Size(l) {
-		if r.step == nil || !r.step.down[ir.Dest{Loc: l, Member: uint32(i)}] {
+		if r.step == nil || !r.step.down[compile.Dest{Loc: l, Member: uint32(i)}] {
 			ms = append(ms, uint32(i))
 		}
 	}

@@ -35,8 +35,8 @@ type stepper struct {
 	// partitions is how many more partitions may happen; cut holds the
 	// pairs of nodes that cannot reach each other now.
 	partitions int
-	cut        map[[2]ir.Dest]bool
-	down       map[ir.Dest]bool
+	cut        map[[2]compile.Dest]bool
+	down       map[compile.Dest]bool
 	steps      []Step // reused by Step
 	// held counts, per Batch operator, the ticks in a row it let nothing
 	// in: a batch may be late, but at most holdLimit ticks, so every run
@@ -93,7 +93,7 @@ func (r *Run) Step() bool {
 			acts = append(acts, action{what: "tick " + NodeName(g.Dest), do: func() { r.tickOne(g) }, node: NodeName(g.Dest)})
 		}
 	}
-	r.forDueTimers(func(g *compile.Graph, t ir.Timer, fire func()) {
+	r.forDueTimers(func(g *compile.Graph, t compile.Timer, fire func()) {
 		if !s.down[g.Dest] {
 			acts = append(acts, action{what: fmt.Sprintf("timer fires at %s (%s)", NodeName(g.Dest), t.Node.Pos()), do: fire, node: NodeName(g.Dest)})
 		}
@@ -239,7 +239,7 @@ func (r *Run) deliver(i, times int) {
 // queued on its channel with one.
 func (r *Run) flush(g *compile.Graph) {
 	for _, o := range g.Outboxes {
-		err := o.Flush(func(to ir.Dest, payload []byte) error {
+		err := o.Flush(func(to compile.Dest, payload []byte) error {
 			dst, ok := r.byDest[to]
 			if !ok {
 				return nil // no such member: lost, as to a crashed node
@@ -290,7 +290,7 @@ func (r *Run) restart(i int) {
 
 // announce tells every other live node watching d's cluster that d left or
 // joined.
-func (r *Run) announce(d ir.Dest, joined bool) {
+func (r *Run) announce(d compile.Dest, joined bool) {
 	if d.Loc.Kind != ir.Cluster {
 		return
 	}
@@ -326,11 +326,11 @@ func (r *Run) partition(a, b *compile.Graph) {
 }
 
 // pair names an unordered pair of nodes.
-func pair(a, b ir.Dest) [2]ir.Dest {
+func pair(a, b compile.Dest) [2]compile.Dest {
 	if a.Loc.ID > b.Loc.ID || (a.Loc.ID == b.Loc.ID && a.Member > b.Member) {
 		a, b = b, a
 	}
-	return [2]ir.Dest{a, b}
+	return [2]compile.Dest{a, b}
 }
 
 // stale is the Snapshot decision under a chooser: which of the recent

@@ -9,6 +9,7 @@
 package lang
 
 import (
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/engine"
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -26,5 +27,5 @@ var (
 	Engine func(r any) *engine.Run
 	// Codec returns how a hydro.Codec[T] delimits its messages on a
 	// connection and the largest message it allows.
-	Codec func(c any) (f ir.Framing, maxMessage int)
+	Codec func(c any) (f compile.Framing, maxMessage int)
 )

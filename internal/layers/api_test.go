@@ -144,10 +144,13 @@ func (w *walker) tuple(t *types.Tuple) {
 
 // methods walks the exported methods of a named type and of its pointer.
 func (w *walker) methods(t types.Type) {
+	at := w.at
+	defer func() { w.at = at }()
 	for _, recv := range []types.Type{t, types.NewPointer(t)} {
 		ms := types.NewMethodSet(recv)
 		for i := range ms.Len() {
 			if m := ms.At(i).Obj(); m.Exported() {
+				w.at = types.TypeString(recv, nil) + "." + m.Name()
 				w.typ(m.Type())
 			}
 		}

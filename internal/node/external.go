@@ -13,7 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/transport/tcp"
 )
 
@@ -63,7 +63,7 @@ type ports struct {
 
 // portServer is one port.
 type portServer struct {
-	b    *ir.PortBinding
+	b    *compile.PortBinding
 	ln   net.Listener
 	log  *slog.Logger
 	next uint64             // the last connection id given; accept loop only
@@ -106,7 +106,7 @@ type client struct {
 
 // servePorts listens on every port of bs, at the address addrs gives its
 // name (127.0.0.1 and a free port if none), and starts accepting clients.
-func servePorts(ctx context.Context, bs []*ir.PortBinding, addrs map[string]string, log *slog.Logger) (*ports, error) {
+func servePorts(ctx context.Context, bs []*compile.PortBinding, addrs map[string]string, log *slog.Logger) (*ports, error) {
 	ps := &ports{closing: make(chan struct{}), log: log}
 	ps.mu.clients = make(map[*client]struct{})
 	if len(bs) == 0 {
@@ -168,7 +168,7 @@ func (ps *ports) accept(s *portServer) {
 	tcp.AcceptLoop(s.ln, ps.closing, s.log, func(nc net.Conn) {
 		s.next++
 		c := &client{id: s.next, srv: s, nc: nc, wake: make(chan struct{}, 1),
-			writes: s.b.Kind != ir.PortIn,
+			writes: s.b.Kind != compile.PortIn,
 			log:    s.log.With("conn", s.next, "remote", nc.RemoteAddr().String())}
 		ps.mu.Lock()
 		if ps.mu.closed {
@@ -194,7 +194,7 @@ func (ps *ports) read(c *client) {
 		return
 	}
 	defer ps.send(portEvent{c: c, kind: evEnd})
-	if c.srv.b.Kind == ir.PortOut {
+	if c.srv.b.Kind == compile.PortOut {
 		// The port only sends; read to notice the client leaving.
 		_, _ = io.Copy(io.Discard, c.nc)
 		return
@@ -393,7 +393,7 @@ func (ps *ports) flush() {
 			continue
 		}
 		err := s.b.Drain(func(conn uint64, msg []byte) {
-			if s.b.Kind == ir.PortOut {
+			if s.b.Kind == compile.PortOut {
 				for _, c := range s.open {
 					ps.queue(c, msg)
 				}

@@ -22,7 +22,6 @@ import (
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/fleettest"
-	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/internal/launch"
 	"github.com/hydro-go/hydro/transport"
 )
@@ -48,7 +47,7 @@ func TestMessageReaderLines(t *testing.T) {
 		{in: "123456789", max: 8, err: ErrMessageTooLarge},
 		{in: strings.Repeat("x", 3*messageReadBuf) + "\n", max: 4 * messageReadBuf, want: []string{strings.Repeat("x", 3*messageReadBuf)}, err: io.EOF},
 	} {
-		got, err := readAll(NewMessageReader(strings.NewReader(tc.in), ir.FrameLines, tc.max))
+		got, err := readAll(NewMessageReader(strings.NewReader(tc.in), compile.FrameLines, tc.max))
 		if !equal(got, tc.want) || !errors.Is(err, tc.err) {
 			t.Errorf("lines %.20q (max %d) = %q, %v; want %q, %v", tc.in, tc.max, got, err, tc.want, tc.err)
 		}
@@ -57,7 +56,7 @@ func TestMessageReaderLines(t *testing.T) {
 
 func TestMessageReaderPrefixed(t *testing.T) {
 	frame := func(s string) string {
-		return string(AppendMessage(nil, ir.FrameLength, []byte(s)))
+		return string(AppendMessage(nil, compile.FrameLength, []byte(s)))
 	}
 	for _, tc := range []struct {
 		in   string
@@ -71,7 +70,7 @@ func TestMessageReaderPrefixed(t *testing.T) {
 		{in: frame("abc")[:5], err: io.ErrUnexpectedEOF},
 		{in: "\x00\x00", err: io.ErrUnexpectedEOF},
 	} {
-		got, err := readAll(NewMessageReader(strings.NewReader(tc.in), ir.FrameLength, 8))
+		got, err := readAll(NewMessageReader(strings.NewReader(tc.in), compile.FrameLength, 8))
 		if !equal(got, tc.want) || !errors.Is(err, tc.err) {
 			t.Errorf("prefixed %q = %q, %v; want %q, %v", tc.in, got, err, tc.want, tc.err)
 		}
@@ -84,7 +83,7 @@ func TestMessageReaderRefusesEarly(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pr.Close()
 	go func() { _, _ = pw.Write([]byte(strings.Repeat("x", 100))) }() // then nothing, and no EOF
-	_, err := NewMessageReader(pr, ir.FrameLines, 50).Next()
+	_, err := NewMessageReader(pr, compile.FrameLines, 50).Next()
 	if !errors.Is(err, ErrMessageTooLarge) {
 		t.Fatalf("Next = %v; want ErrMessageTooLarge", err)
 	}
@@ -94,11 +93,11 @@ func TestMessageReaderRefusesEarly(t *testing.T) {
 // newline; a length-prefixed stream read to its end re-encodes to itself.
 func FuzzMessageReader(f *testing.F) {
 	f.Add([]byte("a\nb\r\nc"), true)
-	f.Add(AppendMessage(AppendMessage(nil, ir.FrameLength, []byte("xy")), ir.FrameLength, nil), false)
+	f.Add(AppendMessage(AppendMessage(nil, compile.FrameLength, []byte("xy")), compile.FrameLength, nil), false)
 	f.Fuzz(func(t *testing.T, in []byte, lines bool) {
-		fr := ir.FrameLength
+		fr := compile.FrameLength
 		if lines {
-			fr = ir.FrameLines
+			fr = compile.FrameLines
 		}
 		r := NewMessageReader(bytes.NewReader(in), fr, 64)
 		var re []byte
@@ -159,7 +158,7 @@ type msgIn struct {
 
 // startPort runs a node with one port of kind k, framed as fr both ways.
 // A message "bad" does not decode.
-func startPort(t *testing.T, k ir.PortKind, fr ir.Framing, answer func(string) string) *portNode {
+func startPort(t *testing.T, k compile.PortKind, fr compile.Framing, answer func(string) string) *portNode {
 	t.Helper()
 	g := dfir.New()
 	in, evs := dfir.SourceInput[msgIn](g) // messages and events, in push order
@@ -174,7 +173,7 @@ func startPort(t *testing.T, k ir.PortKind, fr ir.Framing, answer func(string) s
 		return msgIn{m.conn, answer(text)}, ok
 	})
 	out := dfir.SinkOutput(answers)
-	b := &ir.PortBinding{Name: "P", Kind: k, In: fr, Out: fr, MaxMessage: 64,
+	b := &compile.PortBinding{Name: "P", Kind: k, In: fr, Out: fr, MaxMessage: 64,
 		Receive: func(conn uint64, msg []byte) error {
 			if string(msg) == "bad" {
 				return errors.New("undecodable")
@@ -184,7 +183,7 @@ func startPort(t *testing.T, k ir.PortKind, fr ir.Framing, answer func(string) s
 		},
 		Drain: func(send func(uint64, []byte)) error {
 			for _, m := range out.Drain(nil) {
-				if k == ir.PortOut {
+				if k == compile.PortOut {
 					m.conn = 0
 				}
 				send(m.conn, []byte(m.msg))
@@ -192,11 +191,11 @@ func startPort(t *testing.T, k ir.PortKind, fr ir.Framing, answer func(string) s
 			return nil
 		},
 	}
-	if k == ir.PortBidi {
+	if k == compile.PortBidi {
 		b.Connect = func(c uint64) { in.Push(msgIn{c, "connect"}) }
 		b.Disconnect = func(c uint64) { in.Push(msgIn{c, "disconnect"}) }
 	}
-	if k == ir.PortOut {
+	if k == compile.PortOut {
 		b.Receive = nil // fed by a second port instead: see below
 	}
 	if err := g.Compile(); err != nil {
@@ -207,10 +206,10 @@ func startPort(t *testing.T, k ir.PortKind, fr ir.Framing, answer func(string) s
 		t.Fatal(err)
 	}
 	pn.addr = addrs[1]
-	cg := &compile.Graph{Graph: g, Handles: map[any]any{}, Inboxes: map[uint32]ir.Inbox{}, Ports: []*ir.PortBinding{b}}
-	if k == ir.PortOut {
+	cg := &compile.Graph{Graph: g, Handles: map[any]any{}, Inboxes: map[uint32]compile.Inbox{}, Ports: []*compile.PortBinding{b}}
+	if k == compile.PortOut {
 		// Whatever arrives on a second, inbound port is broadcast.
-		cg.Ports = append(cg.Ports, &ir.PortBinding{Name: "Feed", Kind: ir.PortIn, In: fr, MaxMessage: 64,
+		cg.Ports = append(cg.Ports, &compile.PortBinding{Name: "Feed", Kind: compile.PortIn, In: fr, MaxMessage: 64,
 			Receive: func(conn uint64, msg []byte) error { in.Push(msgIn{0, "msg " + string(msg)}); return nil }})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -293,7 +292,7 @@ func readLine(t *testing.T, r *bufio.Reader) string {
 
 func TestPortBidi(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	pn := startPort(t, ir.PortBidi, ir.FrameLines, strings.ToUpper)
+	pn := startPort(t, compile.PortBidi, compile.FrameLines, strings.ToUpper)
 	a := dial(t, pn.addr)
 	waitEvents(t, pn, map[uint64][]string{1: {"connect"}}) // a is 1, b is 2
 	b := dial(t, pn.addr)
@@ -341,14 +340,14 @@ func TestPortBidi(t *testing.T) {
 
 func TestPortOutBroadcasts(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	pn := startPort(t, ir.PortOut, ir.FrameLength, func(s string) string { return s + "!" })
+	pn := startPort(t, compile.PortOut, compile.FrameLength, func(s string) string { return s + "!" })
 	a, b := dial(t, pn.addr), dial(t, pn.addr)
 	pn.logs.WaitFor(t, 10*time.Second, "conn=2")
 	feed := strings.Split(strings.Split(pn.logs.String(), `port=Feed addr=`)[1], " ")[0]
 	f := dial(t, feed)
-	f.Write(AppendMessage(AppendMessage(nil, ir.FrameLength, []byte("x")), ir.FrameLength, []byte("y")))
+	f.Write(AppendMessage(AppendMessage(nil, compile.FrameLength, []byte("x")), compile.FrameLength, []byte("y")))
 	for _, c := range []net.Conn{a, b} {
-		r := NewMessageReader(c, ir.FrameLength, 64)
+		r := NewMessageReader(c, compile.FrameLength, 64)
 		for _, want := range []string{"x!", "y!"} {
 			if got, err := r.Next(); err != nil || string(got) != want {
 				t.Errorf("received %q, %v; want %q", got, err, want)
@@ -363,10 +362,10 @@ func TestPortOutBroadcasts(t *testing.T) {
 // Stopping the node closes its clients and leaves no goroutine behind.
 func TestPortStop(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
-	pn := startPort(t, ir.PortBidi, ir.FrameLength, strings.ToUpper)
+	pn := startPort(t, compile.PortBidi, compile.FrameLength, strings.ToUpper)
 	a := dial(t, pn.addr)
-	a.Write(AppendMessage(nil, ir.FrameLength, []byte("q")))
-	r := NewMessageReader(a, ir.FrameLength, 64)
+	a.Write(AppendMessage(nil, compile.FrameLength, []byte("q")))
+	r := NewMessageReader(a, compile.FrameLength, 64)
 	if got, err := r.Next(); err != nil || string(got) != "Q" {
 		t.Fatalf("received %q, %v; want Q", got, err)
 	}
@@ -389,8 +388,8 @@ func TestPortListenError(t *testing.T) {
 	if err := g.Compile(); err != nil {
 		t.Fatal(err)
 	}
-	cg := &compile.Graph{Graph: g, Handles: map[any]any{}, Inboxes: map[uint32]ir.Inbox{},
-		Ports: []*ir.PortBinding{{Name: "P", Kind: ir.PortIn, In: ir.FrameLines, MaxMessage: 8, Receive: func(uint64, []byte) error { return nil }}}}
+	cg := &compile.Graph{Graph: g, Handles: map[any]any{}, Inboxes: map[uint32]compile.Inbox{},
+		Ports: []*compile.PortBinding{{Name: "P", Kind: compile.PortIn, In: compile.FrameLines, MaxMessage: 8, Receive: func(uint64, []byte) error { return nil }}}}
 	err = Run(context.Background(), cg, Node{Name: "Server", Addr: "127.0.0.1:0", Ports: map[string]string{"P": taken.Addr().String()}, Limits: testLimits}, nil)
 	if err == nil || !strings.Contains(err.Error(), "external port P") {
 		t.Fatalf("Run = %v; want an error naming the port", err)
@@ -404,7 +403,7 @@ var testLimits = transport.DefaultLimits
 func TestPortSlowClient(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 	big := strings.Repeat("y", 1<<20)
-	pn := startPort(t, ir.PortBidi, ir.FrameLines, func(string) string { return big })
+	pn := startPort(t, compile.PortBidi, compile.FrameLines, func(string) string { return big })
 	slow := dial(t, pn.addr) // never reads
 	for range 3 * clientQueue / len(big) {
 		if _, err := io.WriteString(slow, "q\n"); err != nil {

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/transport"
 )
 
@@ -21,11 +21,11 @@ import (
 var ErrMessageTooLarge = errors.New("deploy: message too large")
 
 // MessageReader reads the messages of one connection to an external port,
-// delimited as ir.Framing says. Ports use it to read their clients, and
+// delimited as compile.Framing says. Ports use it to read their clients, and
 // clients (deploy.Dial) to read their ports.
 type MessageReader struct {
 	br      *bufio.Reader
-	framing ir.Framing
+	framing compile.Framing
 	max     int
 	hdr     [4]byte
 	buf     []byte // reused message buffer; grows to the largest message read
@@ -36,7 +36,7 @@ const messageReadBuf = 16 << 10
 
 // NewMessageReader returns a reader of the messages on r, refusing those
 // longer than max bytes (delimiters excluded). It buffers r.
-func NewMessageReader(r io.Reader, f ir.Framing, max int) *MessageReader {
+func NewMessageReader(r io.Reader, f compile.Framing, max int) *MessageReader {
 	return &MessageReader{br: bufio.NewReaderSize(r, messageReadBuf), framing: f, max: max}
 }
 
@@ -52,7 +52,7 @@ func NewMessageReader(r io.Reader, f ir.Framing, max int) *MessageReader {
 // an error matching ErrMessageTooLarge, before the reader allocates for
 // it. After any error other than io.EOF, stop reading.
 func (r *MessageReader) Next() ([]byte, error) {
-	if r.framing == ir.FrameLines {
+	if r.framing == compile.FrameLines {
 		return r.line()
 	}
 	return r.prefixed()
@@ -124,8 +124,8 @@ func (r *MessageReader) tooLarge(format string, args ...any) error {
 // AppendMessage appends msg to dst delimited as f says, and returns the
 // extended slice. A line must not contain "\n": the codec refuses such a
 // value before it gets here.
-func AppendMessage(dst []byte, f ir.Framing, msg []byte) []byte {
-	if f == ir.FrameLines {
+func AppendMessage(dst []byte, f compile.Framing, msg []byte) []byte {
+	if f == compile.FrameLines {
 		return append(append(dst, msg...), '\n')
 	}
 	dst = binary.BigEndian.AppendUint32(dst, uint32(len(msg)))

@@ -40,7 +40,7 @@ type Node struct {
 
 // NameOf returns the fleet name of a copy of a location: the location's name
 // for a process, the name and the member index for a cluster member.
-func NameOf(d ir.Dest) string {
+func NameOf(d compile.Dest) string {
 	if d.Loc.Kind == ir.Cluster {
 		return fmt.Sprintf("%s/%d", d.Loc.Name, d.Member)
 	}
@@ -49,7 +49,7 @@ func NameOf(d ir.Dest) string {
 
 // Run drives one compiled graph until ctx ends: it listens for its peers'
 // frames, runs a tick whenever frames arrive, a timer fires or a value
-// arrives on a channel the graph reads (ir.Wake: hydro.SourceChan), and the
+// arrives on a channel the graph reads (compile.Wake: hydro.SourceChan), and the
 // first tick at once; after every tick it sends each peer, in one write, what
 // the tick addressed to it. A frame that cannot be decoded is logged with
 // its peer and dropped; the node keeps serving. Run returns nil when ctx is
@@ -210,7 +210,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 // pump receives the values of one Go channel the graph reads, as its only
 // receiver, and runs a tick for them: each value it waited for, and those
 // already behind it.
-func (n *node) pump(ctx context.Context, w *ir.Wake) {
+func (n *node) pump(ctx context.Context, w *compile.Wake) {
 	cases := []reflect.SelectCase{
 		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())},
 		{Dir: reflect.SelectRecv, Chan: w.Chan},
@@ -385,7 +385,7 @@ func (n *node) deliver(in transport.Inbound) {
 		return
 	}
 	if box.From != nil {
-		if want := NameOf(ir.Dest{Loc: box.From, Member: in.Frame.Sender}); in.From != want {
+		if want := NameOf(compile.Dest{Loc: box.From, Member: in.Frame.Sender}); in.From != want {
 			n.log.Error("frame from the wrong peer dropped", "peer", in.From, "claims", want, "channel", in.Frame.Channel)
 			return
 		}
@@ -424,7 +424,7 @@ func (n *node) flush(ctx context.Context) {
 	n.arena = n.arena[:0]
 	n.spans = n.spans[:0]
 	for _, o := range n.g.Outboxes {
-		err := o.Flush(func(to ir.Dest, payload []byte) error {
+		err := o.Flush(func(to compile.Dest, payload []byte) error {
 			name := NameOf(to)
 			if len(n.out[name]) == 0 {
 				n.order = append(n.order, name)
@@ -513,7 +513,7 @@ const membershipPoll = 200 * time.Millisecond
 const pollMembers = -1
 
 type watch struct {
-	in     ir.MembershipInput
+	in     compile.MembershipInput
 	member uint32
 	conn   *tcp.Conn
 	up     bool
@@ -534,7 +534,7 @@ func (n *node) fire(i int, start time.Time) {
 func (n *node) watchMembers(ctx context.Context, members func(*ir.Location) []uint32) {
 	for _, m := range n.g.Membership {
 		for _, id := range members(m.Cluster) {
-			d := ir.Dest{Loc: m.Cluster, Member: id}
+			d := compile.Dest{Loc: m.Cluster, Member: id}
 			if d == n.g.Dest {
 				continue
 			}

@@ -40,40 +40,37 @@ func (f *flow) location(k ir.LocKind, name string) *ir.Location {
 }
 
 // op appends an operator at l producing a dfir.Port[T] (nil lower: a
-// networking node, whose halves are set by the caller).
-func op[T any](f *flow, l *ir.Location, op string, ins []*ir.Node, lower func(c *ir.Ctx, ins []any) dfir.Port[T]) *ir.Node {
-	n := &ir.Node{ID: len(f.Nodes), Op: op, Loc: l, Props: ir.Props{Kind: ir.Stream}, Inputs: ins, File: "node_test.go"}
+// networking node or a sink, whose Impl is set by the caller).
+func op[T any](f *flow, l *ir.Location, op string, ins []*ir.Node, lower func(c *compile.Ctx, ins []any) dfir.Port[T]) *ir.Node {
+	n := &ir.Node{ID: len(f.Nodes), Op: op, Loc: l, Props: ir.Props{Kind: ir.Stream}, Inputs: ins, File: "node_test.go", Elem: compile.Type[T]{}}
 	if lower != nil {
-		n.Lower = func(c *ir.Ctx, ins []any) any { return lower(c, ins) }
+		n.Impl = lowerFunc[T](lower)
 	}
-	n.Tee = func(p any, k int) []any {
-		out := make([]any, k)
-		for i, p := range dfir.Tee(p.(dfir.Port[T]), k) {
-			out[i] = p
-		}
-		return out
-	}
-	n.Null = func(p any) { dfir.Null(p.(dfir.Port[T])) }
 	f.Nodes = append(f.Nodes, n)
 	return n
 }
 
+// lowerFunc is a compile.Impl made of a function.
+type lowerFunc[T any] func(c *compile.Ctx, ins []any) dfir.Port[T]
+
+func (f lowerFunc[T]) Lower(c *compile.Ctx, _ *ir.Node, ins []any) any { return f(c, ins) }
+
 func source[T any](f *flow, l *ir.Location, items ...T) *ir.Node {
-	return op(f, l, "source", nil, func(c *ir.Ctx, _ []any) dfir.Port[T] { return dfir.SourceIter(c.Graph, items) })
+	return op(f, l, "source", nil, func(c *compile.Ctx, _ []any) dfir.Port[T] { return dfir.SourceIter(c.Graph, items) })
 }
 
 // ticker is a stream of the times a timer of the given period fires.
 func ticker(f *flow, l *ir.Location, period time.Duration) *ir.Node {
-	return op(f, l, "ticker", nil, func(c *ir.Ctx, _ []any) dfir.Port[int64] {
+	return op(f, l, "ticker", nil, func(c *compile.Ctx, _ []any) dfir.Port[int64] {
 		h, p := dfir.SourceInput[int64](c.Graph)
-		c.Timers = append(c.Timers, ir.Timer{Period: int64(period), Push: h.Push})
+		c.Timers = append(c.Timers, compile.Timer{Period: int64(period), Push: h.Push})
 		return p
 	})
 }
 
 // mapSelf applies fn to every item and the member index of the copy.
 func mapSelf[T, U any](f *flow, in *ir.Node, fn func(self uint32, v T) U) *ir.Node {
-	return op(f, in.Loc, "map", []*ir.Node{in}, func(c *ir.Ctx, ins []any) dfir.Port[U] {
+	return op(f, in.Loc, "map", []*ir.Node{in}, func(c *compile.Ctx, ins []any) dfir.Port[U] {
 		self := c.Self
 		return dfir.Map(ins[0].(dfir.Port[T]), func(v T) U { return fn(self, v) })
 	})
@@ -91,56 +88,58 @@ type msg[T any] struct {
 // tick.
 func send[T any](f *flow, in *ir.Node, to *ir.Location) *ir.Node {
 	n := op[msg[T]](f, to, "send", []*ir.Node{in}, nil)
-	n.Net = &ir.Net{
-		Channel: uint32(n.ID),
-		Send: func(c *ir.Ctx, p any) ir.Outbox {
-			out := dfir.SinkOutput(p.(dfir.Port[T]))
-			var items []T
-			return ir.Outbox{Channel: uint32(n.ID), Flush: func(send func(ir.Dest, []byte) error) error {
-				if items = out.Drain(items[:0]); len(items) == 0 {
-					return nil
-				}
-				buf, err := transport.AppendBatch(c.Codec, nil, items)
-				if err != nil {
-					return err
-				}
-				members := []uint32{0}
-				if to.Kind == ir.Cluster {
-					members = c.Members(to)
-				}
-				for _, m := range members {
-					if err := send(ir.Dest{Loc: to, Member: m}, buf); err != nil {
-						return err
-					}
-				}
-				return nil
-			}}
-		},
-		Recv: func(c *ir.Ctx) (ir.Inbox, any) {
-			h, p := dfir.SourceInput[msg[T]](c.Graph)
-			return ir.Inbox{Channel: uint32(n.ID), Deliver: func(from uint32, payload []byte) error {
-				vs, err := transport.DecodeBatch[T](c.Codec, payload, nil)
-				if err != nil {
-					return err
-				}
-				for _, v := range vs {
-					h.Push(msg[T]{From: from, V: v})
-				}
-				return nil
-			}}, p
-		},
-	}
+	n.Net = &ir.Net{Channel: uint32(n.ID)}
+	n.Impl = sendNet[T]{to: to}
 	return n
+}
+
+// sendNet is send's compile.Net.
+type sendNet[T any] struct{ to *ir.Location }
+
+func (s sendNet[T]) Send(c *compile.Ctx, n *ir.Node, p any) compile.Outbox {
+	to := s.to
+	out := dfir.SinkOutput(p.(dfir.Port[T]))
+	var items []T
+	return compile.Outbox{Channel: uint32(n.ID), Flush: func(send func(compile.Dest, []byte) error) error {
+		if items = out.Drain(items[:0]); len(items) == 0 {
+			return nil
+		}
+		buf, err := transport.AppendBatch(c.Codec, nil, items)
+		if err != nil {
+			return err
+		}
+		members := []uint32{0}
+		if to.Kind == ir.Cluster {
+			members = c.Members(to)
+		}
+		for _, m := range members {
+			if err := send(compile.Dest{Loc: to, Member: m}, buf); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+func (sendNet[T]) Recv(c *compile.Ctx, n *ir.Node) (compile.Inbox, any) {
+	h, p := dfir.SourceInput[msg[T]](c.Graph)
+	return compile.Inbox{Channel: uint32(n.ID), Deliver: func(from uint32, payload []byte) error {
+		vs, err := transport.DecodeBatch[T](c.Codec, payload, nil)
+		if err != nil {
+			return err
+		}
+		for _, v := range vs {
+			h.Push(msg[T]{From: from, V: v})
+		}
+		return nil
+	}}, p
 }
 
 // sink hands every item to fn, on the goroutine running the node.
 func sink[T any](f *flow, in *ir.Node, fn func(T)) {
 	n := op[T](f, in.Loc, "sink", []*ir.Node{in}, nil)
 	n.Props.Kind = ir.Sink
-	n.Lower = func(c *ir.Ctx, ins []any) any {
-		dfir.ForEach(ins[0].(dfir.Port[T]), fn)
-		return nil
-	}
+	n.Impl, n.Fn = compile.ForEach[T]{}, fn
 }
 
 // collector gathers what sinks report, from any node's goroutine.
@@ -236,11 +235,11 @@ func (fl *nodes) members(l *ir.Location) []uint32 {
 	return ms
 }
 
-func (fl *nodes) dests() []ir.Dest {
-	var ds []ir.Dest
+func (fl *nodes) dests() []compile.Dest {
+	var ds []compile.Dest
 	for _, l := range fl.f.Locations {
 		for _, m := range fl.members(l) {
-			ds = append(ds, ir.Dest{Loc: l, Member: m})
+			ds = append(ds, compile.Dest{Loc: l, Member: m})
 		}
 	}
 	return ds
@@ -249,7 +248,7 @@ func (fl *nodes) dests() []ir.Dest {
 // start lowers and runs the copy of the flow named name.
 func (fl *nodes) start(name string) {
 	fl.t.Helper()
-	i := slices.IndexFunc(fl.dests(), func(d ir.Dest) bool { return node.NameOf(d) == name })
+	i := slices.IndexFunc(fl.dests(), func(d compile.Dest) bool { return node.NameOf(d) == name })
 	if i < 0 {
 		fl.t.Fatalf("no node %q", name)
 	}
@@ -496,7 +495,7 @@ func TestRunListenError(t *testing.T) {
 	f := &flow{}
 	p := f.location(ir.Process, "Busy")
 	sink(f, source(f, p, 1), func(int) {})
-	g, err := compile.LowerOne(&f.Flow, ir.Dest{Loc: p}, compile.Env{})
+	g, err := compile.LowerOne(&f.Flow, compile.Dest{Loc: p}, compile.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,12 +510,12 @@ func TestNameOf(t *testing.T) {
 	p := &ir.Location{Kind: ir.Process, Name: "Leader"}
 	c := &ir.Location{Kind: ir.Cluster, Name: "Worker"}
 	for _, tc := range []struct {
-		d    ir.Dest
+		d    compile.Dest
 		want string
 	}{
-		{ir.Dest{Loc: p}, "Leader"},
-		{ir.Dest{Loc: c}, "Worker/0"},
-		{ir.Dest{Loc: c, Member: 12}, "Worker/12"},
+		{compile.Dest{Loc: p}, "Leader"},
+		{compile.Dest{Loc: c}, "Worker/0"},
+		{compile.Dest{Loc: c, Member: 12}, "Worker/12"},
 	} {
 		if got := node.NameOf(tc.d); got != tc.want {
 			t.Errorf("NameOf(%v/%d) = %q; want %q", tc.d.Loc, tc.d.Member, got, tc.want)
@@ -527,9 +526,9 @@ func TestNameOf(t *testing.T) {
 // chanSource is hydro.SourceChan: a feeder that drains ch before each
 // tick unless the shell owns the channel's Wake.
 func chanSource(f *flow, l *ir.Location, ch chan int) *ir.Node {
-	return op(f, l, "source_chan", nil, func(c *ir.Ctx, _ []any) dfir.Port[int] {
+	return op(f, l, "source_chan", nil, func(c *compile.Ctx, _ []any) dfir.Port[int] {
 		h, p := dfir.SourceInput[int](c.Graph)
-		w := &ir.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(int)) }}
+		w := &compile.Wake{Chan: reflect.ValueOf(ch), Push: func(v reflect.Value) { h.Push(v.Interface().(int)) }}
 		c.Wakes = append(c.Wakes, w)
 		c.Feeders = append(c.Feeders, func() bool {
 			moved := false

@@ -19,9 +19,9 @@ type Env struct {
 	// messages are sent; all of 0..Size-1 if nil.
 	Members func(l *ir.Location) []uint32
 	// Decide, if set, makes the choices timing makes in a deployment
-	// (see ir.Ctx.Decide).
+	// (see Ctx.Decide).
 	Decide func(n *ir.Node, held int) int
-	// Stale, if set, chooses how stale each Snapshot is (ir.Ctx.Stale).
+	// Stale, if set, chooses how stale each Snapshot is (Ctx.Stale).
 	Stale func(n *ir.Node, versions int) int
 	// Codec encodes channel values; transport.DefaultLimits if nil.
 	Codec *transport.Codec
@@ -35,18 +35,18 @@ type Program struct {
 // Graph is the dfir graph of one process, or of one member of a cluster,
 // with what its shell needs to drive it.
 type Graph struct {
-	Dest       ir.Dest
+	Dest       Dest
 	Graph      *dfir.Graph
 	Handles    map[any]any
-	Timers     []ir.Timer
+	Timers     []Timer
 	Feeders    []func() bool
-	Wakes      []*ir.Wake
-	Membership []ir.MembershipInput
+	Wakes      []*Wake
+	Membership []MembershipInput
 	// Outboxes are flushed after every tick; Inboxes receive by channel.
-	Outboxes []ir.Outbox
-	Inboxes  map[uint32]ir.Inbox
+	Outboxes []Outbox
+	Inboxes  map[uint32]Inbox
 	// Ports are the external ports the location serves.
-	Ports []*ir.PortBinding
+	Ports []*PortBinding
 }
 
 // Lower builds and compiles a graph for every process and every member of
@@ -68,7 +68,7 @@ func Lower(f *ir.Flow, env Env) (*Program, error) {
 			n = env.Size(l)
 		}
 		for m := range n {
-			g, err := LowerOne(f, ir.Dest{Loc: l, Member: uint32(m)}, env)
+			g, err := LowerOne(f, Dest{Loc: l, Member: uint32(m)}, env)
 			if err != nil {
 				errs = append(errs, err)
 				continue
@@ -108,20 +108,26 @@ func (env *Env) Fill() error {
 	return nil
 }
 
-// LowerOne builds and compiles the graph of one copy of a root location.
-func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
+// LowerOne builds and compiles the graph of one copy of a root location. It
+// walks the flow (ir.Flow.Walk), gives each node here the ports of its
+// inputs, splitting a port several nodes here consume with its Elem's Tee
+// and ending one nobody consumes with Null, builds the sending half of every
+// channel whose input is here and the receiving half of every channel that
+// ends here, and closes forward references once every node is built.
+func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 	if err := env.Fill(); err != nil {
 		return nil, err
 	}
-	c := &ir.Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Stale: env.Stale}
-	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]ir.Inbox)}
+	c := &Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Stale: env.Stale}
+	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]Inbox)}
 	here := func(n *ir.Node) bool { return n != nil && n.Loc.Root() == at.Loc }
 	sends := func(n *ir.Node) bool { return n.Net != nil && here(n.Inputs[0]) }
+	order := f.Order()
 
 	// Count the consumers here of every node here, so that shared ports
 	// are split with Tee.
 	consumers := make(map[*ir.Node]int)
-	for _, n := range f.Nodes {
+	for _, n := range order {
 		switch {
 		case sends(n):
 			consumers[n.Inputs[0]]++
@@ -137,50 +143,47 @@ func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
 		handed[n] = ps[1:]
 		return ps[0]
 	}
-	hand := func(n *ir.Node, port any) {
+	hand := func(n *ir.Node, port any) error {
+		e, err := elemOf(n)
+		if err != nil {
+			return err
+		}
 		switch k := consumers[n]; k {
 		case 0:
-			n.Null(port)
+			e.Null(port)
 		case 1:
 			handed[n] = []any{port}
 		default:
-			handed[n] = n.Tee(port, k)
+			handed[n] = e.Tee(port, k)
 		}
+		return nil
 	}
 
 	cycles := make(map[*ir.Node]any)
-	for _, n := range f.Nodes {
+	for _, n := range order {
 		if sends(n) {
-			g.Outboxes = append(g.Outboxes, n.Net.Send(c, take(n.Inputs[0])))
+			net, err := netOf(n)
+			if err != nil {
+				return nil, err
+			}
+			g.Outboxes = append(g.Outboxes, net.Send(c, n, take(n.Inputs[0])))
 		}
 		if !here(n) {
 			continue
 		}
-		var port any
-		switch {
-		case n.Net != nil:
-			var in ir.Inbox
-			in, port = n.Net.Recv(c)
-			g.Inboxes[in.Channel] = in
-		case n.NewCycle != nil:
-			cycles[n], port = n.NewCycle(c)
-		default:
-			ins := make([]any, len(n.Inputs))
-			for i, in := range n.Inputs {
-				if !here(in) {
-					return nil, fmt.Errorf("%s: hydro: internal error: %s takes an input from %v without a network operator", n.Pos(), n.Op, in.Loc.Root())
-				}
-				ins[i] = take(in)
-			}
-			port = n.Lower(c, ins)
+		port, err := lowerNode(c, g, n, cycles, here, take)
+		if err != nil {
+			return nil, err
 		}
 		if n.Props.Kind != ir.Sink {
-			hand(n, port)
+			if err := hand(n, port); err != nil {
+				return nil, err
+			}
 		}
 	}
-	for _, n := range f.Nodes {
-		if n.NewCycle != nil && here(n) {
-			n.Close(cycles[n], take(n.Inputs[0]))
+	for _, n := range order {
+		if n.Cycle != nil && here(n) {
+			n.Impl.(Cycler).Close(c, n, cycles[n], take(n.Inputs[0]))
 		}
 	}
 	g.Timers, g.Feeders, g.Wakes, g.Membership = c.Timers, c.Feeders, c.Wakes, c.Membership
@@ -189,4 +192,60 @@ func LowerOne(f *ir.Flow, at ir.Dest, env Env) (*Graph, error) {
 		return nil, fmt.Errorf("hydro: internal error lowering %v: %w", at.Loc, err)
 	}
 	return g, nil
+}
+
+// lowerNode builds node n, which lives here, and returns its port.
+func lowerNode(c *Ctx, g *Graph, n *ir.Node, cycles map[*ir.Node]any, here func(*ir.Node) bool, take func(*ir.Node) any) (any, error) {
+	c.Graph.SetPosition(n.File, n.Line)
+	defer c.Graph.SetPosition("", 0)
+	switch {
+	case n.Net != nil:
+		net, err := netOf(n)
+		if err != nil {
+			return nil, err
+		}
+		in, port := net.Recv(c, n)
+		g.Inboxes[in.Channel] = in
+		return port, nil
+	case n.Cycle != nil:
+		cy, ok := n.Impl.(Cycler)
+		if !ok {
+			return nil, fmt.Errorf("%s: hydro: internal error: forward reference %s lowers with %T, not a Cycler", n.Pos(), n.Op, n.Impl)
+		}
+		var port any
+		cycles[n], port = cy.NewCycle(c, n)
+		return port, nil
+	}
+	impl, ok := n.Impl.(Impl)
+	if !ok {
+		return nil, fmt.Errorf("%s: hydro: internal error: %s lowers with %T, not an Impl", n.Pos(), n.Op, n.Impl)
+	}
+	ins := make([]any, len(n.Inputs))
+	for i, in := range n.Inputs {
+		if !here(in) {
+			return nil, fmt.Errorf("%s: hydro: internal error: %s takes an input from %v without a network operator", n.Pos(), n.Op, in.Loc.Root())
+		}
+		ins[i] = take(in)
+	}
+	return impl.Lower(c, n, ins), nil
+}
+
+func elemOf(n *ir.Node) (Elem, error) {
+	e, ok := n.Elem.(Elem)
+	if !ok {
+		return nil, fmt.Errorf("%s: hydro: internal error: %s has element type value %T, not an Elem", n.Pos(), n.Op, n.Elem)
+	}
+	return e, nil
+}
+
+// netOf returns how networking node n lowers: its Impl if that is a Net,
+// else its element type's plain channel.
+func netOf(n *ir.Node) (Net, error) {
+	if net, ok := n.Impl.(Net); ok {
+		return net, nil
+	}
+	if net, ok := n.Elem.(Net); ok {
+		return net, nil
+	}
+	return nil, fmt.Errorf("%s: hydro: internal error: channel %s has no Net", n.Pos(), n.Op)
 }
