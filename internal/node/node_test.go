@@ -579,3 +579,77 @@ func TestRunChanOrderWithPeerTicks(t *testing.T) {
 	}
 	fl.stopAll()
 }
+
+// memberEvent is what a membership input reports.
+type memberEvent struct {
+	Member uint32
+	Joined bool
+}
+
+// membership is the stream of c's membership as the shell at l sees it.
+func membership(f *flow, l, c *ir.Location) *ir.Node {
+	return op(f, l, "members", nil, func(x *ir.Ctx, _ []any) dfir.Port[memberEvent] {
+		h, p := dfir.SourceInput[memberEvent](x.Graph)
+		x.Membership = append(x.Membership, ir.MembershipInput{Cluster: c, Push: func(m uint32, joined bool) {
+			h.Push(memberEvent{Member: m, Joined: joined})
+		}})
+		return p
+	})
+}
+
+// TestRunMembershipEvents: a leader watching a cluster reports a member
+// that stops as left as soon as its connection breaks, not at the next
+// poll, and the member started again as joined.
+func TestRunMembershipEvents(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
+	f := &flow{}
+	leader := f.location(ir.Process, "Leader")
+	workers := f.location(ir.Cluster, "Worker")
+	events := make(chan memberEvent, 16)
+	sink(f, membership(f, leader, workers), func(ev memberEvent) { events <- ev })
+	fl := newNodes(t, f, map[*ir.Location]int{workers: 2})
+	for _, n := range []string{"Worker/0", "Worker/1", "Leader"} {
+		fl.start(n)
+	}
+	expect := func(want memberEvent, within time.Duration) time.Duration {
+		t.Helper()
+		start := time.Now()
+		deadline := time.After(within)
+		for {
+			select {
+			case ev := <-events:
+				if ev == want {
+					return time.Since(start)
+				}
+				if ev.Member == want.Member {
+					t.Fatalf("member %d: joined=%v reported; want joined=%v", ev.Member, ev.Joined, want.Joined)
+				}
+			case <-deadline:
+				t.Fatalf("member %d: joined=%v not reported within %v", want.Member, want.Joined, within)
+			}
+		}
+	}
+	expect(memberEvent{1, true}, 10*time.Second) // everyone starts joined
+	// Once the leader is connected to both members, stop one.
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(fl.logs.String(), `msg="tcp: peer connected"`) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the leader did not connect to both members within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := fl.stop("Worker/1"); err != nil {
+		t.Errorf("Run(Worker/1) = %v after cancel; want nil", err)
+	}
+	left := expect(memberEvent{1, false}, time.Second)
+	t.Logf("left reported %v after the member stopped", left)
+	fl.start("Worker/1")
+	joined := expect(memberEvent{1, true}, 10*time.Second)
+	t.Logf("joined reported %v after the member started again", joined)
+	select {
+	case ev := <-events:
+		t.Errorf("%+v reported; want nothing more", ev)
+	case <-time.After(100 * time.Millisecond):
+	}
+	fl.stopAll()
+}
