@@ -4,6 +4,7 @@ package node_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"maps"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -652,4 +654,71 @@ func TestRunMembershipEvents(t *testing.T) {
 	case <-time.After(100 * time.Millisecond):
 	}
 	fl.stopAll()
+}
+
+// TestRunCancelWhileFlooded: a peer sends while a timer's tick holds the
+// node, until the node's inbox is full, its reader waits and the peer's
+// queue refuses more; cancelling the node then still returns promptly,
+// with nil, and leaves no goroutine behind.
+func TestRunCancelWhileFlooded(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
+	f := &flow{}
+	src := f.location(ir.Process, "Source")
+	dst := f.location(ir.Process, "Sink")
+	ch := send[int](f, source[int](f, src), dst)
+	var got atomic.Int64
+	sink(f, ch, func(msg[int]) { got.Add(1) })
+	blocked, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	sink(f, ticker(f, dst, 5*time.Millisecond), func(int64) {
+		once.Do(func() { close(blocked); <-release }) // the first timer's tick waits
+	})
+	var releaseOnce sync.Once
+	releaseTick := func() { releaseOnce.Do(func() { close(release) }) }
+	fl := newNodes(t, f, nil)
+	t.Cleanup(releaseTick) // before the nodes stop, if the test fails
+	fl.start("Sink")       // the Source node is played by the test
+	<-blocked
+	codec, err := transport.NewCodec(transport.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := transport.AppendBatch(codec, nil, make([]int, 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tcp.Dial(t.Context(), fl.peers["Sink"], "Source", transport.DefaultLimits, nil, tcp.WithQueueBytes(64<<10))
+	deadline := time.Now().Add(10 * time.Second)
+	for !c.Stats().Connected { // flood the node, not the queue of a Conn yet to connect
+		if time.Now().After(deadline) {
+			t.Fatal("not connected within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for sent := 0; ; {
+		err := c.Send(transport.Frame{Channel: uint32(ch.ID), Payload: payload})
+		if errors.Is(err, tcp.ErrBackpressure) {
+			t.Logf("refused after %d frames sent", sent)
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent++
+		if time.Now().After(deadline) {
+			t.Fatalf("the peer's queue never filled within 10 s: %d frames sent", sent)
+		}
+	}
+	if n := got.Load(); n != 0 {
+		t.Errorf("%d items taken while the tick waited; want 0", n)
+	}
+	start := time.Now()
+	releaseTick()
+	if err := fl.stop("Sink"); err != nil {
+		t.Errorf("Run(Sink) = %v after cancel; want nil", err)
+	}
+	t.Logf("Run returned %v after cancel", time.Since(start))
+	cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	c.Close(cctx) // the frames still queued are lost with the node
 }
