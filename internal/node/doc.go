@@ -55,7 +55,9 @@
 //     if no other holds it (acquire); it then delivers what the inbox
 //     holds (drain), then its own input, and runs the tick. For a frame
 //     with more set (the next frame has already arrived) it runs no tick:
-//     the next frame joins it. If another goroutine holds the lock, it
+//     the next frame joins it, or, if the connection stops first, the
+//     reader waits for the lock and runs the tick without a frame (see
+//     tcp.Handler). If another goroutine holds the lock, it
 //     queues its input in the inbox (a copy of the frame) and goes back to
 //     reading: the holder delivers it before its next tick. So a peer's
 //     frames, and a channel's values, reach the graph in the order they
