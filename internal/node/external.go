@@ -20,7 +20,8 @@ import (
 // External ports: a node serves each port of its location (compile.Graph's
 // Ports) on a TCP listener of its own. Only the goroutine holding the
 // node's lock touches the graph and the bindings ("the loop" below: Run's
-// loop, or a peer connection's reader running a tick); per client, a reader
+// loop, or a peer connection's reader or a channel's pump running a tick;
+// see the package's Concurrency section); per client, a reader
 // goroutine turns the byte stream into messages and a writer goroutine (on
 // ports that send) writes what the loop queued, so that a slow client
 // never stalls the loop. They meet through one channel of events, which

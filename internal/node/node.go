@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hydro-go/hydro/internal/compile"
@@ -59,7 +60,7 @@ func NameOf(d compile.Dest) string {
 // soon as it arrives (with the frames that arrived together with it), and
 // its answers are written from there: a request and its answer never wait
 // for a hand-over between goroutines. One lock keeps the graph to one tick
-// at a time.
+// at a time; the package's Concurrency section gives the rules.
 //
 // Run also serves the graph's external ports, each on its own listener at
 // the address self.Ports gives it: clients' messages join the next tick,
@@ -71,7 +72,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}, held: make(chan struct{}, 1)}
+	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}, wake: make(chan struct{}, 1)}
 	// Until the first tick has run, frames wait for the lock.
 	n.mu.Lock()
 	locked := true
@@ -119,44 +120,16 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	}()
 
 	// Timers: one goroutine per timer, owned here, each reporting its
-	// index on fires; the membership poll reports pollMembers.
+	// index on fires.
 	fires := make(chan int)
 	tctx, stopTimers := context.WithCancel(ctx)
-	done := make(chan struct{})
-	running := 0
-	every := func(period time.Duration, index int) {
-		running++
-		go func() {
-			defer func() { done <- struct{}{} }()
-			tk := time.NewTicker(period)
-			defer tk.Stop()
-			for {
-				select {
-				case <-tctx.Done():
-					return
-				case <-tk.C:
-					select {
-					case fires <- index:
-					case <-tctx.Done():
-						return
-					}
-				}
-			}
-		}()
-	}
+	var timers sync.WaitGroup
 	for i, t := range g.Timers {
-		every(time.Duration(t.Period), i)
-	}
-	if len(g.Membership) > 0 {
-		// Watch the connections to the members of the clusters this node
-		// observes, polling their state.
-		every(membershipPoll, pollMembers)
+		timers.Go(func() { every(tctx, time.Duration(t.Period), i, fires) })
 	}
 	defer func() {
 		stopTimers()
-		for range running {
-			<-done
-		}
+		timers.Wait()
 	}()
 
 	for _, m := range g.Membership {
@@ -168,7 +141,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	start := time.Now()
 	// Each Go channel the graph reads gets a goroutine that is its only
 	// receiver, so that its values keep their order whichever goroutine
-	// runs the ticks.
+	// runs the ticks (pump).
 	var pumps sync.WaitGroup
 	defer pumps.Wait() // they stop with ctx; before the connections close
 	for _, w := range g.Wakes {
@@ -185,15 +158,19 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 			return nil
 		case i := <-fires:
 			n.lock()
-			n.fire(i, start)
+			n.g.Timers[i].Push(int64(time.Since(start)))
 		case ev := <-n.ports.events:
 			n.lock()
 			n.ports.handle(ev)
-		case <-n.held:
-			if retry == nil {
+		case <-n.wake:
+			n.lock()
+			if len(n.retry) > 0 && retry == nil {
 				retry = time.After(retryWait)
 			}
-			continue
+			if !n.membersMoved.Swap(false) || !n.checkMembers() {
+				n.unlock(ctx)
+				continue
+			}
 		case <-retry:
 			retry = nil
 			n.lock()
@@ -207,9 +184,27 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	}
 }
 
+// every reports index on fires every period, until ctx ends.
+func every(ctx context.Context, period time.Duration, index int, fires chan<- int) {
+	tk := time.NewTicker(period)
+	defer tk.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tk.C:
+			select {
+			case fires <- index:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
 // pump receives the values of one Go channel the graph reads, as its only
-// receiver, and runs a tick for them: each value it waited for, and those
-// already behind it.
+// receiver, and runs a tick for them as receive does for a frame: each
+// value it waited for, and those already behind it.
 func (n *node) pump(ctx context.Context, w *compile.Wake) {
 	cases := []reflect.SelectCase{
 		{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ctx.Done())},
@@ -220,10 +215,13 @@ func (n *node) pump(ctx context.Context, w *compile.Wake) {
 		if i == 0 || !ok {
 			return // stopping, or the channel is closed
 		}
-		n.lock()
+		if !n.acquire(func() bool { return n.in.putValue(w, v) }) {
+			n.settle(ctx)
+			continue
+		}
 		if !n.stopped {
 			w.Push(v)
-			for range maxParkedFrames {
+			for range maxQueued {
 				if v, ok = w.Chan.TryRecv(); !ok {
 					break // none ready, or closed: the next Select tells
 				}
@@ -236,9 +234,9 @@ func (n *node) pump(ctx context.Context, w *compile.Wake) {
 }
 
 // receive is the Listener's Handler: it delivers a frame, on the goroutine
-// that read it, and runs the tick unless the next frame has arrived too.
-// While another goroutine holds the lock, it leaves a copy of the frame for
-// that one's next tick rather than wait, up to a bound.
+// that read it, and runs the tick unless the next frame has arrived too;
+// or, while another goroutine runs a tick, it queues a copy of the frame
+// for that one's next tick (see acquire).
 func (n *node) receive(ctx context.Context, in transport.Inbound, more bool) {
 	if in.From == "" { // no frame: the connection stopped after one with more
 		n.lock()
@@ -248,14 +246,10 @@ func (n *node) receive(ctx context.Context, in transport.Inbound, more bool) {
 		n.unlock(ctx)
 		return
 	}
-	if !n.mu.TryLock() {
-		if n.park(in) {
-			n.settle(ctx) // the holder may have let go meanwhile
-			return
-		}
-		n.mu.Lock() // too much is waiting: wait too
+	if !n.acquire(func() bool { return n.in.putFrame(in) }) {
+		n.settle(ctx)
+		return
 	}
-	n.drain()
 	if !n.stopped {
 		n.deliver(in)
 		if !more { // else the next frame joins this tick
@@ -265,51 +259,47 @@ func (n *node) receive(ctx context.Context, in transport.Inbound, more bool) {
 	n.unlock(ctx)
 }
 
-// Frames left while the lock was held wait in n.parked, up to these.
-const (
-	maxParkedFrames = 1024
-	maxParkedBytes  = 4 << 20
-)
-
-// park keeps a copy of in for the goroutine holding the lock, and reports
-// whether there was room.
-func (n *node) park(in transport.Inbound) bool {
-	n.parked.Lock()
-	defer n.parked.Unlock()
-	if len(n.parked.frames) >= maxParkedFrames || n.parked.bytes+len(in.Frame.Payload) > maxParkedBytes {
-		return false
+// acquire takes the lock, and delivers what the inbox holds, if no other
+// goroutine holds it, and reports true; else it queues its caller's input
+// (put) for the holder's next tick, and reports false. If the inbox is
+// full (put reports false), it waits for the lock: the caller, a reader,
+// reads nothing more meanwhile.
+//
+// NB: a goroutine's input is either queued or delivered after everything
+// queued before it, so the frames of a peer (read by one goroutine at a
+// time) and the values of a channel (one pump) keep their order.
+func (n *node) acquire(put func() bool) bool {
+	if !n.mu.TryLock() {
+		if put() {
+			return false
+		}
+		n.mu.Lock()
 	}
-	in.Frame.Payload = bytes.Clone(in.Frame.Payload) // lent only during the Handler
-	n.parked.frames = append(n.parked.frames, in)
-	n.parked.bytes += len(in.Frame.Payload)
+	n.drain()
 	return true
 }
 
-// lock takes the lock and delivers the frames parked meanwhile.
+// lock takes the lock, waiting for it, and delivers what the inbox holds.
 func (n *node) lock() {
 	n.mu.Lock()
 	n.drain()
 }
 
-// drain delivers the parked frames, in the order they were parked: a
-// peer's frames stay in order, since a reader delivers its own only after
-// the parked ones. The lock is held.
+// drain delivers what the inbox holds, in order; after Run's end it drops
+// it. The lock is held.
 func (n *node) drain() {
-	n.parked.Lock()
-	frames := n.parked.frames
-	if len(frames) == 0 {
-		n.parked.Unlock()
-		return
-	}
-	n.parked.frames, n.parked.bytes = n.spare[:0], 0
-	n.parked.Unlock()
-	for i, in := range frames {
-		if !n.stopped {
-			n.deliver(in)
+	items, buf := n.in.take(n.items, n.buf)
+	for i, it := range items {
+		switch {
+		case n.stopped:
+		case it.wake != nil:
+			it.wake.Push(it.v)
+		default:
+			n.deliver(transport.Inbound{From: it.from, Frame: transport.Frame{Channel: it.channel, Sender: it.sender, Payload: buf[it.start:it.end:it.end]}})
 		}
-		frames[i] = transport.Inbound{}
+		items[i] = item{}
 	}
-	n.spare = frames
+	n.items, n.buf = items, buf
 }
 
 // unlock lets go of the lock, then settles.
@@ -318,22 +308,18 @@ func (n *node) unlock(ctx context.Context) {
 	n.settle(ctx)
 }
 
-// settle runs a tick for the frames parked while the lock was held, unless
-// another goroutine holds it now, which will. Called without the lock.
+// settle runs a tick for what was queued in the inbox while the lock was
+// held, unless another goroutine holds it now, which will. Called without
+// the lock, by every goroutine that let go of it or queued: the last one
+// sees what is queued.
 func (n *node) settle(ctx context.Context) {
-	for n.hasParked() && n.mu.TryLock() {
+	for !n.in.empty() && n.mu.TryLock() {
 		n.drain()
 		if !n.stopped {
 			n.tick(ctx)
 		}
 		n.mu.Unlock()
 	}
-}
-
-func (n *node) hasParked() bool {
-	n.parked.Lock()
-	defer n.parked.Unlock()
-	return len(n.parked.frames) > 0
 }
 
 // tick runs the ticks the graph's inputs call for, then reports the clients
@@ -347,21 +333,22 @@ func (n *node) tick(ctx context.Context) {
 
 // node is the state of Run. Its graph, connections and ports are used by
 // one goroutine at a time, whichever holds mu: a listener's reader with a
-// frame, Run's loop with a timer or a port's event, or the pump of a Go
-// channel the graph reads.
+// frame, the pump of a Go channel the graph reads, or Run's loop with a
+// timer, a port's event, a membership change or held messages.
 type node struct {
 	mu      sync.Mutex
-	stopped bool          // Run is returning: frames are dropped
-	held    chan struct{} // capacity 1: flush holds messages to retry
-	// parked are copies of the frames that arrived while another goroutine
-	// held mu, for its next tick (see receive); spare is the slice they
-	// were last delivered from, for reuse. parked has a lock of its own.
-	parked struct {
-		sync.Mutex
-		frames []transport.Inbound
-		bytes  int
-	}
-	spare []transport.Inbound
+	stopped bool // Run is returning: frames and values are dropped
+	// wake (capacity 1) tells Run's loop that flush holds messages to
+	// retry, or that membersMoved was set.
+	wake chan struct{}
+	// membersMoved is set when a connection to a peer came up or went
+	// down (tcp.WithStateFunc): Run's loop looks at the watched members.
+	membersMoved atomic.Bool
+	// in holds the input that arrived while mu was held; items and buf
+	// are the slices it was last taken in, for reuse.
+	in    inbox
+	items []item
+	buf   []byte
 	g     *compile.Graph
 	ln    *tcp.Listener
 	self  Node
@@ -374,7 +361,7 @@ type node struct {
 	spans []arenaSpan // where each of them is
 	ports *ports
 	// watched are the members of observed clusters, with the connection
-	// to each and whether it was up when last polled.
+	// to each and what was last reported.
 	watched []watch
 }
 
@@ -472,7 +459,7 @@ func (n *node) flush(ctx context.Context) {
 	}
 	if len(n.retry) > 0 {
 		select {
-		case n.held <- struct{}{}: // Run's loop sends them again soon
+		case n.wake <- struct{}{}: // Run's loop sends them again soon
 		default:
 		}
 	}
@@ -500,33 +487,32 @@ func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {
 	}
 	// The connection outlives ctx by the moment Run's shutdown gives it to
 	// deliver the last messages.
-	c := n.ln.Dial(context.WithoutCancel(ctx), name, addr, n.self.Name, n.log)
+	var opts []tcp.DialOption
+	if len(n.g.Membership) > 0 {
+		opts = append(opts, tcp.WithStateFunc(n.connMoved))
+	}
+	c := n.ln.Dial(context.WithoutCancel(ctx), name, addr, n.self.Name, n.log, opts...)
 	n.conns[name] = c
 	return c, nil
 }
 
-// membershipPoll is how often a node checks the members it watches.
-const membershipPoll = 200 * time.Millisecond
-
-// pollMembers is the fires index that means "check membership", beside the
-// timers' own indexes.
-const pollMembers = -1
+// connMoved is the tcp.WithStateFunc of the connections of a node that
+// watches members: it has Run's loop look at them (checkMembers). It does
+// not wait: it is called on the connection's goroutine.
+func (n *node) connMoved(bool) {
+	n.membersMoved.Store(true)
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
+}
 
 type watch struct {
 	in     compile.MembershipInput
 	member uint32
 	conn   *tcp.Conn
-	up     bool
-}
-
-// fire handles what the timer goroutines report: a timer of the graph, or
-// the membership poll.
-func (n *node) fire(i int, start time.Time) {
-	if i == pollMembers {
-		n.pollMembers()
-		return
-	}
-	n.g.Timers[i].Push(int64(time.Since(start)))
+	up     bool   // as last reported
+	downs  uint64 // connections to it that had gone down, when last looked at
 }
 
 // watchMembers connects to every member of every cluster the graph watches,
@@ -543,24 +529,48 @@ func (n *node) watchMembers(ctx context.Context, members func(*ir.Location) []ui
 				n.log.Warn("cannot watch a member", "member", NameOf(d), "err", err)
 				continue
 			}
-			n.watched = append(n.watched, watch{in: m, member: id, conn: c, up: true})
+			n.watched = append(n.watched, watch{in: m, member: id, conn: c, up: true, downs: downs(c.Stats())})
 		}
 	}
 }
 
-// pollMembers reports the members whose connection went down as left, and
-// those whose connection came back as joined. A member counts as up until
-// its connection has been seen down, so one that is slow to start is not
-// reported.
-func (n *node) pollMembers() {
+// downs counts a connection's connections that went down.
+func downs(st tcp.Stats) uint64 {
+	if st.Connected {
+		return st.Connects - 1
+	}
+	return st.Connects
+}
+
+// checkMembers reports a member whose connection went down since the last
+// look as left, and one whose connection is up (again) as joined: a member
+// that restarted between two looks is reported left, then joined. A member
+// counts as up until a connection to it has been seen going down, so one
+// that is slow to start is not reported; one that came up and went down
+// again between two looks, while reported left, is not reported at all. It
+// reports whether it reported anything, which needs a tick. The lock is
+// held.
+func (n *node) checkMembers() bool {
+	moved := false
 	for i := range n.watched {
 		w := &n.watched[i]
 		st := w.conn.Stats()
-		up := st.Connected || st.Connects == 0
-		if up != w.up {
-			w.up = up
-			w.in.Push(w.member, up)
-			n.log.Info("membership changed", "cluster", w.in.Cluster.Name, "member", w.member, "up", up)
+		d := downs(st)
+		if w.up && d > w.downs {
+			n.report(w, false)
+			moved = true
+		}
+		w.downs = d
+		if !w.up && st.Connected {
+			n.report(w, true)
+			moved = true
 		}
 	}
+	return moved
+}
+
+func (n *node) report(w *watch, up bool) {
+	w.up = up
+	w.in.Push(w.member, up)
+	n.log.Info("membership changed", "cluster", w.in.Cluster.Name, "member", w.member, "up", up)
 }

@@ -4,6 +4,7 @@ package node_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"maps"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -577,4 +579,145 @@ func TestRunChanOrderWithPeerTicks(t *testing.T) {
 		}
 	}
 	fl.stopAll()
+}
+
+// memberEvent is what a membership input reports.
+type memberEvent struct {
+	Member uint32
+	Joined bool
+}
+
+// membership is the stream of c's membership as the shell at l sees it.
+func membership(f *flow, l, c *ir.Location) *ir.Node {
+	return op(f, l, "members", nil, func(x *compile.Ctx, _ []any) dfir.Port[memberEvent] {
+		h, p := dfir.SourceInput[memberEvent](x.Graph)
+		x.Membership = append(x.Membership, compile.MembershipInput{Cluster: c, Push: func(m uint32, joined bool) {
+			h.Push(memberEvent{Member: m, Joined: joined})
+		}})
+		return p
+	})
+}
+
+// TestRunMembershipEvents: a leader watching a cluster reports a member
+// that stops as left as soon as its connection breaks, not at the next
+// poll, and the member started again as joined.
+func TestRunMembershipEvents(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
+	f := &flow{}
+	leader := f.location(ir.Process, "Leader")
+	workers := f.location(ir.Cluster, "Worker")
+	events := make(chan memberEvent, 16)
+	sink(f, membership(f, leader, workers), func(ev memberEvent) { events <- ev })
+	fl := newNodes(t, f, map[*ir.Location]int{workers: 2})
+	for _, n := range []string{"Worker/0", "Worker/1", "Leader"} {
+		fl.start(n)
+	}
+	expect := func(want memberEvent, within time.Duration) time.Duration {
+		t.Helper()
+		start := time.Now()
+		deadline := time.After(within)
+		for {
+			select {
+			case ev := <-events:
+				if ev == want {
+					return time.Since(start)
+				}
+				if ev.Member == want.Member {
+					t.Fatalf("member %d: joined=%v reported; want joined=%v", ev.Member, ev.Joined, want.Joined)
+				}
+			case <-deadline:
+				t.Fatalf("member %d: joined=%v not reported within %v", want.Member, want.Joined, within)
+			}
+		}
+	}
+	expect(memberEvent{1, true}, 10*time.Second) // everyone starts joined
+	// Once the leader is connected to both members, stop one.
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(fl.logs.String(), `msg="tcp: peer connected"`) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the leader did not connect to both members within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := fl.stop("Worker/1"); err != nil {
+		t.Errorf("Run(Worker/1) = %v after cancel; want nil", err)
+	}
+	left := expect(memberEvent{1, false}, time.Second)
+	t.Logf("left reported %v after the member stopped", left)
+	fl.start("Worker/1")
+	joined := expect(memberEvent{1, true}, 10*time.Second)
+	t.Logf("joined reported %v after the member started again", joined)
+	select {
+	case ev := <-events:
+		t.Errorf("%+v reported; want nothing more", ev)
+	case <-time.After(100 * time.Millisecond):
+	}
+	fl.stopAll()
+}
+
+// TestRunCancelWhileFlooded: a peer sends while a timer's tick holds the
+// node, until the node's inbox is full, its reader waits and the peer's
+// queue refuses more; cancelling the node then still returns promptly,
+// with nil, and leaves no goroutine behind.
+func TestRunCancelWhileFlooded(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) }) // after the nodes stop
+	f := &flow{}
+	src := f.location(ir.Process, "Source")
+	dst := f.location(ir.Process, "Sink")
+	ch := send[int](f, source[int](f, src), dst)
+	var got atomic.Int64
+	sink(f, ch, func(msg[int]) { got.Add(1) })
+	blocked, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	sink(f, ticker(f, dst, 5*time.Millisecond), func(int64) {
+		once.Do(func() { close(blocked); <-release }) // the first timer's tick waits
+	})
+	var releaseOnce sync.Once
+	releaseTick := func() { releaseOnce.Do(func() { close(release) }) }
+	fl := newNodes(t, f, nil)
+	t.Cleanup(releaseTick) // before the nodes stop, if the test fails
+	fl.start("Sink")       // the Source node is played by the test
+	<-blocked
+	codec, err := transport.NewCodec(transport.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := transport.AppendBatch(codec, nil, make([]int, 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tcp.Dial(t.Context(), fl.peers["Sink"], "Source", transport.DefaultLimits, nil, tcp.WithQueueBytes(64<<10))
+	deadline := time.Now().Add(10 * time.Second)
+	for !c.Stats().Connected { // flood the node, not the queue of a Conn yet to connect
+		if time.Now().After(deadline) {
+			t.Fatal("not connected within 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for sent := 0; ; {
+		err := c.Send(transport.Frame{Channel: uint32(ch.ID), Payload: payload})
+		if errors.Is(err, tcp.ErrBackpressure) {
+			t.Logf("refused after %d frames sent", sent)
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent++
+		if time.Now().After(deadline) {
+			t.Fatalf("the peer's queue never filled within 10 s: %d frames sent", sent)
+		}
+	}
+	if n := got.Load(); n != 0 {
+		t.Errorf("%d items taken while the tick waited; want 0", n)
+	}
+	start := time.Now()
+	releaseTick()
+	if err := fl.stop("Sink"); err != nil {
+		t.Errorf("Run(Sink) = %v after cancel; want nil", err)
+	}
+	t.Logf("Run returned %v after cancel", time.Since(start))
+	cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	c.Close(cctx) // the frames still queued are lost with the node
 }

@@ -558,12 +558,15 @@ func (c *Conn) wrote(frames int, err error, aborted bool) {
 	}
 }
 
-// connected records that a connection is up.
+// connected records that a connection is up, and says so (WithStateFunc).
 func (c *Conn) connected() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.mu.stats.Connected = true
 	c.mu.stats.Connects++
+	c.mu.Unlock()
+	if c.opts.state != nil {
+		c.opts.state(true)
+	}
 }
 
 // writeDirect lets Send write to pc directly, now that it has said hello.
@@ -573,12 +576,15 @@ func (c *Conn) writeDirect(pc *peerConn) {
 	c.mu.direct, c.mu.pc = newDirect(pc.nc), pc
 }
 
-// ended records that serve no longer writes on pc: from now on Send
-// queues for the next connection. The tail of a frame that Send began
+// ended records that serve no longer writes on pc, and says so
+// (WithStateFunc): from now on Send queues for the next connection. The tail of a frame that Send began
 // writing directly on pc, if serve did not write it, is lost: on another
 // connection it would start mid-frame and put the peer's Reader out of
 // step for good. aborted says run is stopping before flushing.
 func (c *Conn) ended(pc *peerConn, aborted bool) {
+	if c.opts.state != nil {
+		defer c.opts.state(false) // after c.mu is let go
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.mu.direct, c.mu.pc = nil, nil

@@ -73,5 +73,6 @@
 // delivered; a Conn whose Listener is closed goes on writing and discards
 // what it reads. A Handler that blocks delays the Close of the Conn to the
 // peer whose frames it handles, and must not call it. Send, Stats and
-// Close are safe for concurrent use.
+// Close are safe for concurrent use. A Conn calls the function given by
+// WithStateFunc on its own goroutine, which waits for it.
 package tcp

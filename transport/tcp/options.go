@@ -20,6 +20,7 @@ type dialOptions struct {
 	seed       uint64
 	seeded     bool
 	dial       func(ctx context.Context, addr string) (net.Conn, error)
+	state      func(up bool)
 }
 
 // Defaults of the dial options.
@@ -86,4 +87,14 @@ func WithDialFunc(dial func(ctx context.Context, addr string) (net.Conn, error))
 			o.dial = dial
 		}
 	})
+}
+
+// WithStateFunc makes the Conn call f each time a connection comes up
+// (true) or goes down (false), once Stats says so: a shell learns from it
+// that its peer started, stopped or restarted, without polling Stats. The
+// calls come from the Conn's goroutine, one at a time and in order, up and
+// down alternating, starting with up. f must return promptly and must not
+// call the Conn's Close.
+func WithStateFunc(f func(up bool)) DialOption {
+	return optionFunc(func(o *dialOptions) { o.state = f })
 }

@@ -94,6 +94,43 @@ func TestPeerRestart(t *testing.T) {
 	}
 }
 
+// TestStateFunc: WithStateFunc reports each connection coming up and
+// going down, in order, as the peer stops and starts again, after Stats
+// says so.
+func TestStateFunc(t *testing.T) {
+	ln := listen(t, "127.0.0.1:0", nil)
+	addr := ln.Addr().String()
+	states := make(chan bool, 10)
+	c := Dial(t.Context(), addr, "Sender", transport.DefaultLimits, nil, fast, WithStateFunc(func(up bool) { states <- up }))
+	next := func(want bool) {
+		t.Helper()
+		select {
+		case up := <-states:
+			if up != want {
+				t.Fatalf("state %v; want %v", up, want)
+			}
+		case <-time.After(testTimeout):
+			t.Fatalf("no state %v reported within %v", want, testTimeout)
+		}
+	}
+	next(true)
+	closeListener(t, ln)
+	next(false)
+	if s := c.Stats(); s.Connected || s.Connects != 1 {
+		t.Errorf("Stats() = %+v after the state went down; want not connected, 1 connect", s)
+	}
+	ln = listen(t, addr, nil)
+	defer closeListener(t, ln)
+	next(true)
+	closeConn(t, c)
+	next(false)
+	select {
+	case up := <-states:
+		t.Errorf("state %v reported after Close", up)
+	default:
+	}
+}
+
 // rawPeer connects without a Conn, to say anything at all.
 func rawPeer(t *testing.T, addr string, wire []byte) net.Conn {
 	t.Helper()
