@@ -128,7 +128,7 @@ func chainCases(n int) []bcase {
 	}}
 }
 
-// chainLoop is the baseline BENCHMARKS.md names: every element through
+// chainLoop is B1's baseline in bench/README.md: every element through
 // every function, then stored.
 //
 //go:noinline

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package bench is the suite that measures the project against hand-written
-// Go: benchmarks B1 to B7 of BENCHMARKS.md. B1 to B5 compute each workload
-// by a dfir graph, by the hydro language (B1, B4's join), by a baseline (the
-// plain Go a programmer would write: loops, slices, maps) and, for B1 and
-// B2, by a goroutine-per-stage channel pipeline (the go-streams shape). B6
-// (a one-way stream) and B7 (request and echo) run two hydro nodes over
-// loopback TCP against a bufio TCP baseline; their NATS peer lives in the
-// separate module bench/peers, so that the library's go.mod stays clean, and
-// both share the workloads and checks of bench/internal/netbench. The
-// package holds nothing but its tests.
+// Go: benchmarks B1 to B7 of the table in bench/README.md, which gives every
+// benchmark's workload, baseline, peer and goal, and says which are still
+// planned. B1 to B5 compute each workload by a dfir graph, by the hydro
+// language (B1, B4's join), by a baseline (the plain Go a programmer would
+// write: loops, slices, maps) and, for B1 and B2, by a goroutine-per-stage
+// channel pipeline (the go-streams shape). B6 (a one-way stream) and B7
+// (request and echo) run two hydro nodes over loopback TCP against a bufio
+// TCP baseline; their NATS peer lives in the separate module bench/peers,
+// so that the library's go.mod stays clean, and both share the workloads
+// and checks of bench/internal/netbench. The package holds nothing but its
+// tests.
 //
 // # Usage
 //
@@ -17,6 +19,8 @@
 //	BENCH_FILTER=B4 BENCH_COUNT=10 bench/ratios.sh    # one benchmark, more rounds
 //	go test -run '^$' -bench . -benchtime 1x ./bench/ # smoke run, as CI does
 //	go test ./bench/                                  # every implementation once, small sizes
+//	bench/innerloop.sh                                # L1: edit wordcount, rerun its simulator test
+//	LOOP_PKG=./examples/counter bench/innerloop.sh    # the same for counter
 //
 // Every benchmark is named Benchmark<Bn>/<workload>/impl=<impl>, the
 // workload as key=value pairs (op=join,keys=zipf,n=100000) so that benchstat

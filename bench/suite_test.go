@@ -208,7 +208,7 @@ func mustCompile(g *dfir.Graph) *dfir.Graph {
 }
 
 // chanBuf is the capacity of every channel of the pipeline peers: the
-// figure BENCHMARKS.md measures hand-offs with.
+// capacity of the channel hand-offs in bench/README.md's reference figures.
 const chanBuf = 1024
 
 // batch is the batch size of the batched pipeline peer, dfir's own.
