@@ -41,7 +41,6 @@ type choice struct {
 	what     string
 }
 
-
 // Seeded returns an execution whose choices come from seed, as Random's
 // executions do: for driving a Local by hand, in a benchmark say.
 func Seeded(seed uint64) *Sim {
