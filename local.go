@@ -198,5 +198,4 @@ func init() {
 	lang.Option = func(set func(*engine.Config)) any {
 		return LocalOption(func(cfg *localConfig) { set(&cfg.engine) })
 	}
-	lang.Engine = func(r any) *engine.Run { return r.(*Local).run }
 }

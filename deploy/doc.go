@@ -25,7 +25,8 @@
 //
 // # Concurrency
 //
-// Main, Command, Localhost and RunNode block until their context ends and
-// stop everything they started before returning. A Client's Send may be
+// Command, Localhost and RunNode block until their context ends (Main until
+// the process is interrupted or terminated) and stop everything they
+// started before returning. A Client's Send may be
 // called from several goroutines, its Receive from another.
 package deploy

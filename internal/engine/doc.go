@@ -4,7 +4,8 @@
 // every member of every cluster, each its own lowered dfir graph, with the
 // messages between them encoded and delivered in memory. It is the engine
 // under the language's plain in-process runner (hydro.Local) and under the
-// simulator (package sim), which are its only users.
+// simulator (package sim): only they drive it, and internal/lang names its
+// configuration for them.
 //
 // # Usage
 //
@@ -19,7 +20,9 @@
 // Config's Faults allow: a crash, a restart, a partition, a heal, the loss
 // or repetition of a message on a lossy channel), and every Batch and
 // Snapshot asks it how much enters and how stale a value it shows. Trace
-// lists what was chosen, for a failing execution's report.
+// lists what was chosen, for a failing execution's report. A StepChooser is
+// told each possible step's node and whether it is a fault, so that it can
+// skip orders of steps that commute (Commutes).
 //
 // # Determinism
 //
