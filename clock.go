@@ -33,6 +33,7 @@ func SourceInterval[L Location](l L, period time.Duration, nd NonDet) Stream[tim
 // SampleEvery emits the value of x every period of the shell's clock.
 func SampleEvery[T any, L Location](x Singleton[T, L], period time.Duration, nd NonDet) Stream[T, L] {
 	n := build[T](x.l, "sample_every", streamProps(false, true, true), []*ir.Node{x.node()}, compile.SampleEvery[T]{}, nil)
+	n.Need(ir.NeedOutsideTick, 0, "SampleEvery", "")
 	needPeriod(n, period)
 	needNonDet(n, nd)
 	return stream[T](n, x.l)

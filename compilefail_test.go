@@ -506,7 +506,7 @@ func TestCompileFailLocation(t *testing.T) {
 			_, in := hydro.NewInput[int](p1)                              // line: batch-p1-input
 			hydro.Batch(in, hydro.NewTick(p2), hydro.NonDet("any batch")) // line: batch-p2-tick
 		},
-		want: []compileFailWant{{at: "batch-p2-tick", msg: `^batch into Tick\[Process\[Leader\]\] of a collection at Process\[Leader\] \(@batch-p1-input\)$`, hint: `hydro\.NewTick`}},
+		want: []compileFailWant{{at: "batch-p2-tick", msg: `^batch into Tick\[Process\[Leader\]\] made at @batch-p2-tick of a collection at Process\[Leader\] \(@batch-p1-input\)$`, hint: `hydro\.NewTick`}},
 	}, {
 		name: "ForwardRef/completed at another process of one tag",
 		build: func(f *hydro.Flow) {
@@ -521,21 +521,21 @@ func TestCompileFailLocation(t *testing.T) {
 		build: func(f *hydro.Flow) {
 			p := hydro.NewProcess[Leader](f)
 			_, in := hydro.NewInput[int](p)
-			a := hydro.Batch(in, hydro.NewTick(p), hydro.NonDet("any batch"))
+			a := hydro.Batch(in, hydro.NewTick(p), hydro.NonDet("any batch")) // line: tick-a-batch
 			b := hydro.Batch(in, hydro.NewTick(p), hydro.NonDet("any batch")) // line: tick-b-batch
 			hydro.Merge(a, b)                                                 // line: merge-ticks
 		},
-		want: []compileFailWant{{at: "merge-ticks", msg: `^merge combines a collection at Tick\[Process\[Leader\]\] \(from @tick-b-batch\) with one at Tick\[Process\[Leader\]\]$`, hint: "Batch"}},
+		want: []compileFailWant{{at: "merge-ticks", msg: `^merge combines a collection at Tick\[Process\[Leader\]\] made at @tick-b-batch \(from @tick-b-batch\) with one at Tick\[Process\[Leader\]\] made at @tick-a-batch$`, hint: "Batch"}},
 	}, {
 		name: "CrossSingleton/snapshot into another tick",
 		build: func(f *hydro.Flow) {
 			p := hydro.NewProcess[Leader](f)
 			_, in := hydro.NewInput[int](p)
-			a := hydro.Batch(in, hydro.NewTick(p), hydro.NonDet("any batch"))
+			a := hydro.Batch(in, hydro.NewTick(p), hydro.NonDet("any batch"))                        // line: tick-a-cross
 			x := hydro.Snapshot(hydro.SingletonOf(p, 1), hydro.NewTick(p), hydro.NonDet("constant")) // line: tick-b-snapshot
 			hydro.CrossSingleton(a, x)                                                               // line: cross-ticks
 		},
-		want: []compileFailWant{{at: "cross-ticks", msg: `^cross_singleton combines a collection at Tick\[Process\[Leader\]\] \(from @tick-b-snapshot\) with one at Tick\[Process\[Leader\]\]$`, hint: "Batch"}},
+		want: []compileFailWant{{at: "cross-ticks", msg: `^cross_singleton combines a collection at Tick\[Process\[Leader\]\] made at @tick-b-snapshot \(from @tick-b-snapshot\) with one at Tick\[Process\[Leader\]\] made at @tick-a-cross$`, hint: "Batch"}},
 	}, {
 		name: "TickCycle/completed from another tick",
 		build: func(f *hydro.Flow) {

@@ -106,7 +106,7 @@ func SourceExternal[T, P, E any](at *Process[P], ext *External[E], codec Codec[T
 	n := build[T](at, "external_in", streamProps(false, false, true), nil, compile.ExternalIn[T]{}, codec.lowered())
 	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + codec.String()
-	n.Need(ir.NeedCodec, 0, "", "")
+	needCodec(n, codec, "SourceExternal")
 	return p, stream[T](n, at)
 }
 
@@ -134,7 +134,7 @@ func SinkExternal[T, P, E any](s Stream[T, *Process[P]], ext *External[E], codec
 	n := sink[T](s.l, "external_out", s.node(), compile.ExternalOut[T]{}, codec.lowered())
 	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + codec.String()
-	n.Need(ir.NeedCodec, 0, "", "")
+	needCodec(n, codec, "SinkExternal")
 	return p
 }
 
@@ -171,7 +171,7 @@ func BidiExternal[Req, Resp, P, E any](at *Process[P], ext *External[E], req Cod
 		compile.BidiCodecs[Req, Resp]{Req: req.lowered(), Resp: resp.lowered()})
 	p.requests.Params = port
 	p.requests.Label = p.name + ", " + req.String()
-	p.requests.Need(ir.NeedCodec, 0, "", "")
+	needCodec(p.requests, req, "BidiExternal")
 	p.events = build[KV[ConnID, ConnEvent]](at, "external_events", keyed, nil, compile.ExternalEvents[ConnID, ConnEvent]{}, nil)
 	p.events.Params = port
 	p.events.Label = p.name
@@ -201,7 +201,7 @@ func (p *BidiPort[Req, Resp, P]) Respond(s KeyedStream[ConnID, Resp, *Process[P]
 	n := sink[KV[ConnID, Resp]](p.at, "external_respond", s.node(), compile.ExternalRespond[ConnID, Resp]{}, p.resp.lowered())
 	n.Params = compile.Port{Name: p.name, Handle: p}
 	n.Label = p.name + ", " + p.resp.String()
-	n.Need(ir.NeedCodec, 0, "", "")
+	needCodec(n, p.resp, "Respond")
 }
 
 // Connect opens an in-memory client connection to the port in r.

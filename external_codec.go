@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/transport"
 )
 
@@ -24,6 +25,7 @@ const DefaultMaxMessage = 1 << 20
 //
 // The zero Codec is not usable; start from Lines, Bytes or CBOR.
 type Codec[T any] struct {
+	cbor    bool // values travel as CBOR: Compile checks that T can
 	name    string
 	framing compile.Framing
 	max     int
@@ -67,6 +69,7 @@ var Bytes = Codec[[]byte]{
 // trailing bytes.
 func CBOR[T any]() Codec[T] {
 	return Codec[T]{
+		cbor:    true,
 		name:    "cbor " + reflect.TypeFor[T]().String(),
 		framing: compile.FrameLength,
 		max:     DefaultMaxMessage,
@@ -122,4 +125,14 @@ func (c Codec[T]) zero() bool { return c.encode == nil }
 // lowered is the codec as lowering takes it.
 func (c Codec[T]) lowered() compile.Codec[T] {
 	return compile.Codec[T]{Name: c.name, Framing: c.framing, Max: c.max, Encode: c.encode, Decode: c.decode}
+}
+
+// needCodec records that port node n needs a usable codec, and, for a CBOR
+// one, that T can travel.
+func needCodec[T any](n *ir.Node, c Codec[T], op string) {
+	n.Need(ir.NeedCodec, 0, "", "")
+	if c.cbor {
+		n.Wire = reflect.TypeFor[T]()
+		n.Need(ir.NeedWire, 0, op, "")
+	}
 }

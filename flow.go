@@ -21,7 +21,11 @@ type Flow struct {
 }
 
 // NewFlow returns an empty flow.
-func NewFlow() *Flow { return &Flow{} }
+func NewFlow() *Flow {
+	f := &Flow{}
+	f.ir.File, f.ir.Line = callSite()
+	return f
+}
 
 // ErrInvalid matches every error Compile returns for a flow that misuses the
 // language.

@@ -33,14 +33,15 @@ func (s KeyedStream[K, V, L]) Values() Stream[V, L] {
 	return stream[V](n, s.l)
 }
 
-// Keys is the key of every pair of the keyed stream, unordered, one per
-// pair (so a key repeats as often as it has values).
+// Keys is every key of the keyed stream, each once, unordered: at a tick,
+// each key with a value in the tick's batch; at a location's top level,
+// each key the first time it has a value. (Entries gives every pair.)
 func (s KeyedStream[K, V, L]) Keys() Stream[K, L] {
 	in := s.node()
 	p := withKind(in.Props, ir.Stream)
 	p.Ordered = false
 	n := build[K](s.l, "keys", p, []*ir.Node{in}, compile.Keys[K, V]{}, nil)
-	return stream[K](n, s.l)
+	return Unique(stream[K](n, s.l))
 }
 
 // MapValues applies f to every value, keeping keys.

@@ -66,7 +66,7 @@ func (t *Tick[L]) String() string { return t.l.String() }
 
 func (f *Flow) newLocation(kind ir.LocKind, name string, parent *ir.Location) *ir.Location {
 	file, line := callSite()
-	l := &ir.Location{ID: len(f.ir.Locations), Kind: kind, Name: name, Parent: parent, File: file, Line: line}
+	l := &ir.Location{ID: len(f.ir.Locations), Kind: kind, Name: name, Parent: parent, File: file, Line: line, Flow: &f.ir}
 	f.ir.Locations = append(f.ir.Locations, l)
 	return l
 }

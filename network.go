@@ -3,6 +3,10 @@
 package hydro
 
 import (
+	"reflect"
+	"strings"
+	"unicode"
+
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -17,10 +21,12 @@ import (
 // channel adds a networking node carrying in's items to `to`, routed as
 // route says, that lowers with net (a compile.Net, or nil for a plain
 // channel of T's element type) and produces elements of type R.
-func channel[R any](to Location, op string, in *ir.Node, props ir.Props, route ir.Route, net any) *ir.Node {
+func channel[W, R any](to Location, op string, in *ir.Node, props ir.Props, route ir.Route, net any) *ir.Node {
 	n := build[R](to, op, props, []*ir.Node{in}, net, nil)
 	n.Crosses = true
 	n.Net = &ir.Net{Channel: uint32(n.ID), Route: route}
+	n.Wire = reflect.TypeFor[W]()
+	n.Need(ir.NeedWire, 0, opName(op), "")
 	if net == nil {
 		n.Impl = n.Elem
 	}
@@ -43,7 +49,7 @@ func senders(in *ir.Node) int {
 // Send moves a stream from one process to another, in order.
 func Send[T, A, B any](s Stream[T, *Process[A]], to *Process[B]) Stream[T, *Process[B]] {
 	in := s.node()
-	n := channel[T](to, "send", in, netProps(in, ir.Stream, 1), ir.ToOne, nil)
+	n := channel[T, T](to, "send", in, netProps(in, ir.Stream, 1), ir.ToOne, nil)
 	return stream[T](n, to)
 }
 
@@ -56,7 +62,7 @@ func Send[T, A, B any](s Stream[T, *Process[A]], to *Process[B]) Stream[T, *Proc
 // that.
 func SendLossy[T, A, B any](s Stream[T, *Process[A]], to *Process[B], nd NonDet) Stream[T, *Process[B]] {
 	in := s.node()
-	n := channel[T](to, "send_lossy", in, ir.Props{Kind: ir.Stream}, ir.ToOne, nil)
+	n := channel[T, T](to, "send_lossy", in, ir.Props{Kind: ir.Stream}, ir.ToOne, nil)
 	n.Net.Lossy = true
 	needNonDet(n, nd)
 	return stream[T](n, to)
@@ -67,14 +73,14 @@ func SendLossy[T, A, B any](s Stream[T, *Process[A]], to *Process[B], nd NonDet)
 func Gather[T, C, P any](s Stream[T, *Cluster[C]], to *Process[P]) KeyedStream[MemberID[C], T, *Process[P]] {
 	in := s.node()
 	p := netProps(in, ir.KeyedStream, 1) // ordered per key: per sender
-	n := channel[KV[MemberID[C], T]](to, "gather", in, p, ir.ToOne, compile.Gather[MemberID[C], T]{})
+	n := channel[T, KV[MemberID[C], T]](to, "gather", in, p, ir.ToOne, compile.Gather[MemberID[C], T]{})
 	return keyedStream[MemberID[C], T](n, to)
 }
 
 // Demux sends each value to the member its key names.
 func Demux[T any, L Location, C any](s KeyedStream[MemberID[C], T, L], to *Cluster[C]) Stream[T, *Cluster[C]] {
 	in := s.node()
-	n := channel[T](to, "demux", in, netProps(in, ir.Stream, senders(in)), ir.ByMember, compile.Demux[MemberID[C], T]{})
+	n := channel[T, T](to, "demux", in, netProps(in, ir.Stream, senders(in)), ir.ByMember, compile.Demux[MemberID[C], T]{})
 	return stream[T](n, to)
 }
 
@@ -82,7 +88,7 @@ func Demux[T any, L Location, C any](s KeyedStream[MemberID[C], T, L], to *Clust
 // joining or leaving change who receives what, hence the NonDet.
 func Broadcast[T any, L Location, C any](s Stream[T, L], to *Cluster[C], nd NonDet) Stream[T, *Cluster[C]] {
 	in := s.node()
-	n := channel[T](to, "broadcast", in, netProps(in, ir.Stream, senders(in)), ir.ToAll, nil)
+	n := channel[T, T](to, "broadcast", in, netProps(in, ir.Stream, senders(in)), ir.ToAll, nil)
 	needNonDet(n, nd)
 	return stream[T](n, to)
 }
@@ -91,7 +97,29 @@ func Broadcast[T any, L Location, C any](s Stream[T, L], to *Cluster[C], nd NonD
 // member gets an item depends on membership, hence the NonDet.
 func RoundRobin[T any, L Location, C any](s Stream[T, L], to *Cluster[C], nd NonDet) Stream[T, *Cluster[C]] {
 	in := s.node()
-	n := channel[T](to, "round_robin", in, netProps(in, ir.Stream, 2), ir.RoundRobin, nil)
+	n := channel[T, T](to, "round_robin", in, netProps(in, ir.Stream, senders(in)), ir.RoundRobin, nil)
+	hint := "RoundRobin keeps the sender's order and exactly-once delivery in each member's share: give it a stream with both (AssumeOrdered, or Unique, where that is what the program means)"
+	n.Need(ir.NeedOrdered, 0, "RoundRobin", hint)
+	n.Need(ir.NeedExactlyOnce, 0, "RoundRobin", hint)
 	needNonDet(n, nd)
 	return stream[T](n, to)
+}
+
+// opName is the name the user called a networking operator by, for
+// problems: "send_lossy" → "SendLossy".
+func opName(op string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range op {
+		switch {
+		case r == '_':
+			up = true
+		case up:
+			b.WriteRune(unicode.ToUpper(r))
+			up = false
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

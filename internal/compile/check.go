@@ -3,6 +3,8 @@
 package compile
 
 import (
+	"fmt"
+
 	"github.com/hydro-go/hydro/internal/ir"
 )
 
@@ -61,15 +63,40 @@ func checkLocations(f *ir.Flow, ps *problems) {
 // checkMixed reports an operator that takes an input from another location
 // without being one of the operators that cross (n.Crosses).
 func checkMixed(n *ir.Node, ps *problems) {
+	for _, in := range n.Inputs {
+		if in != nil && in.Loc.Flow != n.Loc.Flow {
+			ps.add(n.File, n.Line, "build both ends in one flow: a flow runs only its own locations, so what crosses to another is lost",
+				"hydro: %s takes a collection of another flow (%s at %s, a flow made at %s) into this flow (made at %s)",
+				n.Op, in.Op, in.Pos(), flowPos(in.Loc.Flow), flowPos(n.Loc.Flow))
+			return
+		}
+	}
 	if n.Crosses || n.Cycle != nil {
 		return
 	}
 	for _, in := range n.Inputs {
 		if in != nil && in.Loc != n.Loc {
 			ps.add(n.File, n.Line, "move data between locations with a networking operator, or between a tick and its location with Batch, Snapshot, AllTicks or Latest",
-				"hydro: %s combines a collection at %v (from %s) with one at %v", n.Op, in.Loc, in.Pos(), n.Loc)
+				"hydro: %s combines a collection at %v (from %s) with one at %v", n.Op, where(in.Loc), in.Pos(), where(n.Loc))
 		}
 	}
+}
+
+// where names a location in a problem: a tick with the line that made it,
+// since two ticks of one location print alike.
+func where(l *ir.Location) string {
+	if l.Kind == ir.Tick && l.File != "" {
+		return fmt.Sprintf("%v made at %s:%d", l, l.File, l.Line)
+	}
+	return l.String()
+}
+
+// flowPos is where the user made f.
+func flowPos(f *ir.Flow) string {
+	if f == nil || f.File == "" {
+		return "?"
+	}
+	return fmt.Sprintf("%s:%d", f.File, f.Line)
 }
 
 // hints are the usual hints of each requirement; a Need may replace them.
@@ -78,6 +105,8 @@ var hints = map[ir.Requirement]string{
 	ir.NeedOrderedPerKey: "use an order-insensitive aggregation, such as ReduceKeyed with hydro.Commutative",
 	ir.NeedExactlyOnce:   "deduplicate first with Unique",
 	ir.NeedBounded:       "Batch the stream into a tick first (hydro.Batch), where each batch is bounded",
+	ir.NeedWire:          "export the field, give the type a MarshalCBOR/UnmarshalCBOR (or MarshalBinary/UnmarshalBinary) pair, tag a field `cbor:\"-\"` to leave it out, or send a concrete type",
+	ir.NeedOutsideTick:   "use it at the process or cluster the tick belongs to, and Batch its output into the tick",
 	ir.NeedNonDet:        `say why the program is correct whatever the choice: hydro.NonDet("...")`,
 	ir.NeedTickOf:        "make the tick with hydro.NewTick from the collection's own location",
 	ir.NeedPeriod:        "give a positive duration",
@@ -133,11 +162,22 @@ func checkNeed(n *ir.Node, need ir.Need, ps *problems) {
 		}
 	case ir.NeedTickOf:
 		if n.Loc.Parent != in.Loc {
-			add("hydro: %s into %v of a collection at %v (%s)", n.Op, n.Loc, in.Loc, in.Pos())
+			add("hydro: %s into %s of a collection at %s (%s)", n.Op, where(n.Loc), where(in.Loc), in.Pos())
 		}
 	case ir.NeedPeriod:
 		if n.Period <= 0 {
 			add("hydro: %s needs a positive period, got %v", n.Op, n.Period)
+		}
+	case ir.NeedWire:
+		if n.Wire == nil {
+			break
+		}
+		if path, why := unwired(n.Wire); why != "" {
+			add("hydro: %s carries %v, which cannot travel: %s: %s", need.Op, n.Wire, path, why)
+		}
+	case ir.NeedOutsideTick:
+		if n.Loc.Kind == ir.Tick {
+			add("hydro: %s at %s: it emits on the shell's clock, which a tick's bounded batches cannot hold", need.Op, where(n.Loc))
 		}
 	case ir.NeedCodec:
 		if c, ok := n.Fn.(codec); !ok || c.Zero() {

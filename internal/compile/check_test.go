@@ -3,8 +3,10 @@
 package compile
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -102,7 +104,37 @@ func TestCheck(t *testing.T) {
 			b := f.node("batch", t, total, f.node("src", p, total))
 			b.Crosses, b.NonDet = true, "x"
 			b.Need(ir.NeedTickOf, 0, "", "")
-		}, []string{"f.go:2: hydro: batch into Tick[Process[Q]] of a collection at Process[P] (f.go:1)"}},
+		}, []string{"f.go:2: hydro: batch into Tick[Process[Q]] made at f.go:102 of a collection at Process[P] (f.go:1)"}},
+		{"wire unexported field", func(f *testFlow) {
+			need(total, ir.NeedWire, 0)(f)
+			f.Nodes[1].Wire = reflect.TypeFor[hiddenField]()
+		}, []string{"f.go:2: hydro: Op carries compile.hiddenField, which cannot travel: compile.hiddenField.hidden: an unexported field is not encoded: it would arrive zeroed"}},
+		{"wire ok", func(f *testFlow) {
+			need(total, ir.NeedWire, 0)(f)
+			f.Nodes[1].Wire = reflect.TypeFor[time.Time]()
+		}, nil},
+		{"outside tick, at a tick", func(f *testFlow) {
+			t := f.loc(ir.Tick, "tick", f.loc(ir.Process, "P", nil))
+			n := f.node("sample_every", t, total, f.node("src", t, total))
+			n.Need(ir.NeedOutsideTick, 0, "SampleEvery", "")
+		}, []string{"f.go:2: hydro: SampleEvery at Tick[Process[P]] made at f.go:101: it emits on the shell's clock"}},
+		{"outside tick ok", func(f *testFlow) {
+			p := f.loc(ir.Process, "P", nil)
+			n := f.node("sample_every", p, total, f.node("src", p, total))
+			n.Need(ir.NeedOutsideTick, 0, "SampleEvery", "")
+		}, nil},
+		{"two flows", func(f *testFlow) {
+			other := &ir.Flow{File: "g.go", Line: 7}
+			p := f.loc(ir.Process, "P", nil)
+			q := &ir.Location{Kind: ir.Process, Name: "Q", Flow: other}
+			for _, l := range f.Locations {
+				l.Flow = &f.Flow
+			}
+			f.File, f.Line = "f.go", 9
+			src := &ir.Node{Op: "src", Loc: q, Props: total, File: "g.go", Line: 8}
+			n := f.node("send", p, total, src)
+			n.Crosses = true
+		}, []string{"f.go:1: hydro: send takes a collection of another flow (src at g.go:8, a flow made at g.go:7) into this flow (made at f.go:9)"}},
 		{"tick ok", func(f *testFlow) {
 			p := f.loc(ir.Process, "P", nil)
 			b := f.node("batch", f.loc(ir.Tick, "tick", p), total, f.node("src", p, total))
@@ -172,6 +204,65 @@ func TestCheck(t *testing.T) {
 		}
 		if !ok {
 			t.Errorf("Check(%s) = %q; want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+type hiddenField struct {
+	X      int
+	hidden int
+}
+
+type skipped struct {
+	X    int
+	memo map[string]int `cbor:"-"`
+}
+
+type withChan struct{ C chan int }
+
+type asArray struct {
+	_ struct{} `cbor:",toarray"`
+	A int
+}
+
+type nested struct{ Inner []map[string]withChan }
+
+type viaAny struct{ V any }
+
+type recursive struct {
+	Next *recursive
+	N    int
+}
+
+// TestUnwired: which types can travel over a channel, and the path to the
+// part of one that cannot.
+func TestUnwired(t *testing.T) {
+	_ = skipped{memo: nil}
+	_ = hiddenField{hidden: 0}
+	for _, tc := range []struct {
+		t    reflect.Type
+		path string
+	}{
+		{reflect.TypeFor[int](), ""},
+		{reflect.TypeFor[string](), ""},
+		{reflect.TypeFor[[]byte](), ""},
+		{reflect.TypeFor[map[string][]int](), ""},
+		{reflect.TypeFor[time.Time](), ""},
+		{reflect.TypeFor[time.Duration](), ""},
+		{reflect.TypeFor[skipped](), ""},
+		{reflect.TypeFor[recursive](), ""},
+		{reflect.TypeFor[asArray](), ""},
+		{reflect.TypeFor[hiddenField](), "compile.hiddenField.hidden"},
+		{reflect.TypeFor[withChan](), "compile.withChan.C"},
+		{reflect.TypeFor[nested](), "compile.nested.Inner.C"},
+		{reflect.TypeFor[viaAny](), "compile.viaAny.V"},
+		{reflect.TypeFor[func()](), "func()"},
+		{reflect.TypeFor[complex128](), "complex128"},
+		{reflect.TypeFor[map[withChan]int](), "map[compile.withChan]int (a key).C"},
+	} {
+		path, why := unwired(tc.t)
+		if path != tc.path || (path == "") != (why == "") {
+			t.Errorf("unwired(%v) = %q, %q; want the path %q", tc.t, path, why, tc.path)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package ir
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -88,6 +89,9 @@ type Location struct {
 	// File and Line are where the user made the location.
 	File string
 	Line int
+	// Flow is the flow the location belongs to: a collection of one flow
+	// must not reach an operator of another.
+	Flow *Flow
 }
 
 // Root returns the process, cluster or external location that holds l.
@@ -140,6 +144,9 @@ type Node struct {
 	Params any
 	// Period is a timer's period.
 	Period time.Duration
+	// Wire is the type a channel or an external port encodes, for the
+	// check that it can travel (NeedWire).
+	Wire reflect.Type
 	// Impl is how the node lowers: a value of package compile whose type
 	// carries the element types (compile.Map[T, U]{}).
 	Impl any
@@ -246,6 +253,11 @@ const (
 	NeedPeriod
 	// NeedCodec: a usable codec in Fn.
 	NeedCodec
+	// NeedWire: the node's Wire type can travel: encoded and decoded to
+	// what was sent, nothing dropped or zeroed.
+	NeedWire
+	// NeedOutsideTick: the node is not at a tick.
+	NeedOutsideTick
 )
 
 // Need is one requirement of an operator. Op names the operator as the
@@ -281,4 +293,7 @@ func (n *Node) String() string { return fmt.Sprintf("%s (%s)", n.Op, n.Pos()) }
 type Flow struct {
 	Locations []*Location
 	Nodes     []*Node
+	// File and Line are where the user made the flow.
+	File string
+	Line int
 }
