@@ -106,6 +106,6 @@ func (o *Output[T]) DrainMember(r *Local, m int) []T {
 // on retries.
 func ForEach[T any, L Location](s Stream[T, L], f func(T)) {
 	n := sink[T](s.l, "for_each", s.node(), compile.ForEach[T]{}, f)
-	n.Need(ir.NeedOrdered, 0, "ForEach", "")
+	n.Need(ir.NeedOrdered, 0, "ForEach", "sort a bounded stream first; or, to handle items as they come in whatever order they arrive (printing them, say), say so with AssumeOrdered and a NonDet reason")
 	n.Need(ir.NeedExactlyOnce, 0, "ForEach", "deduplicate first (Unique), or make f idempotent and collect with NewOutput")
 }
