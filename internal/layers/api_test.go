@@ -24,6 +24,10 @@ var public = []string{
 	module + "/transport",
 	module + "/transport/mem",
 	module + "/transport/tcp",
+	module + "/std/quorum",
+	module + "/std/request",
+	module + "/std/heartbeat",
+	module + "/std/compartment",
 }
 
 // TestPublicAPI walks the exported API of every public package (exported

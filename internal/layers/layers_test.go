@@ -87,6 +87,10 @@ var rules = []rule{
 		"dfir is the runtime below the language and knows nothing of networks"},
 	{module + "/lattice", ioPkgs, append(append(ioDeps, shells...), module, module+"/dfir"),
 		"lattices are the bottom layer"},
+	{module + "/std/quorum", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/std/request", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/std/heartbeat", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/std/compartment", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/sim", nil, []string{"net", "os/exec", "net/http", module + "/deploy", module + "/internal/node", module + "/internal/launch", module + "/transport/tcp"},
 		"the simulator runs flows in memory, never over sockets"},
 }
