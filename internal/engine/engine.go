@@ -142,6 +142,7 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 			}
 		}
 		env.Decide = st.decide
+		env.Pick = st.pick
 		if fl.Stale {
 			env.Stale = st.stale
 		}
