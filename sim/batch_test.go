@@ -61,7 +61,7 @@ func TestUnorderedBatchTakesAnyItems(t *testing.T) {
 func TestScriptBatchPositions(t *testing.T) {
 	var batches [][]int
 	sim.Script(t, func(s *sim.Sim) {
-		s.Do("batch 1,3", "batch {1}")
+		s.Do("arrive 3", "batch 1,3", "batch {1}")
 		batchInOrder(true, &batches)(s)
 	})
 	if want := [][]int{{1, 3}, {2}}; fmt.Sprint(batches) != fmt.Sprint(want) {

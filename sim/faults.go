@@ -76,3 +76,12 @@ func Loss(n int) hydro.LocalOption {
 func Duplicates(n int) hydro.LocalOption {
 	return option(func(c *engine.Config) { c.Faults.Duplicates = n })
 }
+
+// WholeArrivals makes the items pushed into an input together (one Push,
+// or what waits on a Go channel source) arrive in one tick, as items sent
+// in one message do. Without it the Sim may split them over several
+// ticks, oldest first: a deployed node may read part of them before a
+// tick and the rest after it.
+func WholeArrivals() hydro.LocalOption {
+	return option(func(c *engine.Config) { c.WholeArrivals = true })
+}

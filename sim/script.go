@@ -58,6 +58,9 @@ func Script(t *testing.T, scenario func(*Sim)) {
 //     for a later tick; "batch {}" lets none in. Only a batch of an
 //     unordered stream takes items other than its oldest ones. Past the
 //     first engine.MaxPick-1 positions, items enter or stay together;
+//   - "arrive K": K of the items pending at the input at hand (pushed,
+//     or waiting on a Go channel source) arrive in the next tick, the
+//     oldest;
 //   - "snapshot K": the snapshot at hand shows the version K ticks old;
 //   - "choose K": the K-th of whatever the choice offers (a Menu's action,
 //     a test's own s.Choose);
@@ -107,6 +110,8 @@ func fit(step string, n int, what string) (int, bool) {
 		return k, k >= 0 && k < n
 	case verb == "batch" && strings.HasPrefix(what, "batch at "):
 		return fitBatch(arg, n, what)
+	case verb == "arrive" && number && strings.HasPrefix(what, "input at "):
+		return k - 1, k >= 1 && k <= n
 	case verb == "snapshot" && number && strings.HasPrefix(what, "snapshot at "):
 		return k, k >= 0 && k < n
 	}

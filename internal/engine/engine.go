@@ -92,6 +92,10 @@ type Config struct {
 	Chooser Chooser
 	// Faults are the failures a stepped run may inject.
 	Faults Faults
+	// WholeArrivals keeps the items pushed into an input together in one
+	// tick under a Chooser; without it the chooser splits them (see
+	// compile.Env.Arrive).
+	WholeArrivals bool
 	// Output, if set, names the operator an output handle drains, for the
 	// trace of a stepped run: ok is false for a handle that is not an
 	// output whose items the trace should show.
@@ -143,6 +147,11 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 		}
 		env.Decide = st.decide
 		env.Pick = st.pick
+		if !st.free && !cfg.WholeArrivals {
+			// A flow without NonDet computes the same whatever the
+			// ticks its inputs arrive in.
+			env.Arrive = st.arrive
+		}
 		if fl.Stale {
 			env.Stale = st.stale
 		}

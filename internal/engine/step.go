@@ -109,6 +109,18 @@ func (s *stepper) pick(n *ir.Node, take []bool) {
 	s.trace = append(s.trace, b.String())
 }
 
+// arrive is the decision of how the items pushed into an input (or sent
+// on a Go channel source) split over ticks: how many of those pending, at
+// least one, enter this tick, oldest first.
+func (s *stepper) arrive(n *ir.Node, pending int) int {
+	if pending == 1 {
+		return 1
+	}
+	k := 1 + s.c.Choose(pending, fmt.Sprintf("input at %s: %d pending, how many arrive (at least 1)", n.Pos(), pending))
+	s.trace = append(s.trace, fmt.Sprintf("input at %s: %d of %d arrive", n.Pos(), k, pending))
+	return k
+}
+
 // action is one possible step.
 type action struct {
 	what  string
