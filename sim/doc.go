@@ -60,7 +60,10 @@
 // its outputs do not depend on the schedule, so nothing is chosen. With
 // sim.StaleSnapshots, each Snapshot also shows a version the Sim picks
 // among those of the last two ticks, never going back in time: the lag of
-// Hydro's quickstart counter.
+// Hydro's quickstart counter. The value before any input is among them
+// until a newer one has been shown (each node then runs a tick before any
+// input reaches it, "start Server" in the trace), so a read that misses the
+// increments sent just before it is found without a warm-up tick.
 //
 // A flow without NonDet operators keeps its one schedule under faults too:
 // the Sim then chooses only whether and where a crash, partition, loss or

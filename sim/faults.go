@@ -57,8 +57,8 @@ func Partitions(n int) hydro.LocalOption {
 }
 
 // StaleSnapshots lets the Sim show each Snapshot any of the versions of the
-// last two ticks, never older than what it showed before: the staleness a
-// snapshot's NonDet allows. It is off by default, because a flow whose only
+// last two ticks, never older than what it showed before, the value before
+// any input included: the staleness a snapshot's NonDet allows. It is off by default, because a flow whose only
 // reader is a snapshot may then end on a stale value when no tick follows;
 // turn it on to test what a flow promises about stale reads.
 func StaleSnapshots() hydro.LocalOption {

@@ -335,6 +335,7 @@ func (r *Run) restart(i int) {
 	r.byDest[g.Dest] = g
 	r.byName[NodeName(g.Dest)] = g
 	delete(r.step.down, g.Dest)
+	r.start(g)
 	for _, m := range g.Membership {
 		for _, id := range r.liveMembers(m.Cluster) {
 			m.Push(id, true)
