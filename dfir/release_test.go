@@ -43,3 +43,27 @@ func TestRelease(t *testing.T) {
 		t.Errorf("decide was asked %v; want %v", asked, want)
 	}
 }
+
+func TestReleaseSome(t *testing.T) {
+	g := dfir.New()
+	in, p := dfir.SourceInput[int](g)
+	// Each tick takes the items at these positions of what is held.
+	picks := [][]int{{0, 2}, {}, {0}}
+	out := dfir.SinkOutput(dfir.ReleaseSome(p, func(take []bool) {
+		for _, i := range picks[0] {
+			take[i] = true
+		}
+		picks = picks[1:]
+	}))
+	in.PushAll([]int{1, 2, 3})
+	want := [][]int{{1, 3}, nil, {2}}
+	for i, w := range want {
+		g.RunTick()
+		if got := out.Drain(nil); !slices.Equal(got, w) {
+			t.Errorf("tick %d: ReleaseSome = %v; want %v", i, got, w)
+		}
+	}
+	if g.Pending() {
+		t.Errorf("Pending() = true after everything was released")
+	}
+}

@@ -45,11 +45,25 @@
 // or the delivery of the oldest message between two nodes (channels keep
 // their order). Each Batch lets in as many of the items it holds as the Sim
 // says, possibly none, but for at most two ticks in a row, so every
-// execution ends. A flow without NonDet operators has exactly one execution:
+// execution ends. A Batch of an ordered stream lets in its oldest items (a
+// prefix); one of an unordered stream any of them, in the order they
+// arrived among themselves: of 1, 2, 3 it may take {1, 3} and leave 2 for
+// a later tick, and the trace says "batch at f.go:12 holding 3 takes
+// {1, 3}". Past the first seven items, the rest enter or stay together, so
+// that one batch offers at most 256 alternatives.
+//
+// Items pushed into an input together (one Push), or waiting together on a
+// Go channel source, may arrive over several ticks: before each tick the
+// Sim chooses how many of those pending enter it, at least one, oldest
+// first ("input at f.go:9: 1 of 3 arrive"). sim.WholeArrivals keeps them
+// in one tick, as items sent in one message arrive. A flow without NonDet operators has exactly one execution:
 // its outputs do not depend on the schedule, so nothing is chosen. With
 // sim.StaleSnapshots, each Snapshot also shows a version the Sim picks
 // among those of the last two ticks, never going back in time: the lag of
-// Hydro's quickstart counter.
+// Hydro's quickstart counter. The value before any input is among them
+// until a newer one has been shown (each node then runs a tick before any
+// input reaches it, "start Server" in the trace), so a read that misses the
+// increments sent just before it is found without a warm-up tick.
 //
 // A flow without NonDet operators keeps its one schedule under faults too:
 // the Sim then chooses only whether and where a crash, partition, loss or
@@ -102,7 +116,7 @@
 // reach new code; a failing input stays under testdata/fuzz and replays
 // under a plain go test. Script runs one execution whose every choice the
 // test takes itself with s.Do ("tick Leader", "deliver Leader → Worker/0",
-// "crash Worker/1", "batch 2", "snapshot 1"): a choice the script does not
+// "crash Worker/1", "batch 2", "batch 1,3", "arrive 1", "snapshot 1"): a choice the script does not
 // make, or a step that does not fit it, fails the test naming both.
 //
 // # Reports

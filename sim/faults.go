@@ -57,8 +57,8 @@ func Partitions(n int) hydro.LocalOption {
 }
 
 // StaleSnapshots lets the Sim show each Snapshot any of the versions of the
-// last two ticks, never older than what it showed before: the staleness a
-// snapshot's NonDet allows. It is off by default, because a flow whose only
+// last two ticks, never older than what it showed before, the value before
+// any input included: the staleness a snapshot's NonDet allows. It is off by default, because a flow whose only
 // reader is a snapshot may then end on a stale value when no tick follows;
 // turn it on to test what a flow promises about stale reads.
 func StaleSnapshots() hydro.LocalOption {
@@ -75,4 +75,13 @@ func Loss(n int) hydro.LocalOption {
 // (at-least-once) channels only.
 func Duplicates(n int) hydro.LocalOption {
 	return option(func(c *engine.Config) { c.Faults.Duplicates = n })
+}
+
+// WholeArrivals makes the items pushed into an input together (one Push,
+// or what waits on a Go channel source) arrive in one tick, as items sent
+// in one message do. Without it the Sim may split them over several
+// ticks, oldest first: a deployed node may read part of them before a
+// tick and the rest after it.
+func WholeArrivals() hydro.LocalOption {
+	return option(func(c *engine.Config) { c.WholeArrivals = true })
 }

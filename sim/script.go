@@ -3,9 +3,12 @@
 package sim
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hydro-go/hydro/internal/engine"
 )
 
 // Scripted runs: the test takes every choice itself, step by step, as
@@ -48,7 +51,16 @@ func Script(t *testing.T, scenario func(*Sim)) {
 //     "duplicate ...", "timer fires at Leader": which step comes next (the
 //     start of one of the possible steps, up to a word boundary; the first
 //     that fits is taken);
-//   - "batch K": the batch at hand lets K of the items it holds in;
+//   - "batch K": the batch at hand lets in the K oldest of the items it
+//     holds;
+//   - "batch 1,3" or "batch {1, 3}": the batch at hand lets in the items
+//     at these positions (1 for the oldest item it holds), the others stay
+//     for a later tick; "batch {}" lets none in. Only a batch of an
+//     unordered stream takes items other than its oldest ones. Past the
+//     first engine.MaxPick-1 positions, items enter or stay together;
+//   - "arrive K": K of the items pending at the input at hand (pushed,
+//     or waiting on a Go channel source) arrive in the next tick, the
+//     oldest;
 //   - "snapshot K": the snapshot at hand shows the version K ticks old;
 //   - "choose K": the K-th of whatever the choice offers (a Menu's action,
 //     a test's own s.Choose);
@@ -96,11 +108,10 @@ func fit(step string, n int, what string) (int, bool) {
 	switch {
 	case verb == "choose" && number:
 		return k, k >= 0 && k < n
-	case verb == "batch" && number && strings.HasPrefix(what, "batch at "):
-		if strings.Contains(what, "takes at least 1") {
-			return k - 1, k >= 1 && k <= n
-		}
-		return k, k >= 0 && k < n
+	case verb == "batch" && strings.HasPrefix(what, "batch at "):
+		return fitBatch(arg, n, what)
+	case verb == "arrive" && number && strings.HasPrefix(what, "input at "):
+		return k - 1, k >= 1 && k <= n
 	case verb == "snapshot" && number && strings.HasPrefix(what, "snapshot at "):
 		return k, k >= 0 && k < n
 	}
@@ -170,4 +181,55 @@ func fuzzOne(data []byte, scenario func(*Sim)) *Failure {
 	}
 	o, msg, err := s.run(scenario)
 	return s.outcomeFailure(o, msg, err, 0)
+}
+
+// fitBatch returns the choice at a batch that arg ("2", "1,3", "{1, 3}",
+// "{}") makes: how many items enter, or which.
+func fitBatch(arg string, n int, what string) (int, bool) {
+	held, late := 0, strings.Contains(what, "late ")
+	if _, after, ok := strings.Cut(what, " holding "); ok {
+		f, _, _ := strings.Cut(after, " ")
+		held, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimSuffix(f, ","), ":"))
+	}
+	var pos []int
+	if k, err := strconv.Atoi(arg); err == nil {
+		if k < 0 || k > held {
+			return 0, false
+		}
+		for p := range k {
+			pos = append(pos, p+1)
+		}
+	} else {
+		list := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(arg, "{"), "}"))
+		for _, f := range strings.Split(list, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			p, err := strconv.Atoi(f)
+			if err != nil || p < 1 || p > held {
+				return 0, false
+			}
+			pos = append(pos, p)
+		}
+	}
+	var c int
+	if strings.Contains(what, "subset") {
+		bits := min(held, engine.MaxPick)
+		for _, p := range pos {
+			c |= 1 << min(p-1, bits-1)
+		}
+	} else {
+		// A prefix: the positions must be 1..k.
+		slices.Sort(pos)
+		for i, p := range pos {
+			if p != i+1 {
+				return 0, false
+			}
+		}
+		c = len(pos)
+	}
+	if late {
+		c--
+	}
+	return c, c >= 0 && c < n
 }

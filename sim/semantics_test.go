@@ -16,7 +16,9 @@ const semanticsRuns = 40
 
 // TestSemantics runs the semantics corpus under the simulator: after each
 // case tick's input it lets the flow wait for more input, take one step or
-// run until idle, and it picks where every Batch cuts. Every execution must
+// run until idle, and it picks where every Batch cuts. A case tick's
+// items arrive together, as a deployment's runner sends them in one
+// message. Every execution must
 // satisfy each output's check.
 func TestSemantics(t *testing.T) {
 	for _, c := range semantics.Cases() {
@@ -44,7 +46,8 @@ func semanticsScenario(c semantics.Case) func(*sim.Sim) {
 		for i, o := range outs {
 			hs[i] = hydro.NewOutput(o.S)
 		}
-		r := s.Local(f)
+		// The corpus's inputs arrive a case tick at a time, all at once.
+		r := s.Local(f, sim.WholeArrivals())
 		got := make([][]string, len(outs))
 		drain := func() {
 			for j, h := range hs {

@@ -72,8 +72,10 @@ func (s *Sim) Choose(n int, what string) int {
 // the clusters' sizes (hydro.Size). After each tick the messages sent wait
 // in their channels (first in, first out per pair of nodes) until the Sim
 // picks them for delivery; the Sim picks which node with work runs its
-// next tick, and how many of the items it holds every Batch lets in (none,
-// for at most two ticks in a row). RunAvailable then runs until no step is
+// next tick, which of the items it holds every Batch lets in (the oldest
+// ones for an ordered stream; none, for at most two ticks in a row), and
+// how many of the items pushed into an input together enter each tick
+// (see the package doc's "What is chosen"). RunAvailable then runs until no step is
 // possible. A flow without NonDet operators has nothing to choose: its
 // steps run in a fixed order.
 func (s *Sim) Local(f *hydro.Flow, opts ...hydro.LocalOption) *hydro.Local {

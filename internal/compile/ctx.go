@@ -29,6 +29,16 @@ type Ctx struct {
 	// holds, how many enter this tick. A simulator sets it; nil lowers Batch
 	// to "whatever arrived this tick".
 	Decide func(n *ir.Node, held int) int
+	// Pick, when set, makes the same choice for a Batch of an unordered
+	// stream, where any of the items held may enter: it sets take[i] for
+	// each item i (oldest first) that enters this tick. nil leaves such
+	// batches to Decide.
+	Pick func(n *ir.Node, take []bool)
+	// Arrive, when set, splits the arrivals of an input (Input,
+	// SourceChan) over ticks: given the input's node and how many items
+	// are pending, how many (at least 1) enter this tick, oldest first;
+	// the rest wait for the next ticks. nil lets all of them in.
+	Arrive func(n *ir.Node, pending int) int
 	// Stale, when set, chooses how stale a Snapshot is: given the node and
 	// how many recent versions it may show, which one (0 for the newest).
 	// nil lowers Snapshot to the value of the tick.

@@ -21,6 +21,12 @@ type Env struct {
 	// Decide, if set, makes the choices timing makes in a deployment
 	// (see Ctx.Decide).
 	Decide func(n *ir.Node, held int) int
+	// Pick, if set, chooses which items enter a Batch of an unordered
+	// stream (Ctx.Pick).
+	Pick func(n *ir.Node, take []bool)
+	// Arrive, if set, splits an input's arrivals over ticks
+	// (Ctx.Arrive).
+	Arrive func(n *ir.Node, pending int) int
 	// Stale, if set, chooses how stale each Snapshot is (Ctx.Stale).
 	Stale func(n *ir.Node, versions int) int
 	// Codec encodes channel values; transport.DefaultLimits if nil.
@@ -118,7 +124,7 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 	if err := env.Fill(); err != nil {
 		return nil, err
 	}
-	c := &Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Stale: env.Stale}
+	c := &Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Pick: env.Pick, Arrive: env.Arrive, Stale: env.Stale}
 	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]Inbox)}
 	here := func(n *ir.Node) bool { return n != nil && n.Loc.Root() == at.Loc }
 	sends := func(n *ir.Node) bool { return n.Net != nil && here(n.Inputs[0]) }

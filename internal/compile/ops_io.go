@@ -55,7 +55,18 @@ func (SourceChan[T]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 			}
 		}
 	})
-	return p
+	return arrivals(c, n, p)
+}
+
+// arrivals splits what an input emits over ticks under c.Arrive: a shell,
+// such as a simulator, then decides how many of the pending items enter
+// each tick, oldest first. Deployed, what arrived before a tick enters it.
+func arrivals[T any](c *Ctx, n *ir.Node, p dfir.Port[T]) dfir.Port[T] {
+	if c.Arrive == nil {
+		return p
+	}
+	arrive := c.Arrive
+	return dfir.Release(p, func(pending int) int { return arrive(n, pending) })
 }
 
 // Input is a dfir input, left in the handles under n.Params, the user's
@@ -65,7 +76,7 @@ type Input[T any] struct{}
 func (Input[T]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 	h, p := dfir.SourceInput[T](c.Graph)
 	c.Handles[n.Params] = h
-	return p
+	return arrivals(c, n, p)
 }
 
 // Output is a dfir output, left in the handles under n.Params: a sink.

@@ -12,11 +12,16 @@ import (
 // Batch gives a tick the items that arrived since the last batch. Deployed,
 // a tick's batch is what arrived since the last tick, so the graph needs
 // nothing; under a decider (a simulator) the items are held and the decider
-// chooses how many enter each tick.
+// chooses how many enter each tick: a prefix of them for an ordered stream,
+// any of them (Pick) for an unordered one.
 type Batch[T any] struct{}
 
 func (Batch[T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 	p := port[T](ins, 0)
+	if c.Pick != nil && !n.Props.Ordered {
+		pick := c.Pick
+		return dfir.ReleaseSome(p, func(take []bool) { pick(n, take) })
+	}
 	if c.Decide == nil {
 		return p
 	}

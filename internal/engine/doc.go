@@ -19,7 +19,9 @@
 // the delivery of the oldest message on one channel, and the faults the
 // Config's Faults allow: a crash, a restart, a partition, a heal, the loss
 // or repetition of a message on a lossy channel), and every Batch and
-// Snapshot asks it how much enters and how stale a value it shows. Trace
+// Snapshot asks it how much enters (which items, for a Batch of an
+// unordered stream) and how stale a value it shows, and each input how
+// many of the items pushed into it enter the next tick. Trace
 // lists what was chosen, for a failing execution's report. A StepChooser is
 // told each possible step's node and whether it is a fault, so that it can
 // skip orders of steps that commute (Commutes).

@@ -80,7 +80,8 @@ type Faults struct {
 	// lost, or delivered twice.
 	Losses, Duplicates int
 	// Stale lets each Snapshot show any of the versions of the last two
-	// ticks, never older than what it showed before.
+	// ticks, never older than what it showed before; the value before any
+	// input counts as the version of a tick before the first (see start).
 	Stale bool
 }
 
@@ -92,6 +93,10 @@ type Config struct {
 	Chooser Chooser
 	// Faults are the failures a stepped run may inject.
 	Faults Faults
+	// WholeArrivals keeps the items pushed into an input together in one
+	// tick under a Chooser; without it the chooser splits them (see
+	// compile.Env.Arrive).
+	WholeArrivals bool
 	// Output, if set, names the operator an output handle drains, for the
 	// trace of a stepped run: ok is false for a handle that is not an
 	// output whose items the trace should show.
@@ -142,6 +147,12 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 			}
 		}
 		env.Decide = st.decide
+		env.Pick = st.pick
+		if !st.free && !cfg.WholeArrivals {
+			// A flow without NonDet computes the same whatever the
+			// ticks its inputs arrive in.
+			env.Arrive = st.arrive
+		}
 		if fl.Stale {
 			env.Stale = st.stale
 		}
@@ -156,6 +167,7 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 	for _, g := range p.Graphs {
 		r.byDest[g.Dest] = g
 		r.byName[NodeName(g.Dest)] = g
+		r.start(g)
 		for _, t := range g.Timers {
 			r.next = append(r.next, time.Duration(t.Period))
 		}
@@ -166,6 +178,20 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 		}
 	}
 	return r, nil
+}
+
+// start runs a first tick at g before any input, membership event or
+// timer reaches it, when snapshots may be stale: the versions a Snapshot
+// may show then start from the value its singleton has before any input
+// (Hydro's quickstart counter reads 0 after increments were sent), not from
+// the value of the first tick that had input.
+func (r *Run) start(g *compile.Graph) {
+	if r.step == nil || !r.cfg.Faults.Stale {
+		return
+	}
+	r.step.trace = append(r.step.trace, "start "+NodeName(g.Dest)+": a tick before any input")
+	g.Graph.RunTick()
+	r.flush(g)
 }
 
 // Program returns the run's lowered graphs. A restart after a crash

@@ -66,6 +66,61 @@ func (s *stepper) decide(n *ir.Node, held int) int {
 	return k
 }
 
+// MaxPick is how many of the items an unordered batch holds the chooser
+// picks among one by one: the items after the first MaxPick-1 enter or
+// stay together, so that a choice has at most 1<<MaxPick alternatives.
+const MaxPick = 8
+
+// pick is the Batch decision for an unordered stream under a chooser:
+// which of the items a batch holds enter this tick, any subset of them,
+// chosen as a bit mask (bit i for item i, oldest first; see MaxPick). The
+// empty subset leaves everything for a later tick, but not more than
+// holdLimit ticks in a row.
+func (s *stepper) pick(n *ir.Node, take []bool) {
+	held := len(take)
+	bits := min(held, MaxPick)
+	ways := 1 << bits
+	var mask int
+	if s.held[n] >= holdLimit {
+		mask = 1 + s.c.Choose(ways-1, fmt.Sprintf("batch at %s holding %d, late %d ticks: takes a nonempty subset (NonDet: %s)", n.Pos(), held, s.held[n], n.NonDet))
+	} else {
+		mask = s.c.Choose(ways, fmt.Sprintf("batch at %s holding %d: takes any subset (NonDet: %s)", n.Pos(), held, n.NonDet))
+	}
+	if mask == 0 {
+		s.held[n]++
+	} else {
+		s.held[n] = 0
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "batch at %s holding %d takes {", n.Pos(), held)
+	sep, k := "", 0
+	for i := range take {
+		if take[i] = mask>>min(i, bits-1)&1 != 0; take[i] {
+			if k++; k <= MaxPick {
+				fmt.Fprintf(&b, "%s%d", sep, i+1)
+				sep = ", "
+			}
+		}
+	}
+	if k > MaxPick {
+		fmt.Fprintf(&b, ", … (%d in all)", k)
+	}
+	b.WriteByte('}')
+	s.trace = append(s.trace, b.String())
+}
+
+// arrive is the decision of how the items pushed into an input (or sent
+// on a Go channel source) split over ticks: how many of those pending, at
+// least one, enter this tick, oldest first.
+func (s *stepper) arrive(n *ir.Node, pending int) int {
+	if pending == 1 {
+		return 1
+	}
+	k := 1 + s.c.Choose(pending, fmt.Sprintf("input at %s: %d pending, how many arrive (at least 1)", n.Pos(), pending))
+	s.trace = append(s.trace, fmt.Sprintf("input at %s: %d of %d arrive", n.Pos(), k, pending))
+	return k
+}
+
 // action is one possible step.
 type action struct {
 	what  string
@@ -280,6 +335,7 @@ func (r *Run) restart(i int) {
 	r.byDest[g.Dest] = g
 	r.byName[NodeName(g.Dest)] = g
 	delete(r.step.down, g.Dest)
+	r.start(g)
 	for _, m := range g.Membership {
 		for _, id := range r.liveMembers(m.Cluster) {
 			m.Push(id, true)
