@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/deploy"
 	"github.com/hydro-go/hydro/deploy/deploytest"
 )
 
@@ -128,5 +129,27 @@ func getRetry(t *testing.T, url string) string {
 			t.Fatalf("GET %s = %d, %v; want 200", url, resp.StatusCode, err)
 		}
 		return string(body)
+	}
+}
+
+// A flow's error names the user's file from the module's root, so that it
+// can be opened from there: from a program (package main)...
+func TestPositionsProgram(t *testing.T) {
+	f := deploytest.Start(t, "testdata/badflow")
+	f.WaitFor("the flow's error", 30*time.Second, func(l string) bool {
+		return strings.Contains(l, "deploy/deploytest/testdata/badflow/main.go:19: hydro: ForEach needs a totally ordered stream")
+	})
+}
+
+// ... and from a test.
+func TestPositionsTest(t *testing.T) {
+	bad := func(f *hydro.Flow) {
+		server := hydro.NewProcess[Server](f)
+		port := hydro.BidiExternal(server, hydro.NewExternal[Client](f), hydro.Lines, hydro.Lines)
+		hydro.ForEach(port.Requests().Values(), func(string) {})
+	}
+	err := deploy.Command(context.Background(), bad, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "\tdeploy/deploytest/deploytest_test.go:") {
+		t.Errorf("Command(a flow that does not compile) = %v; want its problem at deploy/deploytest/deploytest_test.go", err)
 	}
 }
