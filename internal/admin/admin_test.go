@@ -29,7 +29,7 @@ type fakeNode struct {
 
 var worker = &ir.Location{Name: "Worker", Kind: ir.Cluster}
 
-func newFakeNode(t *testing.T) *fakeNode {
+func newFakeNode(t testing.TB) *fakeNode {
 	d := dfir.New()
 	in, words := dfir.SourceInput[string](d)
 	out := dfir.SinkOutput(dfir.Map(words, func(w string) int { return len(w) }))

@@ -40,8 +40,14 @@
 // # Concurrency
 //
 // Watch must be called before the graph runs. The hooks it installs run
-// under the node's lock, with its ticks; they publish a snapshot under a
-// mutex of their own at the end of each tick, which the HTTP handlers
-// read. So /metrics shows the node as of its last tick. A frame delivered
-// but not yet followed by a tick is counted at that tick.
+// under the node's lock, with its ticks. They count ticks, their
+// durations and each channel's traffic as they go, and the handlers read
+// those counts as they are. The graph's own counters (subgraphs and
+// handoffs, from dfir.Stats) cost more to read: the end of a tick takes a
+// snapshot of them at most every millisecond, and the first tick after a
+// scrape takes one anyway. A scrape that finds the snapshot behind the
+// ticks waits up to 50 ms for a tick to take a fresh one. So on a busy
+// node the subgraph counts are those of a tick at most a millisecond old;
+// on a node gone idle, they may miss the ticks of the last millisecond
+// before it did, never more.
 package admin
