@@ -128,7 +128,7 @@ func parseCompileFailProblem(t *testing.T, p error) compileFailProblem {
 		return compileFailProblem{raw: raw}
 	}
 	line, _ := strconv.Atoi(m[2])
-	cp := compileFailProblem{raw: raw, file: filepath.Base(m[1]), line: line, msg: m[3], hint: m[4]}
+	cp := compileFailProblem{raw: raw, file: m[1], line: line, msg: m[3], hint: m[4]}
 	if cp.hint == "" {
 		t.Errorf("problem %q has no hint: want \"file:line: hydro: message\\n\\t\\thint: ...\"", raw)
 	}
@@ -185,7 +185,7 @@ func compileFailReadMarkers(file string) (map[string]int, error) {
 func compileFailExpand(t *testing.T, msg string) string {
 	t.Helper()
 	return compileFailRefRE.ReplaceAllStringFunc(msg, func(ref string) string {
-		return fmt.Sprintf(`\S*compilefail_test\.go:%d`, compileFailLine(t, ref[1:]))
+		return fmt.Sprintf(`compilefail_test\.go:%d`, compileFailLine(t, ref[1:]))
 	})
 }
 

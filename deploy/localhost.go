@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"os"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/hydro-go/hydro"
@@ -30,6 +32,10 @@ type Config struct {
 	LogFormat string
 	// StopOnFailure stops the fleet when a member exits with an error.
 	StopOnFailure bool
+	// Admin, if set, is HOST:PORT: every member serves its admin
+	// endpoints (NodeConfig.Admin) on HOST, the members in order on PORT,
+	// PORT+1, ..., or each on a free port if PORT is 0. Off when empty.
+	Admin string
 	// Executable is the binary to launch for each role (default: this
 	// one) and Args its arguments.
 	Executable string
@@ -79,6 +85,13 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	}
 	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat,
 		launch.EnvPorts + "=" + launch.EncodePeers(ports)}
+	var admins []launch.Member
+	if d.Admin != "" {
+		if admins, err = adminAddrs(d.Admin, members); err != nil {
+			return err
+		}
+		env = append(env, launch.EnvAdmin+"="+launch.EncodePeers(admins))
+	}
 	fleet, err := launch.Launch(exe, d.Args, env, members, out)
 	if err != nil {
 		return err
@@ -90,6 +103,9 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	fmt.Fprintf(out, "[deployer] started %d %s: %s\n", len(members), noun, launch.EncodePeers(members))
 	for _, p := range ports {
 		fmt.Fprintf(out, "[deployer] port %s listening on %s\n", p.Name, p.Addr)
+	}
+	for _, a := range admins {
+		fmt.Fprintf(out, "[deployer] admin %s on %s\n", a.Name, a.Addr)
 	}
 	var failed error
 	running := len(members)
@@ -170,4 +186,46 @@ func checkSizes(f *ir.Flow, sizes map[string]int) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// parseAdmin parses -admin's HOST:PORT.
+func parseAdmin(spec string) (port int, err error) {
+	_, p, err := net.SplitHostPort(spec)
+	if err == nil {
+		port, err = strconv.Atoi(p)
+	}
+	if err != nil || port < 0 || port > 65535 {
+		return 0, fmt.Errorf("-admin %q: want HOST:PORT, with port 0 for free ports", spec)
+	}
+	return port, nil
+}
+
+// adminAddrs gives each member an admin address on the host of spec
+// (HOST:PORT): PORT, PORT+1, ... in order, or free ports if PORT is 0.
+func adminAddrs(spec string, members []launch.Member) ([]launch.Member, error) {
+	port, err := parseAdmin(spec)
+	if err != nil {
+		return nil, fmt.Errorf("deploy: %w", err)
+	}
+	host, _, _ := net.SplitHostPort(spec)
+	if port > 0 && port+len(members)-1 > 65535 {
+		return nil, fmt.Errorf("deploy: -admin %q: %d members need ports up to %d", spec, len(members), port+len(members)-1)
+	}
+	admins := make([]launch.Member, len(members))
+	for i, m := range members {
+		admins[i].Name = m.Name
+		if port > 0 {
+			admins[i].Addr = net.JoinHostPort(host, strconv.Itoa(port+i))
+			continue
+		}
+		// NB: the port is free when found, not held: the node listens on
+		// it a moment later, as with FreeAddrs.
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			return nil, fmt.Errorf("deploy: finding a free admin port on %s: %w", host, err)
+		}
+		defer ln.Close()
+		admins[i].Addr = ln.Addr().String()
+	}
+	return admins, nil
 }

@@ -37,11 +37,17 @@ import (
 // program's global flag set alone; a program with flags of its own parses
 // them first and passes what is left to Command. The command line is
 //
-//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-stop-on-failure=false]
+//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-stop-on-failure=false] [-admin HOST:PORT]
 //	PROGRAM graph [-format mermaid|dot|json] [-o FILE]
 //	PROGRAM version
 //
 // and PROGRAM -h lists the flow's processes, clusters and external ports.
+// With -admin, every node serves its metrics, profiles and the flow's
+// graph over HTTP (see NodeConfig.Admin), each on a port of its own that
+// the deployer prints:
+//
+//	[deployer] admin Worker/1 on 127.0.0.1:40125
+//
 // Every mistake is an error that says what was wrong: a cluster the flow
 // does not have (the error lists those it has), a process given a size, a
 // size below 1, a cluster sized twice, an unknown log format or graph
@@ -120,6 +126,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	basePort := fs.Int("base-port", 0, "listen on ports starting here: the members in order, then the external ports (0: free ports)")
 	logFormat := fs.String("log-format", "text", "log format of the nodes: text or json")
 	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
+	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
 	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
 		return err
 	}
@@ -129,7 +136,12 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	if *basePort < 0 || *basePort > 65535 {
 		return usagef("-base-port %d: want a port number, or 0 for free ports", *basePort)
 	}
-	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, StopOnFailure: *stopOnFailure, Output: stdout})
+	if *adminAddr != "" {
+		if _, err := parseAdmin(*adminAddr); err != nil {
+			return usageError{err}
+		}
+	}
+	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout})
 }
 
 // parse parses args with fs and refuses arguments left over. For -h it
@@ -167,13 +179,17 @@ func runRole(ctx context.Context, f *hydro.Flow, role string) error {
 	if err != nil {
 		return err
 	}
+	admins, err := launch.DecodePeers(os.Getenv(launch.EnvAdmin))
+	if err != nil {
+		return err
+	}
 	var handler slog.Handler = slog.NewTextHandler(os.Stderr, nil)
 	if os.Getenv(launch.EnvLogFormat) == "json" {
 		handler = slog.NewJSONHandler(os.Stderr, nil)
 	}
 	logger := slog.New(handler).With("node", role)
 	logger.Info("node started", "addr", peers[role])
-	err = RunNode(ctx, f, NodeConfig{Role: role, Peers: peers, Sizes: sizes, Ports: ports, Logger: logger})
+	err = RunNode(ctx, f, NodeConfig{Role: role, Peers: peers, Sizes: sizes, Ports: ports, Logger: logger, Admin: admins[role]})
 	logger.Info("node stopped")
 	return err
 }

@@ -45,6 +45,8 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"-cluster", "cliLeader=2"}, "cliLeader is a process, which has one member; only clusters are sized"},
 		{[]string{"-log-format", "xml"}, `-log-format "xml": want text or json`},
 		{[]string{"-base-port", "70000"}, "-base-port 70000: want a port number"},
+		{[]string{"-admin", "127.0.0.1"}, `-admin "127.0.0.1": want HOST:PORT, with port 0 for free ports`},
+		{[]string{"-admin", "localhost:http"}, `-admin "localhost:http": want HOST:PORT`},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
 		{[]string{"run", "extra"}, `run: unexpected arguments ["extra"]`},
 		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph and version`},

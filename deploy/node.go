@@ -4,10 +4,13 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 
 	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/internal/admin"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/internal/lang"
@@ -33,6 +36,12 @@ type NodeConfig struct {
 	Ports map[string]string
 	// Logger receives the node's logs; nil discards them.
 	Logger *slog.Logger
+	// Admin, if set, is the host:port where the node serves HTTP: its
+	// metrics in the Prometheus text format at /metrics, net/http/pprof at
+	// /debug/pprof/, and the flow's Mermaid drawing at /graph. Port 0
+	// listens on a free port; the node logs the address ("admin
+	// listening"). Off when empty.
+	Admin string
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
@@ -65,7 +74,31 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 		return err
 	}
 	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports}
-	return node.Run(ctx, g, self, env.Members)
+	if cfg.Admin == "" {
+		return node.Run(ctx, g, self, env.Members)
+	}
+	return runWithAdmin(ctx, f, g, self, env.Members, cfg.Admin, at.Loc.Name)
+}
+
+// runWithAdmin runs the node as RunNode does, and serves its admin
+// endpoints on addr while it runs.
+func runWithAdmin(ctx context.Context, f *hydro.Flow, g *compile.Graph, self node.Node, members func(*ir.Location) []uint32, addr, location string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("deploy: %s: admin port: %w", self.Name, err)
+	}
+	st := admin.Watch(g, node.NameOf)
+	if self.Logger != nil {
+		self.Logger.Info("admin listening", "addr", ln.Addr().String())
+	}
+	actx, stop := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() {
+		served <- admin.Serve(actx, ln, admin.Handler(st, admin.Labels{Node: self.Name, Location: location}, f.Mermaid()))
+	}()
+	err = node.Run(ctx, g, self, members)
+	stop()
+	return errors.Join(err, <-served)
 }
 
 // roleDest finds the process or cluster member a role names.

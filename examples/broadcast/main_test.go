@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/hydro-go/hydro"
-	"github.com/hydro-go/hydro/internal/fleettest"
+	"github.com/hydro-go/hydro/deploy/deploytest"
 	"github.com/hydro-go/hydro/sim"
 )
 
@@ -63,7 +63,7 @@ func TestBroadcastLocal(t *testing.T) {
 // The real thing: two producers, three consumers and the reporter as OS
 // processes over TCP.
 func TestBroadcastFleet(t *testing.T) {
-	f := fleettest.Start(t, ".", "-cluster", "Producer=2", "-cluster", "Consumer=3")
+	f := deploytest.Start(t, ".", "-cluster", "Producer=2", "-cluster", "Consumer=3")
 	w := want(2, 3)
 	f.WaitFor("the report", 30*time.Second, func(l string) bool { return l == "[Reporter] "+w[len(w)-1] })
 	f.Stop()

@@ -14,7 +14,7 @@ import (
 	"github.com/hydro-go/hydro/deploy"
 
 	"github.com/hydro-go/hydro"
-	"github.com/hydro-go/hydro/internal/fleettest"
+	"github.com/hydro-go/hydro/deploy/deploytest"
 	"github.com/hydro-go/hydro/sim"
 )
 
@@ -107,7 +107,7 @@ var session = []move{
 
 // The real thing: the room as an OS process, clients over TCP.
 func TestChatFleet(t *testing.T) {
-	f := fleettest.Start(t, ".")
+	f := deploytest.Start(t, ".")
 	addr := f.PortAddr("Client", 30*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -16,7 +16,7 @@ import (
 	"github.com/hydro-go/hydro/deploy"
 
 	"github.com/hydro-go/hydro"
-	"github.com/hydro-go/hydro/internal/fleettest"
+	"github.com/hydro-go/hydro/deploy/deploytest"
 	"github.com/hydro-go/hydro/sim"
 )
 
@@ -70,7 +70,7 @@ func TestEchoLocal(t *testing.T) {
 
 // The real thing: the server as an OS process, clients over TCP.
 func TestEchoFleet(t *testing.T) {
-	f := fleettest.Start(t, ".")
+	f := deploytest.Start(t, ".")
 	addr := f.PortAddr("Client", 30*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/hydro-go/hydro"
-	"github.com/hydro-go/hydro/internal/fleettest"
+	"github.com/hydro-go/hydro/deploy/deploytest"
 	"github.com/hydro-go/hydro/sim"
 )
 
@@ -63,7 +63,7 @@ func TestTallyImpostor(t *testing.T) {
 
 // The real thing: a leader and three workers as OS processes over TCP.
 func TestRoundTripFleet(t *testing.T) {
-	f := fleettest.Start(t, ".", "-cluster", "Worker=3")
+	f := deploytest.Start(t, ".", "-cluster", "Worker=3")
 	f.WaitFor("the summary", 30*time.Second, func(l string) bool {
 		return l == "[Leader] "+want(3)
 	})

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/hydro-go/hydro"
-	"github.com/hydro-go/hydro/internal/fleettest"
+	"github.com/hydro-go/hydro/deploy/deploytest"
 	"github.com/hydro-go/hydro/sim"
 )
 
@@ -30,7 +30,7 @@ func TestWordCountLocal(t *testing.T) {
 
 // The real thing: a leader and three workers as OS processes over TCP.
 func TestWordCountFleet(t *testing.T) {
-	f := fleettest.Start(t, ".", "-cluster", "Worker=3")
+	f := deploytest.Start(t, ".", "-cluster", "Worker=3")
 	f.WaitFor("the final counts", 30*time.Second, func(l string) bool {
 		return strings.HasPrefix(l, "[Leader] ") && strings.HasSuffix(l, want)
 	})

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package fleettest runs example programs as real fleets of OS processes
-// on localhost, for tests: it builds the program, starts its deployer,
-// watches the prefixed output, stops the fleet and checks that no process
-// is left behind.
+// Package fleettest holds what the module's own shell tests share and
+// deploy/deploytest does not offer: Output, a writer that nodes' loggers
+// or a fleet's members write to while a test waits on it. Tests that run a
+// fleet of processes use deploy/deploytest.
 package fleettest

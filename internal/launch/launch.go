@@ -29,6 +29,9 @@ const (
 	// EnvPorts carries the address of every external port of the fleet,
 	// as name=host:port pairs (see EncodePeers).
 	EnvPorts = "HYDRO_PORTS"
+	// EnvAdmin carries the admin address of every node that serves one,
+	// as name=host:port pairs (see EncodePeers); absent without -admin.
+	EnvAdmin = "HYDRO_ADMIN"
 )
 
 // Member is one process of a fleet: its name ("Leader", "Worker/3") and the

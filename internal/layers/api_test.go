@@ -17,6 +17,7 @@ import (
 var public = []string{
 	module,
 	module + "/deploy",
+	module + "/deploy/deploytest",
 	module + "/sim",
 	module + "/dfir",
 	module + "/lattice",

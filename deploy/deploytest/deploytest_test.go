@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package deploytest_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/deploy"
+	"github.com/hydro-go/hydro/deploy/deploytest"
+)
+
+// Server answers the clients of the flow under test.
+type Server struct{}
+
+// Client is whoever connects.
+type Client struct{}
+
+// build is an echo server that also prints, on the server, every line it
+// hears.
+func build(f *hydro.Flow) {
+	server := hydro.NewProcess[Server](f)
+	port := hydro.BidiExternal(server, hydro.NewExternal[Client](f), hydro.Lines, hydro.Lines)
+	lines := port.Requests()
+	hydro.ForEach(hydro.AssumeOrdered(lines.Values(), "printed as it comes"), func(l string) { fmt.Println("heard", l) })
+	port.Respond(lines)
+}
+
+func TestMain(m *testing.M) { deploytest.Main(m, build) }
+
+// The test as a user writes it: the fleet from this test binary, a client
+// on its port, a line of the server's output, a clean stop.
+func TestStartTest(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := deploytest.StartTest(t)
+	c := deploytest.Dial(f, "Client", hydro.Lines, hydro.Lines)
+	if err := c.Send("hello"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if got, err := c.Receive(ctx); err != nil || got != "hello" {
+		t.Fatalf("Receive() = %q, %v; want hello", got, err)
+	}
+	if got := f.WaitLine("Server", "heard", 30*time.Second); got != "heard hello" {
+		t.Errorf("WaitLine(Server, heard) = %q; want heard hello", got)
+	}
+	c.Close()
+	f.Stop()
+	if got := f.Lines(deploytest.Deployer); len(got) == 0 || !strings.HasPrefix(got[0], "started 1 member: Server=") {
+		t.Errorf("the deployer's lines = %q; want started 1 member first", got)
+	}
+}
+
+// With -admin, every node serves its metrics, profiles and graph, at the
+// address the deployer prints.
+func TestAdmin(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := deploytest.StartTest(t, "-admin", "127.0.0.1:0")
+	base := "http://" + f.AdminAddr("Server", 30*time.Second)
+	ticks := func() float64 {
+		t.Helper()
+		body := getRetry(t, base+"/metrics")
+		if !strings.Contains(body, "# TYPE hydro_ticks_total counter\n") || !strings.Contains(body, "# TYPE hydro_channel_sent_bytes_total counter\n") {
+			t.Fatalf("GET /metrics lacks the TYPE lines:\n%s", body)
+		}
+		for l := range strings.Lines(body) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(l), `hydro_ticks_total{node="Server",location="Server"} `); ok {
+				n, err := strconv.ParseFloat(v, 64)
+				if err != nil {
+					t.Fatalf("hydro_ticks_total %q: %v", v, err)
+				}
+				return n
+			}
+		}
+		t.Fatalf("GET /metrics has no hydro_ticks_total of the Server:\n%s", body)
+		return 0
+	}
+	before := ticks()
+	c := deploytest.Dial(f, "Client", hydro.Lines, hydro.Lines)
+	if err := c.Send("hello"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := c.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := ticks(); after <= before {
+		t.Errorf("hydro_ticks_total = %v, then %v after a request; want it to grow", before, after)
+	}
+	if body := getRetry(t, base+"/debug/pprof/"); !strings.Contains(body, "goroutine") {
+		t.Errorf("GET /debug/pprof/ = %q; want the profiles' index", body)
+	}
+	if body := getRetry(t, base+"/graph"); !strings.Contains(body, "flowchart") {
+		t.Errorf("GET /graph = %q; want the flow in Mermaid", body)
+	}
+	c.Close()
+	f.Stop()
+	http.DefaultClient.CloseIdleConnections()
+}
+
+// getRetry GETs url, retrying while the node does not listen yet, and
+// fails the test unless it answers 200.
+func getRetry(t *testing.T, url string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err != nil {
+			if time.Now().After(deadline) {
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond)
+			continue
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d, %v; want 200", url, resp.StatusCode, err)
+		}
+		return string(body)
+	}
+}
+
+// A flow's error names the user's file from the module's root, so that it
+// can be opened from there: from a program (package main)...
+func TestPositionsProgram(t *testing.T) {
+	f := deploytest.Start(t, "testdata/badflow")
+	f.WaitFor("the flow's error", 30*time.Second, func(l string) bool {
+		return strings.Contains(l, "deploy/deploytest/testdata/badflow/main.go:19: hydro: ForEach needs a totally ordered stream")
+	})
+}
+
+// ... and from a test.
+func TestPositionsTest(t *testing.T) {
+	bad := func(f *hydro.Flow) {
+		server := hydro.NewProcess[Server](f)
+		port := hydro.BidiExternal(server, hydro.NewExternal[Client](f), hydro.Lines, hydro.Lines)
+		hydro.ForEach(port.Requests().Values(), func(string) {})
+	}
+	err := deploy.Command(context.Background(), bad, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "\tdeploy/deploytest/deploytest_test.go:") {
+		t.Errorf("Command(a flow that does not compile) = %v; want its problem at deploy/deploytest/deploytest_test.go", err)
+	}
+}

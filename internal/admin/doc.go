@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Package admin serves a running node's metrics, profiles and flow graph
+// over HTTP, when the deployer's -admin flag asks for it.
+//
+// # Usage
+//
+// Before the node runs its graph, Watch instruments it: it wraps the
+// graph's outboxes and inboxes to count each channel's frames and bytes,
+// and adds a hook at the end of every tick that publishes a snapshot of
+// the graph's counters (dfir.Stats) and the tick's duration. Then Serve
+// answers, on a listener of its own, until its context ends:
+//
+//	/metrics       the counters in the Prometheus text format (0.0.4)
+//	/debug/pprof/  net/http/pprof, on this server's mux only
+//	/graph         the flow as a Mermaid flowchart
+//
+//	st := admin.Watch(g, nameOf)
+//	go admin.Serve(ctx, ln, admin.Handler(st, admin.Labels{Node: "Worker/1", Location: "Worker"}, f.Mermaid()))
+//	node.Run(ctx, g, ...)
+//
+// The metrics are written by this package, without a Prometheus client
+// library. Every sample carries the labels node (the role, "Worker/1")
+// and location ("Worker"). The families:
+//
+//	hydro_ticks_total                  counter    ticks run
+//	hydro_tick_duration_seconds        histogram  a tick and the sending after it
+//	hydro_subgraph_runs_total          counter    activations of each subgraph
+//	hydro_subgraph_items_total         counter    items pushed into each subgraph
+//	hydro_handoff_items_total          counter    items through each handoff
+//	hydro_handoff_buffered             gauge      items waiting in each handoff
+//	hydro_channel_sent_frames_total    counter    frames sent, by channel and peer
+//	hydro_channel_sent_bytes_total     counter    their payload bytes
+//	hydro_channel_received_frames_total counter   frames received, by channel and peer
+//	hydro_channel_received_bytes_total counter    their payload bytes
+//
+// A subgraph is labelled with its id, stratum and the operators fused into
+// it: dfir counts items where they enter a subgraph, not per operator.
+//
+// # Concurrency
+//
+// Watch must be called before the graph runs. The hooks it installs run
+// under the node's lock, with its ticks. They count ticks, their
+// durations and each channel's traffic as they go, and the handlers read
+// those counts as they are. The graph's own counters (subgraphs and
+// handoffs, from dfir.Stats) cost more to read: the end of a tick takes a
+// snapshot of them at most every millisecond, and the first tick after a
+// scrape takes one anyway. A scrape that finds the snapshot behind the
+// ticks waits up to 50 ms for a tick to take a fresh one. So on a busy
+// node the subgraph counts are those of a tick at most a millisecond old;
+// on a node gone idle, they may miss the ticks of the last millisecond
+// before it did, never more.
+package admin
