@@ -131,7 +131,7 @@ func (f *Flow) DOT() string {
 //	      "ordered": true,
 //	      "exactly_once": true,
 //	      "location": 0,        // a location id (-1 if none)
-//	      "file": "main/main.go", // the call site: directory and file name
+//	      "file": "cmd/order/main.go", // the call site, relative to the module root
 //	      "line": 12,
 //	      "nondet": "",         // the NonDet reason, for non-deterministic operators
 //	      "cycle": false,       // a forward reference: its input is a back edge

@@ -102,6 +102,7 @@ var importers = map[string][]string{
 	module + "/internal/lang":   {module, module + "/sim", module + "/deploy"},
 	module + "/internal/node":   {module + "/deploy"},
 	module + "/internal/launch": {module + "/deploy"},
+	module + "/internal/admin":  {module + "/deploy"},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →
