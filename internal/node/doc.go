@@ -91,10 +91,13 @@
 //     connection coming up or going down (tcp.WithStateFunc, connMoved),
 //     which wakes Run's goroutine; it takes the lock and reports each
 //     member whose connection went down as left, and one whose connection
-//     is up again as joined (checkMembers). A member that stops is
+//     is up again as joined (checkMembers); it looks once more at
+//     Node.FailAfter, for members never reached (see Failure detection). A member that stops is
 //     reported when its connection breaks; one that starts again, when a
 //     connection to it is up: it dials this node, or this node redials it
-//     (tcp backs off from 50 ms to 5 s). There is no poll.
+//     (tcp backs off from 50 ms to 5 s). There is no poll. The View is
+//     written under the lock and has a lock of its own, since lowering's
+//     Members reads it during ticks and callers may read it anywhere.
 //  8. Bounds. The inbox holds at most 1,024 frames and values and 4 MiB of
 //     payloads (maxQueued, maxQueuedBytes; a larger frame is let in only
 //     alone). A reader or pump that finds it full waits for the lock
@@ -120,6 +123,28 @@
 //     runs any more). After Run returns, none of the node's goroutines is
 //     left, unless closing the ports or the Listener outlasted its 2 s,
 //     which Run returns as an error.
+//
+// # Failure detection
+//
+// The node watches the members of the clusters whose membership the graph
+// reads, and, with a View (Node.View), every cluster member among its
+// peers, through its connection to each (there are no heartbeats). A
+// member starts as joined and is seen as left
+//
+//   - when its connection breaks, as soon as Run's goroutine hears of it
+//     (rule 7: within milliseconds on loopback), or
+//   - when no connection to it has come up within Node.FailAfter of Run's
+//     start (DefaultFailAfter, 3 s): a member that was never reached. Run's
+//     goroutine looks once at that moment, and at every later change.
+//
+// It is seen as joined again once a connection to it is up. When a member
+// is seen as left, the graph's membership inputs are told, the View stops
+// listing it (so RoundRobin and Broadcast, lowered with View.Members, skip
+// it), and what the node holds for it (messages its Conn refused) is
+// dropped and counted (View.Dropped), as is what a tick sends it until it
+// joins again: it would wait for the member forever. NB: a connection that
+// breaks and comes back between two looks is not reported, and a member
+// that is only slow (its connection up) is never seen as left.
 //
 // An owner loop (one goroutine running every tick, the readers handing it
 // frames through a bounded queue) was measured against this discipline on
