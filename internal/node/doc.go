@@ -75,7 +75,8 @@
 //     Conn refuses (its queue is full) is held and sent first by the next
 //     flush; flush then wakes Run's goroutine, which flushes again 10 ms
 //     later (retryWait), so that held messages go out even if no tick
-//     comes. What a tick sends to a port's client is queued for the
+//     comes; past the bound on held messages flush itself waits (see
+//     Bounds). What a tick sends to a port's client is queued for the
 //     client's writer (ports.flush).
 //  6. Timers, channels, ports. Each timer of the graph has a goroutine
 //     (every) that reports its fires to Run's goroutine, which takes the
@@ -107,9 +108,18 @@
 //     (64 KiB of frames, or one larger frame); what a pump takes behind a
 //     value, at most 1,024 values. The port events channel holds 256
 //     (portEvents); the clients' readers wait beyond. Each Conn queues at
-//     most 8 MiB (tcp.DefaultQueueBytes); what it refuses beyond is held,
-//     not dropped, and the node does not bound it: a flow that goes on
-//     sending to a peer that does not read grows it. Each port client's
+//     most 8 MiB (tcp.DefaultQueueBytes, or Node.QueueBytes); what it
+//     refuses beyond is held, not dropped, up to Node.MaxHeldBytes of
+//     payloads per peer (DefaultMaxHeldBytes, 4 MiB; passed by at most
+//     what one tick sends the peer, since a tick's messages are held
+//     whole). Past the bound the goroutine holding the lock keeps it,
+//     runs no tick and sends what is held again every retryWait until
+//     the peer is under its bound (waitRoom): no input is taken
+//     meanwhile, so readers fill the inbox and wait, and channel senders
+//     wait. Nothing is dropped, except for a member seen left (Failure
+//     detection), which waitRoom looks for at each try. A held frame is
+//     copied once, off the tick's arena, never again on a retry, and a
+//     Conn that refuses a Send encodes nothing. Each port client's
 //     queue holds 8 MiB (clientQueue); a client that falls further behind
 //     is closed.
 //  9. Shutdown. When ctx ends, Run's goroutine stops taking events, then

@@ -53,7 +53,19 @@ type Node struct {
 	// watches every cluster member among its Peers, not only those of
 	// the clusters whose membership the graph reads.
 	View *View
+	// MaxHeldBytes bounds the payload bytes the node holds for one peer
+	// whose Conn refuses them (its queue is full); DefaultMaxHeldBytes if
+	// zero. Past it the node takes no input until there is room (see the
+	// package's Bounds). A tick's messages are held whole, so the bound
+	// can be passed by what one tick sends the peer.
+	MaxHeldBytes int
+	// QueueBytes is each Conn's queue bound (tcp.WithQueueBytes);
+	// tcp.DefaultQueueBytes if zero.
+	QueueBytes int
 }
+
+// DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
+const DefaultMaxHeldBytes = 4 << 20
 
 // DefaultFailAfter is Node.FailAfter's default.
 const DefaultFailAfter = 3 * time.Second
@@ -97,6 +109,11 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		n.failAfter = DefaultFailAfter
 	}
 	n.watching = len(g.Membership) > 0 || self.View != nil
+	n.held, n.owned = map[string]int{}, map[string]int{}
+	n.maxHeld = self.MaxHeldBytes
+	if n.maxHeld <= 0 {
+		n.maxHeld = DefaultMaxHeldBytes
+	}
 	// Until the first tick has run, frames wait for the lock.
 	n.mu.Lock()
 	locked := true
@@ -406,6 +423,12 @@ type node struct {
 	// left are the watched members seen as left, by name: what flush has
 	// for them is dropped.
 	left map[string]bool
+	// held counts the payload bytes held for each peer (refused by its
+	// Conn), the first owned[name] frames of out[name], which have
+	// payloads of their own; maxHeld bounds it (Node.MaxHeldBytes).
+	held    map[string]int
+	owned   map[string]int
+	maxHeld int
 }
 
 func (n *node) deliver(in transport.Inbound) {
@@ -471,6 +494,15 @@ func (n *node) flush(ctx context.Context) {
 	for _, sp := range n.spans {
 		n.out[sp.name][sp.frame].Payload = n.arena[sp.start:sp.end:sp.end]
 	}
+	n.send(ctx)
+	n.ports.flush()
+	n.waitRoom(ctx)
+}
+
+// send hands each peer in n.order what n.out holds for it. What a Conn
+// refuses is held: the frames of this tick are copied off the arena, those
+// held since an earlier tick are not copied again. The lock is held.
+func (n *node) send(ctx context.Context) {
 	for _, name := range n.order {
 		frames := n.out[name]
 		if n.left[name] {
@@ -480,19 +512,24 @@ func (n *node) flush(ctx context.Context) {
 		c, err := n.conn(ctx, name)
 		if err != nil {
 			n.log.Error("message to an unknown node dropped", "peer", name, "err", err)
-			clear(frames)
-			n.out[name] = frames[:0]
+			n.releaseLocked(name)
 			continue
 		}
 		err = c.Send(frames...)
 		if errors.Is(err, tcp.ErrBackpressure) {
-			n.log.Warn("messages held until the peer catches up", "peer", name, "frames", len(frames), "err", err)
-			// Off the arena. Frames held since an earlier tick are copied
-			// again: this is the rare path.
-			for i := range frames {
-				frames[i].Payload = bytes.Clone(frames[i].Payload)
+			if n.owned[name] == 0 {
+				n.log.Debug("messages held until the peer catches up", "peer", name, "frames", len(frames))
 			}
+			// Off the arena: the next flush reuses it.
+			for i := n.owned[name]; i < len(frames); i++ {
+				frames[i].Payload = bytes.Clone(frames[i].Payload)
+				n.held[name] += len(frames[i].Payload)
+			}
+			n.owned[name] = len(frames)
 			n.retry = append(n.retry, name)
+			if v := n.self.View; v != nil {
+				v.noteHeld(n.held[name])
+			}
 			continue
 		}
 		if err != nil {
@@ -501,8 +538,7 @@ func (n *node) flush(ctx context.Context) {
 			// back every later message to the peer.
 			n.log.Error("messages dropped", "peer", name, "frames", len(frames), "err", err)
 		}
-		clear(frames)
-		n.out[name] = frames[:0]
+		n.releaseLocked(name)
 	}
 	if len(n.retry) > 0 {
 		select {
@@ -510,7 +546,54 @@ func (n *node) flush(ctx context.Context) {
 		default:
 		}
 	}
-	n.ports.flush()
+}
+
+// releaseLocked forgets what n.out holds for peer name.
+func (n *node) releaseLocked(name string) {
+	frames := n.out[name]
+	clear(frames)
+	n.out[name] = frames[:0]
+	delete(n.owned, name)
+	delete(n.held, name)
+}
+
+// waitRoom is backpressure: while the node holds more than maxHeld bytes
+// for a peer, the goroutine holding the lock keeps it and sends what is
+// held again every retryWait, so that no tick runs and no input is taken
+// (readers queue in the inbox until it is full, then wait: see Bounds);
+// it looks at the watched members each time, so that what is held for a
+// member seen left is dropped (Failure detection). It returns when every
+// peer is under the bound or ctx ends. The lock is held.
+func (n *node) waitRoom(ctx context.Context) {
+	if !n.overLocked() {
+		return
+	}
+	t := time.NewTimer(retryWait)
+	defer t.Stop()
+	for n.overLocked() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n.membersMoved.Store(false)
+		n.checkMembers() // its reports reach the graph in the next tick
+		n.order = append(n.order[:0], n.retry...)
+		n.retry = n.retry[:0]
+		n.send(ctx)
+		t.Reset(retryWait)
+	}
+}
+
+// overLocked reports whether the node holds more than maxHeld bytes for a
+// peer.
+func (n *node) overLocked() bool {
+	for _, name := range n.retry {
+		if n.held[name] > n.maxHeld {
+			return true
+		}
+	}
+	return false
 }
 
 // retryWait is how long held messages wait before the next try when no
@@ -535,6 +618,9 @@ func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {
 	// The connection outlives ctx by the moment Run's shutdown gives it to
 	// deliver the last messages.
 	var opts []tcp.DialOption
+	if n.self.QueueBytes > 0 {
+		opts = append(opts, tcp.WithQueueBytes(n.self.QueueBytes))
+	}
 	if n.watching {
 		opts = append(opts, tcp.WithStateFunc(n.connMoved))
 	}
@@ -675,6 +761,5 @@ func (n *node) dropLocked(name string) {
 	if v := n.self.View; v != nil {
 		v.dropped.Add(uint64(len(frames)))
 	}
-	clear(frames)
-	n.out[name] = frames[:0]
+	n.releaseLocked(name)
 }

@@ -200,6 +200,8 @@ type nodes struct {
 	// started gets a node.View there, and routes by it.
 	failAfter time.Duration
 	views     map[string]*node.View
+	// maxHeld and queue are each node's Node.MaxHeldBytes and QueueBytes.
+	maxHeld, queue int
 }
 
 type run struct {
@@ -272,7 +274,7 @@ func (fl *nodes) start(name string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &run{cancel: cancel, done: make(chan error, 1)}
 	fl.runs[name] = r
-	self := node.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name), FailAfter: fl.failAfter, View: view}
+	self := node.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name), FailAfter: fl.failAfter, View: view, MaxHeldBytes: fl.maxHeld, QueueBytes: fl.queue}
 	go func() { r.done <- node.Run(ctx, g, self, fl.members) }()
 }
 

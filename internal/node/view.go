@@ -17,6 +17,7 @@ import (
 type View struct {
 	size    func(*ir.Location) int
 	dropped atomic.Uint64
+	held    atomic.Int64 // the most bytes held for one peer
 	mu      struct {
 		sync.Mutex
 		left map[string]bool
@@ -60,5 +61,18 @@ func (v *View) set(name string, left bool) {
 		v.mu.left[name] = true
 	} else {
 		delete(v.mu.left, name)
+	}
+}
+
+// HeldPeak returns the most payload bytes the node has held at once for
+// one peer whose Conn refused them (see Node.MaxHeldBytes).
+func (v *View) HeldPeak() int { return int(v.held.Load()) }
+
+func (v *View) noteHeld(n int) {
+	for {
+		old := v.held.Load()
+		if int64(n) <= old || v.held.CompareAndSwap(old, int64(n)) {
+			return
+		}
 	}
 }

@@ -177,6 +177,14 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 		}
 		size += transport.EncodedLen(f)
 	}
+	// A refused Send (the caller retries it later) costs no copy: look
+	// before encoding. The look is checked again below.
+	c.mu.Lock()
+	queued, full := c.mu.stats.QueuedBytes, !c.mu.closed && c.mu.stats.QueuedBytes > 0 && c.mu.stats.QueuedBytes+size > c.opts.queueBytes
+	c.mu.Unlock()
+	if full {
+		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
+	}
 	buf := make([]byte, 0, size)
 	for _, f := range frames {
 		buf = transport.AppendFrame(buf, f)
