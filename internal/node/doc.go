@@ -128,11 +128,16 @@
 //     their goroutines), and takes the lock, once the tick under way has
 //     ended, and sets stopped: from then on what readers deliver or queue
 //     is dropped and no tick runs. Then it closes every Conn at once,
-//     giving them up to 2 s to write what the last ticks sent, and closes
-//     the Listener, which waits for its readers (none waits long: no tick
+//     giving them up to 2 s to write what the last ticks sent, except a
+//     Conn whose connection went down (its peer stopped, or is stopping),
+//     which drops what it still queues at once, so that a node whose peers
+//     are gone stops in milliseconds; and it closes the Listener, which waits for its readers (none waits long: no tick
 //     runs any more). After Run returns, none of the node's goroutines is
 //     left, unless closing the ports or the Listener outlasted its 2 s,
-//     which Run returns as an error.
+//     which Run returns as an error. A normal start and stop log nothing
+//     above INFO: a peer that refuses the first dials (it is starting)
+//     or closes its connection (it is stopping) is logged at DEBUG, and
+//     only a peer unreachable for a few seconds at INFO (transport/tcp).
 //
 // # Failure detection
 //

@@ -139,7 +139,19 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		var closing sync.WaitGroup
+		gone, cancelGone := context.WithCancel(context.Background())
+		cancelGone()
 		for name, c := range n.conns {
+			// A peer whose connection went down has stopped, or is
+			// stopping: waiting for it would only delay this stop.
+			if st := c.Stats(); !st.Connected && st.Connects > 0 {
+				closing.Go(func() {
+					if cerr := c.Close(gone); cerr != nil {
+						log.Debug("messages not delivered to a peer gone before this node stopped", "peer", name, "err", cerr)
+					}
+				})
+				continue
+			}
 			closing.Go(func() {
 				if cerr := c.Close(cctx); cerr != nil {
 					log.Warn("messages not delivered before stopping", "peer", name, "err", cerr)

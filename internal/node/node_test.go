@@ -357,7 +357,7 @@ func TestRunLateNode(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // the leader redials Worker/1 meanwhile
 	fl.start("Worker/1")
 	checkAnswers(t, got.wait(t, 6, 10*time.Second), 2)
-	fl.logs.WaitFor(t, time.Second, "peer not reachable; retrying")
+	fl.logs.WaitFor(t, time.Second, "tcp: dial failed")
 	fl.stopAll()
 }
 
