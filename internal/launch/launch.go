@@ -155,6 +155,7 @@ func Launch(exe string, args []string, env []string, members []Member, out io.Wr
 		cmd.Env = append(append(os.Environ(), env...), EnvRole+"="+m.Name, EnvPeers+"="+peers)
 		pr, pw := io.Pipe()
 		cmd.Stdout, cmd.Stderr = pw, pw
+		bindToDeployer(cmd)
 		if err := cmd.Start(); err != nil {
 			pw.Close()
 			ctx, cancel := context.WithTimeout(context.Background(), stopGrace)
@@ -209,7 +210,8 @@ func scanLines(data []byte, atEOF bool) (int, []byte, error) {
 func (f *Fleet) Exits() <-chan Exit { return f.exits }
 
 // Stop asks every member still running to stop (SIGTERM), kills those still
-// running when ctx ends, and waits for all of them and their output.
+// running when ctx ends (on Linux with every process of their groups), and
+// waits for all of them and their output.
 func (f *Fleet) Stop(ctx context.Context) error {
 	for _, c := range f.cmds {
 		if c.Process != nil {
@@ -224,7 +226,7 @@ func (f *Fleet) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		for _, c := range f.cmds {
 			if c.Process != nil {
-				_ = c.Process.Kill()
+				killGroup(c)
 			}
 		}
 		<-done

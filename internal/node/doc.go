@@ -75,7 +75,8 @@
 //     Conn refuses (its queue is full) is held and sent first by the next
 //     flush; flush then wakes Run's goroutine, which flushes again 10 ms
 //     later (retryWait), so that held messages go out even if no tick
-//     comes. What a tick sends to a port's client is queued for the
+//     comes; past the bound on held messages flush itself waits (see
+//     Bounds). What a tick sends to a port's client is queued for the
 //     client's writer (ports.flush).
 //  6. Timers, channels, ports. Each timer of the graph has a goroutine
 //     (every) that reports its fires to Run's goroutine, which takes the
@@ -91,10 +92,13 @@
 //     connection coming up or going down (tcp.WithStateFunc, connMoved),
 //     which wakes Run's goroutine; it takes the lock and reports each
 //     member whose connection went down as left, and one whose connection
-//     is up again as joined (checkMembers). A member that stops is
+//     is up again as joined (checkMembers); it looks once more at
+//     Node.FailAfter, for members never reached (see Failure detection). A member that stops is
 //     reported when its connection breaks; one that starts again, when a
 //     connection to it is up: it dials this node, or this node redials it
-//     (tcp backs off from 50 ms to 5 s). There is no poll.
+//     (tcp backs off from 50 ms to 5 s). There is no poll. The View is
+//     written under the lock and has a lock of its own, since lowering's
+//     Members reads it during ticks and callers may read it anywhere.
 //  8. Bounds. The inbox holds at most 1,024 frames and values and 4 MiB of
 //     payloads (maxQueued, maxQueuedBytes; a larger frame is let in only
 //     alone). A reader or pump that finds it full waits for the lock
@@ -104,9 +108,18 @@
 //     (64 KiB of frames, or one larger frame); what a pump takes behind a
 //     value, at most 1,024 values. The port events channel holds 256
 //     (portEvents); the clients' readers wait beyond. Each Conn queues at
-//     most 8 MiB (tcp.DefaultQueueBytes); what it refuses beyond is held,
-//     not dropped, and the node does not bound it: a flow that goes on
-//     sending to a peer that does not read grows it. Each port client's
+//     most 8 MiB (tcp.DefaultQueueBytes, or Node.QueueBytes); what it
+//     refuses beyond is held, not dropped, up to Node.MaxHeldBytes of
+//     payloads per peer (DefaultMaxHeldBytes, 4 MiB; passed by at most
+//     what one tick sends the peer, since a tick's messages are held
+//     whole). Past the bound the goroutine holding the lock keeps it,
+//     runs no tick and sends what is held again every retryWait until
+//     the peer is under its bound (waitRoom): no input is taken
+//     meanwhile, so readers fill the inbox and wait, and channel senders
+//     wait. Nothing is dropped, except for a member seen left (Failure
+//     detection), which waitRoom looks for at each try. A held frame is
+//     copied once, off the tick's arena, never again on a retry, and a
+//     Conn that refuses a Send encodes nothing. Each port client's
 //     queue holds 8 MiB (clientQueue); a client that falls further behind
 //     is closed.
 //  9. Shutdown. When ctx ends, Run's goroutine stops taking events, then
@@ -115,11 +128,38 @@
 //     their goroutines), and takes the lock, once the tick under way has
 //     ended, and sets stopped: from then on what readers deliver or queue
 //     is dropped and no tick runs. Then it closes every Conn at once,
-//     giving them up to 2 s to write what the last ticks sent, and closes
-//     the Listener, which waits for its readers (none waits long: no tick
+//     giving them up to 2 s to write what the last ticks sent, except a
+//     Conn whose connection went down (its peer stopped, or is stopping),
+//     which drops what it still queues at once, so that a node whose peers
+//     are gone stops in milliseconds; and it closes the Listener, which waits for its readers (none waits long: no tick
 //     runs any more). After Run returns, none of the node's goroutines is
 //     left, unless closing the ports or the Listener outlasted its 2 s,
-//     which Run returns as an error.
+//     which Run returns as an error. A normal start and stop log nothing
+//     above INFO: a peer that refuses the first dials (it is starting)
+//     or closes its connection (it is stopping) is logged at DEBUG, and
+//     only a peer unreachable for a few seconds at INFO (transport/tcp).
+//
+// # Failure detection
+//
+// The node watches the members of the clusters whose membership the graph
+// reads, and, with a View (Node.View), every cluster member among its
+// peers, through its connection to each (there are no heartbeats). A
+// member starts as joined and is seen as left
+//
+//   - when its connection breaks, as soon as Run's goroutine hears of it
+//     (rule 7: within milliseconds on loopback), or
+//   - when no connection to it has come up within Node.FailAfter of Run's
+//     start (DefaultFailAfter, 3 s): a member that was never reached. Run's
+//     goroutine looks once at that moment, and at every later change.
+//
+// It is seen as joined again once a connection to it is up. When a member
+// is seen as left, the graph's membership inputs are told, the View stops
+// listing it (so RoundRobin and Broadcast, lowered with View.Members, skip
+// it), and what the node holds for it (messages its Conn refused) is
+// dropped and counted (View.Dropped), as is what a tick sends it until it
+// joins again: it would wait for the member forever. NB: a connection that
+// breaks and comes back between two looks is not reported, and a member
+// that is only slow (its connection up) is never seen as left.
 //
 // An owner loop (one goroutine running every tick, the readers handing it
 // frames through a bounded queue) was measured against this discipline on

@@ -8,7 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +41,34 @@ type Node struct {
 	// addresses to listen on; a port without one listens on 127.0.0.1 and
 	// a free port, and logs it.
 	Ports map[string]string
+	// FailAfter is how long a member of a cluster may stay unreachable
+	// from the node's start, never having connected, before the node sees
+	// it as left; DefaultFailAfter if zero. See the package's Failure
+	// detection section.
+	FailAfter time.Duration
+	// View, if set, is kept up to date with the members the node sees as
+	// left, and counts what it drops for them. The graph must have been
+	// lowered with compile.Env.Members set to View.Members, so that
+	// RoundRobin and Broadcast skip left members. With a View the node
+	// watches every cluster member among its Peers, not only those of
+	// the clusters whose membership the graph reads.
+	View *View
+	// MaxHeldBytes bounds the payload bytes the node holds for one peer
+	// whose Conn refuses them (its queue is full); DefaultMaxHeldBytes if
+	// zero. Past it the node takes no input until there is room (see the
+	// package's Bounds). A tick's messages are held whole, so the bound
+	// can be passed by what one tick sends the peer.
+	MaxHeldBytes int
+	// QueueBytes is each Conn's queue bound (tcp.WithQueueBytes);
+	// tcp.DefaultQueueBytes if zero.
+	QueueBytes int
 }
+
+// DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
+const DefaultMaxHeldBytes = 4 << 20
+
+// DefaultFailAfter is Node.FailAfter's default.
+const DefaultFailAfter = 3 * time.Second
 
 // NameOf returns the fleet name of a copy of a location: the location's name
 // for a process, the name and the member index for a cluster member.
@@ -72,7 +103,17 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}, wake: make(chan struct{}, 1)}
+	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}, wake: make(chan struct{}, 1), start: time.Now()}
+	n.failAfter = self.FailAfter
+	if n.failAfter <= 0 {
+		n.failAfter = DefaultFailAfter
+	}
+	n.watching = len(g.Membership) > 0 || self.View != nil
+	n.held, n.owned = map[string]int{}, map[string]int{}
+	n.maxHeld = self.MaxHeldBytes
+	if n.maxHeld <= 0 {
+		n.maxHeld = DefaultMaxHeldBytes
+	}
 	// Until the first tick has run, frames wait for the lock.
 	n.mu.Lock()
 	locked := true
@@ -98,7 +139,19 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		var closing sync.WaitGroup
+		gone, cancelGone := context.WithCancel(context.Background())
+		cancelGone()
 		for name, c := range n.conns {
+			// A peer whose connection went down has stopped, or is
+			// stopping: waiting for it would only delay this stop.
+			if st := c.Stats(); !st.Connected && st.Connects > 0 {
+				closing.Go(func() {
+					if cerr := c.Close(gone); cerr != nil {
+						log.Debug("messages not delivered to a peer gone before this node stopped", "peer", name, "err", cerr)
+					}
+				})
+				continue
+			}
 			closing.Go(func() {
 				if cerr := c.Close(cctx); cerr != nil {
 					log.Warn("messages not delivered before stopping", "peer", name, "err", cerr)
@@ -138,7 +191,12 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		}
 	}
 	n.watchMembers(ctx, members)
-	start := time.Now()
+	start := n.start
+	// Members that never connect are seen as left failAfter from now.
+	var detect <-chan time.Time
+	if len(n.watched) > 0 {
+		detect = time.After(n.failAfter)
+	}
 	// Each Go channel the graph reads gets a goroutine that is its only
 	// receiver, so that its values keep their order whichever goroutine
 	// runs the ticks (pump).
@@ -168,6 +226,13 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 				retry = time.After(retryWait)
 			}
 			if !n.membersMoved.Swap(false) || !n.checkMembers() {
+				n.unlock(ctx)
+				continue
+			}
+		case <-detect:
+			detect = nil
+			n.lock()
+			if !n.checkMembers() {
 				n.unlock(ctx)
 				continue
 			}
@@ -363,6 +428,19 @@ type node struct {
 	// watched are the members of observed clusters, with the connection
 	// to each and what was last reported.
 	watched []watch
+	// watching is set when connections report their state (connMoved).
+	watching  bool
+	start     time.Time
+	failAfter time.Duration
+	// left are the watched members seen as left, by name: what flush has
+	// for them is dropped.
+	left map[string]bool
+	// held counts the payload bytes held for each peer (refused by its
+	// Conn), the first owned[name] frames of out[name], which have
+	// payloads of their own; maxHeld bounds it (Node.MaxHeldBytes).
+	held    map[string]int
+	owned   map[string]int
+	maxHeld int
 }
 
 func (n *node) deliver(in transport.Inbound) {
@@ -428,24 +506,42 @@ func (n *node) flush(ctx context.Context) {
 	for _, sp := range n.spans {
 		n.out[sp.name][sp.frame].Payload = n.arena[sp.start:sp.end:sp.end]
 	}
+	n.send(ctx)
+	n.ports.flush()
+	n.waitRoom(ctx)
+}
+
+// send hands each peer in n.order what n.out holds for it. What a Conn
+// refuses is held: the frames of this tick are copied off the arena, those
+// held since an earlier tick are not copied again. The lock is held.
+func (n *node) send(ctx context.Context) {
 	for _, name := range n.order {
 		frames := n.out[name]
+		if n.left[name] {
+			n.dropLocked(name)
+			continue
+		}
 		c, err := n.conn(ctx, name)
 		if err != nil {
 			n.log.Error("message to an unknown node dropped", "peer", name, "err", err)
-			clear(frames)
-			n.out[name] = frames[:0]
+			n.releaseLocked(name)
 			continue
 		}
 		err = c.Send(frames...)
 		if errors.Is(err, tcp.ErrBackpressure) {
-			n.log.Warn("messages held until the peer catches up", "peer", name, "frames", len(frames), "err", err)
-			// Off the arena. Frames held since an earlier tick are copied
-			// again: this is the rare path.
-			for i := range frames {
-				frames[i].Payload = bytes.Clone(frames[i].Payload)
+			if n.owned[name] == 0 {
+				n.log.Debug("messages held until the peer catches up", "peer", name, "frames", len(frames))
 			}
+			// Off the arena: the next flush reuses it.
+			for i := n.owned[name]; i < len(frames); i++ {
+				frames[i].Payload = bytes.Clone(frames[i].Payload)
+				n.held[name] += len(frames[i].Payload)
+			}
+			n.owned[name] = len(frames)
 			n.retry = append(n.retry, name)
+			if v := n.self.View; v != nil {
+				v.noteHeld(n.held[name])
+			}
 			continue
 		}
 		if err != nil {
@@ -454,8 +550,7 @@ func (n *node) flush(ctx context.Context) {
 			// back every later message to the peer.
 			n.log.Error("messages dropped", "peer", name, "frames", len(frames), "err", err)
 		}
-		clear(frames)
-		n.out[name] = frames[:0]
+		n.releaseLocked(name)
 	}
 	if len(n.retry) > 0 {
 		select {
@@ -463,7 +558,54 @@ func (n *node) flush(ctx context.Context) {
 		default:
 		}
 	}
-	n.ports.flush()
+}
+
+// releaseLocked forgets what n.out holds for peer name.
+func (n *node) releaseLocked(name string) {
+	frames := n.out[name]
+	clear(frames)
+	n.out[name] = frames[:0]
+	delete(n.owned, name)
+	delete(n.held, name)
+}
+
+// waitRoom is backpressure: while the node holds more than maxHeld bytes
+// for a peer, the goroutine holding the lock keeps it and sends what is
+// held again every retryWait, so that no tick runs and no input is taken
+// (readers queue in the inbox until it is full, then wait: see Bounds);
+// it looks at the watched members each time, so that what is held for a
+// member seen left is dropped (Failure detection). It returns when every
+// peer is under the bound or ctx ends. The lock is held.
+func (n *node) waitRoom(ctx context.Context) {
+	if !n.overLocked() {
+		return
+	}
+	t := time.NewTimer(retryWait)
+	defer t.Stop()
+	for n.overLocked() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n.membersMoved.Store(false)
+		n.checkMembers() // its reports reach the graph in the next tick
+		n.order = append(n.order[:0], n.retry...)
+		n.retry = n.retry[:0]
+		n.send(ctx)
+		t.Reset(retryWait)
+	}
+}
+
+// overLocked reports whether the node holds more than maxHeld bytes for a
+// peer.
+func (n *node) overLocked() bool {
+	for _, name := range n.retry {
+		if n.held[name] > n.maxHeld {
+			return true
+		}
+	}
+	return false
 }
 
 // retryWait is how long held messages wait before the next try when no
@@ -488,7 +630,10 @@ func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {
 	// The connection outlives ctx by the moment Run's shutdown gives it to
 	// deliver the last messages.
 	var opts []tcp.DialOption
-	if len(n.g.Membership) > 0 {
+	if n.self.QueueBytes > 0 {
+		opts = append(opts, tcp.WithQueueBytes(n.self.QueueBytes))
+	}
+	if n.watching {
 		opts = append(opts, tcp.WithStateFunc(n.connMoved))
 	}
 	c := n.ln.Dial(context.WithoutCancel(ctx), name, addr, n.self.Name, n.log, opts...)
@@ -508,7 +653,8 @@ func (n *node) connMoved(bool) {
 }
 
 type watch struct {
-	in     compile.MembershipInput
+	name   string
+	ins    []compile.MembershipInput // the graph's inputs that watch it
 	member uint32
 	conn   *tcp.Conn
 	up     bool   // as last reported
@@ -516,20 +662,44 @@ type watch struct {
 }
 
 // watchMembers connects to every member of every cluster the graph watches,
-// so that their connections tell who is up. All start as joined.
+// and with a View to every cluster member among the peers, so that their
+// connections tell who is up. All start as joined.
 func (n *node) watchMembers(ctx context.Context, members func(*ir.Location) []uint32) {
+	add := func(name string, member uint32, in *compile.MembershipInput) {
+		if name == n.self.Name {
+			return
+		}
+		for i := range n.watched {
+			if w := &n.watched[i]; w.name == name {
+				if in != nil {
+					w.ins = append(w.ins, *in)
+				}
+				return
+			}
+		}
+		c, err := n.conn(ctx, name)
+		if err != nil {
+			n.log.Warn("cannot watch a member", "member", name, "err", err)
+			return
+		}
+		w := watch{name: name, member: member, conn: c, up: true, downs: downs(c.Stats())}
+		if in != nil {
+			w.ins = append(w.ins, *in)
+		}
+		n.watched = append(n.watched, w)
+	}
 	for _, m := range n.g.Membership {
 		for _, id := range members(m.Cluster) {
-			d := compile.Dest{Loc: m.Cluster, Member: id}
-			if d == n.g.Dest {
-				continue
+			add(NameOf(compile.Dest{Loc: m.Cluster, Member: id}), id, &m)
+		}
+	}
+	if n.self.View != nil {
+		for _, name := range slices.Sorted(maps.Keys(n.self.Peers)) {
+			if i := strings.LastIndexByte(name, '/'); i >= 0 {
+				if id, err := strconv.ParseUint(name[i+1:], 10, 32); err == nil {
+					add(name, uint32(id), nil)
+				}
 			}
-			c, err := n.conn(ctx, NameOf(d))
-			if err != nil {
-				n.log.Warn("cannot watch a member", "member", NameOf(d), "err", err)
-				continue
-			}
-			n.watched = append(n.watched, watch{in: m, member: id, conn: c, up: true, downs: downs(c.Stats())})
 		}
 	}
 }
@@ -543,20 +713,21 @@ func downs(st tcp.Stats) uint64 {
 }
 
 // checkMembers reports a member whose connection went down since the last
-// look as left, and one whose connection is up (again) as joined: a member
-// that restarted between two looks is reported left, then joined. A member
-// counts as up until a connection to it has been seen going down, so one
-// that is slow to start is not reported; one that came up and went down
-// again between two looks, while reported left, is not reported at all. It
-// reports whether it reported anything, which needs a tick. The lock is
-// held.
+// look as left, one to which no connection has come up within failAfter of
+// the start as left, and one whose connection is up (again) as joined: a
+// member that restarted between two looks is reported left, then joined. A
+// member that is slow to start is not reported until failAfter; one that
+// came up and went down again between two looks, while reported left, is
+// not reported at all. It reports whether it reported anything, which
+// needs a tick. The lock is held.
 func (n *node) checkMembers() bool {
 	moved := false
+	late := time.Since(n.start) >= n.failAfter
 	for i := range n.watched {
 		w := &n.watched[i]
 		st := w.conn.Stats()
 		d := downs(st)
-		if w.up && d > w.downs {
+		if w.up && (d > w.downs || (late && st.Connects == 0)) {
 			n.report(w, false)
 			moved = true
 		}
@@ -569,8 +740,38 @@ func (n *node) checkMembers() bool {
 	return moved
 }
 
+// report tells the graph, the View and the log that w joined or left. What
+// is held for a member that left is dropped: it would wait for it forever.
+// The lock is held.
 func (n *node) report(w *watch, up bool) {
 	w.up = up
-	w.in.Push(w.member, up)
-	n.log.Info("membership changed", "cluster", w.in.Cluster.Name, "member", w.member, "up", up)
+	for _, in := range w.ins {
+		in.Push(w.member, up)
+	}
+	if n.left == nil {
+		n.left = map[string]bool{}
+	}
+	if up {
+		delete(n.left, w.name)
+	} else {
+		n.left[w.name] = true
+		n.dropLocked(w.name)
+		n.retry = slices.DeleteFunc(n.retry, func(s string) bool { return s == w.name })
+	}
+	if v := n.self.View; v != nil {
+		v.set(w.name, !up)
+	}
+	n.log.Info("membership changed", "member", w.name, "up", up)
+}
+
+// dropLocked drops what is held for peer name, counting it in the View.
+func (n *node) dropLocked(name string) {
+	frames := n.out[name]
+	if len(frames) == 0 {
+		return
+	}
+	if v := n.self.View; v != nil {
+		v.dropped.Add(uint64(len(frames)))
+	}
+	n.releaseLocked(name)
 }

@@ -196,6 +196,12 @@ type nodes struct {
 	peers map[string]string
 	logs  *fleettest.Output
 	runs  map[string]*run
+	// failAfter is each node's Node.FailAfter; with views set, each node
+	// started gets a node.View there, and routes by it.
+	failAfter time.Duration
+	views     map[string]*node.View
+	// maxHeld and queue are each node's Node.MaxHeldBytes and QueueBytes.
+	maxHeld, queue int
 }
 
 type run struct {
@@ -254,14 +260,21 @@ func (fl *nodes) start(name string) {
 	if i < 0 {
 		fl.t.Fatalf("no node %q", name)
 	}
-	g, err := compile.LowerOne(fl.f, fl.dests()[i], compile.Env{Size: fl.size, Members: fl.members})
+	env := compile.Env{Size: fl.size, Members: fl.members}
+	var view *node.View
+	if fl.views != nil {
+		view = node.NewView(fl.size)
+		fl.views[name] = view
+		env.Members = view.Members
+	}
+	g, err := compile.LowerOne(fl.f, fl.dests()[i], env)
 	if err != nil {
 		fl.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &run{cancel: cancel, done: make(chan error, 1)}
 	fl.runs[name] = r
-	self := node.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name)}
+	self := node.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name), FailAfter: fl.failAfter, View: view, MaxHeldBytes: fl.maxHeld, QueueBytes: fl.queue}
 	go func() { r.done <- node.Run(ctx, g, self, fl.members) }()
 }
 
@@ -344,7 +357,7 @@ func TestRunLateNode(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // the leader redials Worker/1 meanwhile
 	fl.start("Worker/1")
 	checkAnswers(t, got.wait(t, 6, 10*time.Second), 2)
-	fl.logs.WaitFor(t, time.Second, "peer not reachable; retrying")
+	fl.logs.WaitFor(t, time.Second, "tcp: dial failed")
 	fl.stopAll()
 }
 

@@ -177,6 +177,14 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 		}
 		size += transport.EncodedLen(f)
 	}
+	// A refused Send (the caller retries it later) costs no copy: look
+	// before encoding. The look is checked again below.
+	c.mu.Lock()
+	queued, full := c.mu.stats.QueuedBytes, !c.mu.closed && c.mu.stats.QueuedBytes > 0 && c.mu.stats.QueuedBytes+size > c.opts.queueBytes
+	c.mu.Unlock()
+	if full {
+		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
+	}
 	buf := make([]byte, 0, size)
 	for _, f := range frames {
 		buf = transport.AppendFrame(buf, f)
@@ -294,6 +302,14 @@ func (c *Conn) Close(ctx context.Context) error {
 	return nil
 }
 
+// errPeerClosed is why serve stops when the peer closed the connection.
+var errPeerClosed = errors.New("peer closed the connection")
+
+// unreachableFailures is how many dials in a row fail, quietly, before a
+// Conn logs that its peer is not reachable: with the default backoff,
+// 1.6 to 3 s of trying.
+const unreachableFailures = 6
+
 // stableAfter is how long a connection must last for the next reconnect to
 // start again from the shortest backoff: a peer that accepts and at once
 // closes must not make the Conn redial in a busy loop.
@@ -316,7 +332,12 @@ func (c *Conn) run(ctx context.Context) {
 		if err == nil || ctx.Err() != nil {
 			return // closing and flushed, or aborted
 		}
-		c.logger.Warn("tcp: connection lost; reconnecting", "err", err)
+		if errors.Is(err, errPeerClosed) {
+			// What a peer that stops does: not worth a warning.
+			c.logger.Debug("tcp: peer closed the connection; reconnecting")
+		} else {
+			c.logger.Warn("tcp: connection lost; reconnecting", "err", err)
+		}
 		if time.Since(start) >= c.stableAfter() {
 			failures = 0
 			continue
@@ -340,7 +361,9 @@ func (c *Conn) abandon(ctx context.Context) {
 	}
 	if c.mu.abortLost > 0 {
 		c.mu.cause = context.Cause(ctx)
-		c.logger.Warn("tcp: stopped with frames unsent", "frames", c.mu.abortLost, "err", c.mu.cause)
+		// Close returns it as an error: its caller knows whether it
+		// matters.
+		c.logger.Debug("tcp: stopped with frames unsent", "frames", c.mu.abortLost, "err", c.mu.cause)
 	}
 	c.mu.queue = nil
 	c.mu.stats.QueuedBytes, c.mu.stats.QueuedFrames = 0, 0
@@ -381,8 +404,10 @@ func (c *Conn) connect(ctx context.Context, rng *rand.Rand, failures *int) *peer
 			return nil
 		}
 		wait := backoff(*failures, c.opts.minBackoff, c.opts.maxBackoff, rng)
-		if *failures == 0 {
-			c.logger.Info("tcp: peer not reachable; retrying", "err", err, "wait", wait)
+		// A peer that is starting, or that stopped, refuses the first
+		// dials: only one unreachable for a while is worth telling.
+		if *failures == unreachableFailures {
+			c.logger.Info("tcp: peer not reachable; retrying", "err", err, "failures", *failures+1, "wait", wait)
 		} else {
 			c.logger.Debug("tcp: dial failed", "err", err, "failures", *failures+1, "wait", wait)
 		}
@@ -493,7 +518,7 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 		case <-closing:
 			closing = nil
 		case <-broken:
-			return errors.New("peer closed the connection")
+			return errPeerClosed
 		case <-pc.stop:
 			return errHalted
 		case <-ctx.Done():

@@ -60,7 +60,15 @@
 // (WithQueueBytes) and past it returns ErrBackpressure, so a slow or absent
 // peer cannot stall the node's single-threaded loop. Redials back off
 // exponentially (WithBackoff) with jitter from a per-Conn seeded source,
-// so a peer that is down costs a few dials a second at most.
+// so a peer that is down costs a few dials a second at most. A Send that
+// is refused encodes nothing, so retrying it costs no copy.
+//
+// What is normal at a fleet's start and stop is logged at level Debug: the
+// first dials a peer refuses (it is starting; only six failures in a row,
+// 1.6 to 3 s with the default backoff, are logged at Info), a peer closing
+// its connection (it is stopping), and the frames Close drops, which it
+// returns as an error for its caller to judge. A connection that breaks
+// otherwise is logged at Warn.
 //
 // # Concurrency
 //
