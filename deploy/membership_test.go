@@ -76,3 +76,53 @@ func TestMembershipDeployed(t *testing.T) {
 		}
 	}
 }
+
+type rrLeader struct{}
+
+type rrWorker struct{}
+
+// A deployed RoundRobin stops routing to a member that never started, once
+// the leader has given up on it (FailAfter): every item sent after that
+// reaches the live member.
+func TestRoundRobinSkipsNeverStarted(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := hydro.NewFlow()
+	leader := hydro.NewProcess[rrLeader](f)
+	workers := hydro.NewCluster[rrWorker](f)
+	items := make(chan int)
+	got := make(chan int, 64)
+	hydro.ForEach(hydro.RoundRobin(hydro.SourceChan(leader, items), workers, hydro.NonDet("any live worker")), func(v int) { got <- v })
+	f.MustCompile()
+
+	addrs, err := freeAddrs(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := map[string]string{"rrLeader": addrs[0], "rrWorker/0": addrs[1], "rrWorker/1": addrs[2]}
+	sizes := map[string]int{"rrWorker": 2}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errs := make(chan error, 2)
+	for _, role := range []string{"rrLeader", "rrWorker/0"} { // rrWorker/1 never starts
+		go func() {
+			errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: sizes, FailAfter: 200 * time.Millisecond})
+		}()
+	}
+	time.Sleep(time.Second) // past FailAfter: the leader has given up on rrWorker/1
+	for i := range 20 {
+		items <- i
+	}
+	for i := range 20 {
+		select {
+		case <-got:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of 20 items reached the live worker within 10 s; want all", i)
+		}
+	}
+	cancel()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("RunNode = %v after cancel; want nil", err)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/internal/admin"
@@ -42,6 +43,10 @@ type NodeConfig struct {
 	// listens on a free port; the node logs the address ("admin
 	// listening"). Off when empty.
 	Admin string
+	// FailAfter is how long a member of a cluster may stay unreachable
+	// (a member that never connected included) before the node reports it
+	// left and stops routing to it; 3 s if zero.
+	FailAfter time.Duration
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
@@ -65,7 +70,11 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	if !ok {
 		return fmt.Errorf("deploy: no address for role %q among the peers", cfg.Role)
 	}
-	env := compile.Env{Size: func(l *ir.Location) int { return sizeOf(cfg.Sizes, l) }}
+	// The node's view of the clusters' members routes RoundRobin and
+	// Broadcast around the members it sees as left.
+	size := func(l *ir.Location) int { return sizeOf(cfg.Sizes, l) }
+	view := node.NewView(size)
+	env := compile.Env{Size: size, Members: view.Members}
 	if err := env.Fill(); err != nil {
 		return err
 	}
@@ -73,7 +82,8 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	if err != nil {
 		return err
 	}
-	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports}
+	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports,
+		View: view, FailAfter: cfg.FailAfter}
 	if cfg.Admin == "" {
 		return node.Run(ctx, g, self, env.Members)
 	}
