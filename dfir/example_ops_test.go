@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package dfir_test
+
+import (
+	"fmt"
+
+	"github.com/hydro-go/hydro/dfir"
+)
+
+func ExampleUnzip() {
+	g := dfir.New()
+	type p = dfir.Pair[string, int]
+	names, ages := dfir.Unzip(dfir.SourceIter(g, []p{{"ann", 31}, {"bob", 27}}))
+	n, a := dfir.SinkOutput(names), dfir.SinkOutput(ages)
+	g.RunTick()
+	fmt.Println(n.Drain(nil), a.Drain(nil))
+	// Output:
+	// [ann bob] [31 27]
+}
+
+func ExampleZipLongest() {
+	g := dfir.New()
+	nums := dfir.SourceIter(g, []int{1, 2, 3})
+	words := dfir.SourceIter(g, []string{"one", "two"})
+	out := dfir.SinkOutput(dfir.ZipLongest(nums, words))
+	g.RunTick()
+	fmt.Println(out.Drain(nil))
+	// Output:
+	// [(1, one) (2, two) (3, _)]
+}
+
+func ExampleMultisetDelta() {
+	g := dfir.New()
+	in, p := dfir.SourceInput[int](g)
+	out := dfir.SinkOutput(dfir.MultisetDelta(p))
+	for _, tick := range [][]int{{3, 4, 3}, {3, 5, 3, 3}} {
+		in.PushAll(tick)
+		g.RunTick()
+		fmt.Println(out.Drain(nil))
+	}
+	// Output:
+	// [3 4 3]
+	// [5 3]
+}
