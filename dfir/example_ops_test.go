@@ -43,3 +43,27 @@ func ExampleMultisetDelta() {
 	// [3 4 3]
 	// [5 3]
 }
+
+// Join is a multiset join; JoinSet, DFIR's join, gives each distinct match
+// once.
+func ExampleJoinSet() {
+	g := dfir.New()
+	type kv = dfir.KV[string, int]
+	ls := dfir.Tee(dfir.SourceIter(g, []kv{{"a", 1}, {"a", 1}}), 2)
+	rs := dfir.Tee(dfir.SourceIter(g, []kv{{"a", 2}}), 2)
+	multi := dfir.SinkOutput(dfir.Join(ls[0], rs[0]))
+	set := dfir.SinkOutput(dfir.JoinSet(ls[1], rs[1]))
+	g.RunTick()
+	fmt.Println(multi.Drain(nil), set.Drain(nil))
+	// Output:
+	// [(a, (1, 2)) (a, (1, 2))] [(a, (1, 2))]
+}
+
+func ExampleCrossJoinSet() {
+	g := dfir.New()
+	out := dfir.SinkOutput(dfir.CrossJoinSet(dfir.SourceIter(g, []int{1, 1, 2}), dfir.SourceIter(g, []string{"x", "x"})))
+	g.RunTick()
+	fmt.Println(out.Drain(nil))
+	// Output:
+	// [(1, x) (2, x)]
+}
