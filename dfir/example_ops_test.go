@@ -67,3 +67,35 @@ func ExampleCrossJoinSet() {
 	// Output:
 	// [(1, x) (2, x)]
 }
+
+func ExamplePersistMut() {
+	g := dfir.New()
+	in, cmds := dfir.SourceInput[dfir.Persistence[string]](g)
+	out := dfir.SinkOutput(dfir.PersistMut(cmds))
+	in.Push(dfir.Persistence[string]{Val: "apple"})
+	in.Push(dfir.Persistence[string]{Val: "pear"})
+	g.RunTick()
+	fmt.Println(out.Drain(nil))
+	in.Push(dfir.Persistence[string]{Val: "apple", Delete: true})
+	g.RunTick()
+	fmt.Println(out.Drain(nil))
+	// Output:
+	// [apple pear]
+	// [pear]
+}
+
+func ExamplePersistMutKeyed() {
+	g := dfir.New()
+	type cmd = dfir.PersistenceKeyed[string, int]
+	in, cmds := dfir.SourceInput[cmd](g)
+	out := dfir.SinkOutput(dfir.PersistMutKeyed(cmds))
+	in.PushAll([]cmd{{Key: "x", Val: 1}, {Key: "y", Val: 2}, {Key: "x", Val: 3}})
+	g.RunTick()
+	fmt.Println(out.Drain(nil))
+	in.Push(cmd{Key: "x", Delete: true})
+	g.RunTick()
+	fmt.Println(out.Drain(nil))
+	// Output:
+	// [(x, 1) (y, 2) (x, 3)]
+	// [(y, 2)]
+}
