@@ -32,9 +32,9 @@
 // tick, operators run in strata: a blocking operator (Fold, Reduce, the
 // keyed folds, Sort, Zip, ZipLongest, the lattice folds, PersistMut,
 // NextStratum, and the negative input of AntiJoin and Difference) sees all
-// of its input for the tick, so it
-// runs in a later stratum than everything that feeds it. This makes negation
-// and aggregation well defined (stratified). A cycle within a tick runs to a
+// of its input for the tick, so it runs in a later stratum than everything
+// that feeds it. This makes negation and aggregation well defined
+// (stratified). A cycle within a tick runs to a
 // fixpoint: it must not pass through a blocking input, and Compile rejects
 // one that does, naming the operators. A cycle through DeferTick spans ticks
 // instead and may contain anything.

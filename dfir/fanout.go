@@ -88,14 +88,40 @@ func PartitionN[T any](in Port[T], n int, f func(T) int) []Port[T] {
 }
 
 // Demux routes each item to one of n outputs, transformed: f returns the
-// output's index and the value to emit there.
+// output's index and the value to emit there. An index outside [0, n) is a
+// programming error and panics naming the operator.
+//
+// A Demux with no outputs (n == 0) is a sink, as a DFIR demux with no
+// outputs is: f is called on every item, for its effects, and the item is
+// dropped.
 func Demux[T, U any](in Port[T], n int, f func(T) (int, U)) []Port[U] {
+	if n == 0 {
+		return demuxNone(in, f)
+	}
 	return route(in, "demux", n, f)
 }
 
-// DemuxTagged sends each tagged value to the output its tag names.
+// DemuxTagged sends each tagged value to the output its tag names. With no
+// outputs it drops every value, as Demux does.
 func DemuxTagged[T any](in Port[Tagged[T]], n int) []Port[T] {
-	return route(in, "demux", n, func(t Tagged[T]) (int, T) { return t.Tag, t.Val })
+	f := func(t Tagged[T]) (int, T) { return t.Tag, t.Val }
+	if n == 0 {
+		return demuxNone(in, f)
+	}
+	return route(in, "demux", n, f)
+}
+
+func demuxNone[T, U any](in Port[T], f func(T) (int, U)) []Port[U] {
+	nd := in.node().g.newNode("demux", 1, 0, nil, 0)
+	connect(in, nd, 0)
+	nd.wire = func() {
+		setIn(nd, 0, func(b []T) {
+			for _, v := range b {
+				f(v)
+			}
+		})
+	}
+	return nil
 }
 
 func route[T, U any](in Port[T], op string, n int, f func(T) (int, U)) []Port[U] {

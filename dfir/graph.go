@@ -162,6 +162,12 @@ func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *n
 		n.lifetimes = make([]Lifetime, maxLts)
 		copy(n.lifetimes, lts)
 	}
+	for i, l := range lts {
+		if l > Incremental {
+			g.errorf("%v: lifetime %d is %d, not one of PerTick, Static or Incremental", n, i, uint8(l))
+			n.lifetimes = make([]Lifetime, maxLts) // run as PerTick if errors are ignored
+		}
+	}
 	return n
 }
 

@@ -14,6 +14,7 @@ type plan struct {
 	handoffs  []handoff // on edges, in edge order
 	delayed   []handoff // released at the start of every tick: defer_tick and inputs
 	wakers    []handoff // delayed handoffs whose data asks for another tick
+	lazy      []handoff // defer_tick_lazy handoffs: their data waits for a tick
 	tickEnd   []func()
 	pending   []func() bool // operators holding work for a later tick
 }
@@ -71,6 +72,8 @@ func (g *Graph) makePlan() *plan {
 				p.delayed = append(p.delayed, e.h)
 				if e.kind == edgeTick {
 					p.wakers = append(p.wakers, e.h)
+				} else {
+					p.lazy = append(p.lazy, e.h)
 				}
 			}
 		}
