@@ -87,6 +87,9 @@ type node struct {
 
 	stratum int
 	sub     *subgraph
+	// order, set by routing operators, is filled in by Compile when the
+	// operator's outputs meet again downstream (see planOrder).
+	order *orderPlan
 }
 
 type outPort struct {
