@@ -189,6 +189,24 @@ func LatticeFold[L lattice.Lattice[L]](in Port[L], init func() L, lifetime ...Li
 	return foldOp(in, "lattice_fold", init, func(acc *L, v L) { *acc, _ = (*acc).Merge(v) }, L.Clone, lifetime)
 }
 
+// LatticeFoldFrom is LatticeFold for items of another type than the
+// accumulator, each standing for a lattice value that merge folds into it:
+// single elements into a set, (key, value) pairs into a map lattice. It is
+// DFIR's lattice_fold over an input type the accumulator can Merge. merge
+// reports whether *acc grew, and must be a lattice merge (idempotent,
+// commutative and associative in effect, never shrinking *acc), so that
+// the result does not depend on the order of the items; for a set that is
+// its Insert method:
+//
+//	type set = lattice.SetUnion[string]
+//	empty := func() set { return lattice.NewSetUnion[string]() }
+//	seen := dfir.LatticeFoldFrom(words, empty, (*set).Insert)
+//
+// With Static it emits a Clone of the value, as LatticeFold does.
+func LatticeFoldFrom[L lattice.Lattice[L], D any](in Port[D], init func() L, merge func(acc *L, item D) bool, lifetime ...Lifetime) Port[L] {
+	return foldOp(in, "lattice_fold", init, func(acc *L, d D) { merge(acc, d) }, L.Clone, lifetime)
+}
+
 // LatticeReduce merges the items into one lattice value, emitted once per
 // tick if there was any item, like Reduce. With Static it emits a Clone of
 // the value, as LatticeFold does.

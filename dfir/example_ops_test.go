@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hydro-go/hydro/dfir"
+	"github.com/hydro-go/hydro/lattice"
 )
 
 func ExampleUnzip() {
@@ -98,4 +99,23 @@ func ExamplePersistMutKeyed() {
 	// Output:
 	// [(x, 1) (y, 2) (x, 3)]
 	// [(y, 2)]
+}
+
+// Words folded into a set lattice, each word merged as a one-element set.
+func ExampleLatticeFoldFrom() {
+	g := dfir.New()
+	in, words := dfir.SourceInput[string](g)
+	type set = lattice.SetUnion[string]
+	empty := func() set { return lattice.NewSetUnion[string]() }
+	seen := dfir.LatticeFoldFrom(words, empty, (*set).Insert, dfir.Static)
+	out := dfir.SinkOutput(dfir.Map(seen, set.Len))
+	for _, tick := range [][]string{{"a", "b", "a"}, {"b"}, {"c"}} {
+		in.PushAll(tick)
+		g.RunTick()
+		fmt.Println(out.Drain(nil))
+	}
+	// Output:
+	// [2]
+	// [2]
+	// [3]
 }
