@@ -185,8 +185,74 @@ func ReduceKeyed[K comparable, V any](in Port[KV[K, V]], f func(acc *V, v V), li
 // LatticeFold merges every item into a lattice value that starts as init()
 // and emits it once per tick, like Fold. With Static it emits a Clone of the
 // value, which keeps growing in later ticks.
+//
+// Unlike Fold, LatticeFold may sit on a fixpoint cycle without DeferTick:
+// its value only grows, so it cannot retract what it has emitted (DFIR's
+// lattice_fold input is likewise monotone, not a stratum barrier, on a
+// cycle). There it emits a Clone of its value at the start of the tick and
+// again after every batch that makes it grow; the last value of the tick is
+// the fixpoint. A consumer outside the cycle that wants only that value can
+// take it with LatticeReduce, in the stratum after.
 func LatticeFold[L lattice.Lattice[L]](in Port[L], init func() L, lifetime ...Lifetime) Port[L] {
-	return foldOp(in, "lattice_fold", init, func(acc *L, v L) { *acc, _ = (*acc).Merge(v) }, L.Clone, lifetime)
+	return latticeFoldOp(in, init, lattice.Merge[L], lifetime)
+}
+
+// latticeFoldOp is the body of LatticeFold and LatticeFoldFrom: foldOp off
+// a fixpoint cycle; on one, an operator that emits as it grows.
+func latticeFoldOp[L lattice.Lattice[L], D any](in Port[D], init func() L, merge func(acc *L, item D) bool, lifetime []Lifetime) Port[L] {
+	out := foldOp(in, "lattice_fold", init, func(acc *L, d D) { merge(acc, d) }, L.Clone, lifetime)
+	n := out.node()
+	n.monotone[0] = true
+	offCycle := n.wire
+	n.wire = func() {
+		if !n.inCycle {
+			offCycle()
+			return
+		}
+		down := sink[L](n, 0)
+		acc := init()
+		one := make([]L, 1)
+		emit := func() int {
+			// Merges go on after this within the tick: the copy is the
+			// consumer's.
+			one[0] = acc.Clone()
+			down(one)
+			return 1
+		}
+		setIn(n, 0, func(b []D) {
+			grew := false
+			for _, v := range b {
+				grew = merge(&acc, v) || grew
+			}
+			if grew {
+				emit()
+			}
+		})
+		n.onEntry(emit)
+		if n.lifetime(0) != Static {
+			n.onTickEnd(func() { acc = init() })
+		}
+	}
+	return out
+}
+
+// LatticeFoldFrom is LatticeFold for items of another type than the
+// accumulator, each standing for a lattice value that merge folds into it:
+// single elements into a set, (key, value) pairs into a map lattice. It is
+// DFIR's lattice_fold over an input type the accumulator can Merge. merge
+// reports whether *acc grew, and must be a lattice merge (idempotent,
+// commutative and associative in effect, never shrinking *acc), so that
+// the result does not depend on the order of the items; for a set that is
+// its Insert method:
+//
+//	type set = lattice.SetUnion[string]
+//	empty := func() set { return lattice.NewSetUnion[string]() }
+//	seen := dfir.LatticeFoldFrom(words, empty, (*set).Insert)
+//
+// With Static it emits a Clone of the value, and it may sit on a fixpoint
+// cycle, as LatticeFold does.
+func LatticeFoldFrom[L lattice.Lattice[L], D any](in Port[D], init func() L, merge func(acc *L, item D) bool, lifetime ...Lifetime) Port[L] {
+	return latticeFoldOp(in, init, merge, lifetime)
 }
 
 // LatticeReduce merges the items into one lattice value, emitted once per

@@ -114,7 +114,10 @@ func (g *Graph) assignStrata() []error {
 					continue
 				}
 				if comp[e.src.id] == i {
-					if n.blocking[port] {
+					switch {
+					case n.blocking[port] && n.monotone[port]:
+						n.inCycle = true // it only grows: the fixpoint is well defined
+					case n.blocking[port]:
 						errs = append(errs, negationCycle(n, sccs[i]))
 					}
 					continue

@@ -30,13 +30,15 @@
 //
 // A tick processes what is available at its start to completion. Within a
 // tick, operators run in strata: a blocking operator (Fold, Reduce, the
-// keyed folds, Sort, Zip, the lattice folds, NextStratum, and the negative
-// input of AntiJoin and Difference) sees all of its input for the tick, so it
-// runs in a later stratum than everything that feeds it. This makes negation
-// and aggregation well defined (stratified). A cycle within a tick runs to a
-// fixpoint: it must not pass through a blocking input, and Compile rejects
-// one that does, naming the operators. A cycle through DeferTick spans ticks
-// instead and may contain anything.
+// keyed folds, Sort, Zip, ZipLongest, the lattice folds, PersistMut,
+// NextStratum, and the negative input of AntiJoin and Difference) sees all
+// of its input for the tick, so it runs in a later stratum than everything
+// that feeds it. This makes negation and aggregation well defined
+// (stratified). A cycle within a tick runs to a fixpoint: it must not pass
+// through a blocking input, and Compile rejects one that does, naming the
+// operators. The lattice folds (LatticeFold, LatticeFoldFrom) are the
+// exception: their value only grows, so on a cycle they emit as it grows. A
+// cycle through DeferTick spans ticks instead and may contain anything.
 //
 // Stateful operators keep their state for the tick (PerTick, the default) or
 // across ticks (Static), DFIR's 'tick and 'static. A Static aggregation emits

@@ -83,19 +83,54 @@ func Partition[T any](in Port[T], pred func(T) bool) (yes, no Port[T]) {
 // PartitionN splits its input n ways: each item goes to the output whose
 // index f returns. An index outside [0, n) is a programming error and panics
 // naming the operator.
+//
+// Where two outputs meet again before any handoff (a Union of the branches,
+// a sink they share), the items reach the meeting point in input order, as
+// DFIR, which pushes each item on at once, delivers them. The outputs are
+// then flushed at every change of output, so batches are shorter; outputs
+// that never meet keep full batches. Branches that meet only past handoffs
+// (each its own, drained in turn) are not ordered, in DFIR either.
+// Partition does not order its branches: they are flushed in turn.
 func PartitionN[T any](in Port[T], n int, f func(T) int) []Port[T] {
 	return route(in, "partition_n", n, func(v T) (int, T) { return f(v), v })
 }
 
 // Demux routes each item to one of n outputs, transformed: f returns the
-// output's index and the value to emit there.
+// output's index and the value to emit there. An index outside [0, n) is a
+// programming error and panics naming the operator. Outputs that meet again
+// keep the input's order, as PartitionN's do.
+//
+// A Demux with no outputs (n == 0) is a sink, as a DFIR demux with no
+// outputs is: f is called on every item, for its effects, and the item is
+// dropped.
 func Demux[T, U any](in Port[T], n int, f func(T) (int, U)) []Port[U] {
+	if n == 0 {
+		return demuxNone(in, f)
+	}
 	return route(in, "demux", n, f)
 }
 
-// DemuxTagged sends each tagged value to the output its tag names.
+// DemuxTagged sends each tagged value to the output its tag names. With no
+// outputs it drops every value, as Demux does.
 func DemuxTagged[T any](in Port[Tagged[T]], n int) []Port[T] {
-	return route(in, "demux", n, func(t Tagged[T]) (int, T) { return t.Tag, t.Val })
+	f := func(t Tagged[T]) (int, T) { return t.Tag, t.Val }
+	if n == 0 {
+		return demuxNone(in, f)
+	}
+	return route(in, "demux", n, f)
+}
+
+func demuxNone[T, U any](in Port[T], f func(T) (int, U)) []Port[U] {
+	nd := in.node().g.newNode("demux", 1, 0, nil, 0)
+	connect(in, nd, 0)
+	nd.wire = func() {
+		setIn(nd, 0, func(b []T) {
+			for _, v := range b {
+				f(v)
+			}
+		})
+	}
+	return nil
 }
 
 func route[T, U any](in Port[T], op string, n int, f func(T) (int, U)) []Port[U] {
@@ -106,12 +141,19 @@ func route[T, U any](in Port[T], op string, n int, f func(T) (int, U)) []Port[U]
 		n = 1
 	}
 	connect(in, nd, 0)
+	nd.order = &orderPlan{}
 	nd.wire = func() {
 		ems := make([]*emitter[U], n)
 		for i := range ems {
 			ems[i] = newEmitter(nd, sink[U](nd, i))
 		}
+		ord := nd.order
+		last := -1
 		setIn(nd, 0, func(b []T) {
+			if ord.meet {
+				routeOrdered(nd, b, f, ems, &last)
+				return
+			}
 			for _, v := range b {
 				i, u := f(v)
 				if uint(i) >= uint(n) {
@@ -126,4 +168,25 @@ func route[T, U any](in Port[T], op string, n int, f func(T) (int, U)) []Port[U]
 		outs[i] = output[U](nd, i)
 	}
 	return outs
+}
+
+// routeOrdered is route's loop when outputs meet again: before an item goes
+// to another output than the last one, what the last output gathered is
+// pushed all the way to where the branches meet, so that they see the items
+// in input order.
+func routeOrdered[T, U any](nd *node, b []T, f func(T) (int, U), ems []*emitter[U], last *int) {
+	for _, v := range b {
+		i, u := f(v)
+		if uint(i) >= uint(len(ems)) {
+			panic(fmt.Sprintf("dfir: %v: output index %d out of range [0, %d)", nd, i, len(ems)))
+		}
+		if i != *last && *last >= 0 {
+			ems[*last].flush()
+			for _, fl := range nd.order.flushers {
+				fl()
+			}
+		}
+		*last = i
+		ems[i].add(u)
+	}
 }

@@ -77,6 +77,11 @@ type node struct {
 	// passes marks blocking inputs that flow straight on (NextStratum,
 	// Chain's first input) rather than into the operator's state.
 	passes []bool
+	// monotone marks blocking inputs that may sit on a fixpoint cycle
+	// because the operator only grows (LatticeFold); Compile sets inCycle
+	// when one does.
+	monotone []bool
+	inCycle  bool
 	// forwards marks operators that pass every input item on unchanged
 	// (DeferTick, Cycle, NextStratum, Union).
 	forwards  bool
@@ -87,6 +92,9 @@ type node struct {
 
 	stratum int
 	sub     *subgraph
+	// order, set by routing operators, is filled in by Compile when the
+	// operator's outputs meet again downstream (see planOrder).
+	order *orderPlan
 }
 
 type outPort struct {
@@ -146,7 +154,7 @@ func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *n
 		panic("dfir: the graph is compiled; operators can no longer be added")
 	}
 	n := &node{g: g, id: len(g.nodes), op: op, ins: make([]*edge, nIn), blocking: make([]bool, nIn),
-		passes: make([]bool, nIn), outs: make([]outPort, nOut), inSinks: make([]any, nIn)}
+		passes: make([]bool, nIn), monotone: make([]bool, nIn), outs: make([]outPort, nOut), inSinks: make([]any, nIn)}
 	if g.posFile != "" {
 		n.file, n.line = g.posFile, g.posLine
 	} else {
@@ -161,6 +169,12 @@ func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *n
 	default:
 		n.lifetimes = make([]Lifetime, maxLts)
 		copy(n.lifetimes, lts)
+	}
+	for i, l := range lts {
+		if l > Incremental {
+			g.errorf("%v: lifetime %d is %d, not one of PerTick, Static or Incremental", n, i, uint8(l))
+			n.lifetimes = make([]Lifetime, maxLts) // run as PerTick if errors are ignored
+		}
 	}
 	return n
 }

@@ -14,6 +14,7 @@ type plan struct {
 	handoffs  []handoff // on edges, in edge order
 	delayed   []handoff // released at the start of every tick: defer_tick and inputs
 	wakers    []handoff // delayed handoffs whose data asks for another tick
+	lazy      []handoff // defer_tick_lazy handoffs: their data waits for a tick
 	tickEnd   []func()
 	pending   []func() bool // operators holding work for a later tick
 }
@@ -71,6 +72,8 @@ func (g *Graph) makePlan() *plan {
 				p.delayed = append(p.delayed, e.h)
 				if e.kind == edgeTick {
 					p.wakers = append(p.wakers, e.h)
+				} else {
+					p.lazy = append(p.lazy, e.h)
 				}
 			}
 		}
@@ -89,6 +92,11 @@ func (g *Graph) makePlan() *plan {
 	// Producers flush before their consumers, which may then hold more.
 	for _, n := range order {
 		n.sub.flushers = append(n.sub.flushers, rt[n.id].flushers...)
+	}
+	for _, n := range order {
+		if n.order != nil {
+			g.planOrder(n, order, rt)
+		}
 	}
 	for _, h := range p.handoffs {
 		e := h.edge()
@@ -256,4 +264,74 @@ func (n *node) onPending(f func() bool) {
 // subgraph. Only valid while wiring.
 func (n *node) onFlush(f func()) {
 	n.g.wiring[n.id].flushers = append(n.g.wiring[n.id].flushers, f)
+}
+
+// orderPlan tells a routing operator (PartitionN, Demux) whether its
+// outputs meet again within its subgraph, so that it must keep its input's
+// order across them, and what to flush to do so.
+type orderPlan struct {
+	meet bool
+	// flushers are those of the operators fused downstream of the router,
+	// in topological order: flushing them pushes everything a branch holds
+	// on to where the branches meet.
+	flushers []func()
+}
+
+// planOrder fills n.order: whether two of n's outputs reach one operator
+// through fused edges and, if so, the flushers downstream of n. Branches
+// that meet only past handoffs (a later stratum, a cycle) are not ordered:
+// each branch's handoff is drained in turn, in DFIR as here.
+func (g *Graph) planOrder(n *node, order []*node, rt []nodeRuntime) {
+	from := make([]int, len(g.nodes)) // 1 + the output that reached a node
+	var stack []*node
+	for i, o := range n.outs {
+		seen := make([]bool, len(g.nodes))
+		for _, e := range o.consumers {
+			if e.kind == edgeFused {
+				stack = append(stack, e.dst)
+			}
+		}
+		for len(stack) > 0 {
+			m := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[m.id] {
+				continue
+			}
+			seen[m.id] = true
+			if m == n {
+				continue // a cycle back into the router is not a meeting
+			}
+			if from[m.id] != 0 && from[m.id] != i+1 {
+				n.order.meet = true
+			}
+			from[m.id] = i + 1
+			for _, mo := range m.outs {
+				for _, e := range mo.consumers {
+					if e.kind == edgeFused && !seen[e.dst.id] {
+						stack = append(stack, e.dst)
+					}
+				}
+			}
+		}
+	}
+	if !n.order.meet {
+		return
+	}
+	down := make([]bool, len(g.nodes))
+	down[n.id] = true
+	for _, m := range order {
+		if !down[m.id] {
+			continue
+		}
+		if m != n {
+			n.order.flushers = append(n.order.flushers, rt[m.id].flushers...)
+		}
+		for _, mo := range m.outs {
+			for _, e := range mo.consumers {
+				if e.kind == edgeFused {
+					down[e.dst.id] = true
+				}
+			}
+		}
+	}
 }

@@ -51,10 +51,54 @@ func (t *joinTable[K, V]) endTick(l Lifetime) {
 
 // Join is a symmetric hash join: for every pair of a left and a right item
 // with equal keys it emits (key, (left value, right value)). It is a multiset
-// join: duplicates on either side give duplicate matches. Matches are emitted
-// as soon as the second item of a pair arrives.
+// join: duplicates on either side give duplicate matches, as DFIR's
+// join_multiset does. DFIR's join treats its inputs as sets; JoinSet is that
+// one. Matches are emitted as soon as the second item of a pair arrives.
 func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]], lifetime ...Lifetime) Port[KV[K, Pair[V1, V2]]] {
-	n := left.node().g.newNode("join", 2, 1, lifetime, 2)
+	return joinOp(left, right, "join", lifetime, nil, nil)
+}
+
+// JoinSet is Join over sets: an item equal to one its side already holds
+// (same key and value, within the tick or, for a Static or Incremental
+// side, ever) is dropped, so each distinct match is emitted once per tick
+// (PerTick), every tick (Static) or once ever (Incremental). It is DFIR's
+// join, whose default state is a set; Join is DFIR's join_multiset.
+func JoinSet[K, V1, V2 comparable](left Port[KV[K, V1]], right Port[KV[K, V2]], lifetime ...Lifetime) Port[KV[K, Pair[V1, V2]]] {
+	return joinOp(left, right, "join_set", lifetime, newSeen[KV[K, V1]](), newSeen[KV[K, V2]]())
+}
+
+// setSide is what a set join keeps of the items one side has taken: add
+// reports whether an item is new, endTick forgets the tick's items unless
+// the side's state persists. Multiset joins have none.
+type setSide[T any] interface {
+	add(v T) bool
+	endTick(l Lifetime)
+}
+
+// seen is the setSide of comparable items.
+type seen[T comparable] map[T]struct{}
+
+func newSeen[T comparable]() seen[T] { return make(seen[T]) }
+
+func (s seen[T]) add(v T) bool {
+	if _, dup := s[v]; dup {
+		return false
+	}
+	s[v] = struct{}{}
+	return true
+}
+
+// endTick forgets the tick's items unless the side's state persists.
+func (s seen[T]) endTick(l Lifetime) {
+	if !l.persists() {
+		clear(s)
+	}
+}
+
+// joinOp is the body of Join and JoinSet. With lseen and rseen (JoinSet),
+// an item its side has seen is dropped before it is stored or probes.
+func joinOp[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]], op string, lifetime []Lifetime, lseen setSide[KV[K, V1]], rseen setSide[KV[K, V2]]) Port[KV[K, Pair[V1, V2]]] {
+	n := left.node().g.newNode(op, 2, 1, lifetime, 2)
 	connect(left, n, 0)
 	connect(right, n, 1)
 	type out = KV[K, Pair[V1, V2]]
@@ -63,6 +107,9 @@ func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]],
 		l, r := newJoinTable[K, V1](), newJoinTable[K, V2]()
 		setIn(n, 0, func(b []KV[K, V1]) {
 			for _, kv := range b {
+				if lseen != nil && !lseen.add(kv) {
+					continue
+				}
 				l.insert(kv.Key, kv.Val)
 				if i, ok := r.head[kv.Key]; ok {
 					for ; i >= 0; i = r.entries[i].next {
@@ -73,6 +120,9 @@ func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]],
 		})
 		setIn(n, 1, func(b []KV[K, V2]) {
 			for _, kv := range b {
+				if rseen != nil && !rseen.add(kv) {
+					continue
+				}
 				r.insert(kv.Key, kv.Val)
 				if i, ok := l.head[kv.Key]; ok {
 					for ; i >= 0; i = l.entries[i].next {
@@ -105,14 +155,35 @@ func Join[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]],
 		n.onTickEnd(func() {
 			l.endTick(n.lifetime(0))
 			r.endTick(n.lifetime(1))
+			if lseen != nil {
+				lseen.endTick(n.lifetime(0))
+				rseen.endTick(n.lifetime(1))
+			}
 		})
 	}
 	return output[out](n, 0)
 }
 
-// CrossJoin emits every pair of a left and a right item.
+// CrossJoin emits every pair of a left and a right item. It is a multiset
+// product: duplicates on either side give duplicate pairs, as DFIR's
+// cross_join_multiset does; DFIR's cross_join is CrossJoinSet.
 func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port[Pair[A, B]] {
-	n := left.node().g.newNode("cross_join", 2, 1, lifetime, 2)
+	return crossJoinOp(left, right, "cross_join", lifetime, nil, nil)
+}
+
+// CrossJoinSet is CrossJoin over sets: an item equal to one its side already
+// holds (within the tick or, for a Static or Incremental side, ever) is
+// dropped, so each distinct pair is emitted once per tick (PerTick), every
+// tick (Static) or once ever (Incremental). It is DFIR's cross_join, which
+// is built on the set state of its join.
+func CrossJoinSet[A, B comparable](left Port[A], right Port[B], lifetime ...Lifetime) Port[Pair[A, B]] {
+	return crossJoinOp(left, right, "cross_join_set", lifetime, newSeen[A](), newSeen[B]())
+}
+
+// crossJoinOp is the body of CrossJoin and CrossJoinSet, as joinOp is of
+// Join and JoinSet.
+func crossJoinOp[A, B any](left Port[A], right Port[B], op string, lifetime []Lifetime, lseen setSide[A], rseen setSide[B]) Port[Pair[A, B]] {
+	n := left.node().g.newNode(op, 2, 1, lifetime, 2)
 	connect(left, n, 0)
 	connect(right, n, 1)
 	type out = Pair[A, B]
@@ -122,6 +193,9 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 		var rs []B
 		lOld, rOld := 0, 0
 		setIn(n, 0, func(b []A) {
+			if lseen != nil {
+				b = dedup(b, lseen)
+			}
 			ls = append(ls, b...)
 			for _, a := range b {
 				for _, r := range rs {
@@ -130,6 +204,9 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 			}
 		})
 		setIn(n, 1, func(b []B) {
+			if rseen != nil {
+				b = dedup(b, rseen)
+			}
 			rs = append(rs, b...)
 			for _, l := range ls {
 				for _, r := range b {
@@ -137,6 +214,12 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 				}
 			}
 		})
+		if lseen != nil {
+			n.onTickEnd(func() {
+				lseen.endTick(n.lifetime(0))
+				rseen.endTick(n.lifetime(1))
+			})
+		}
 		if n.lifetime(0) == Static && n.lifetime(1) == Static {
 			n.onReplay(func() int {
 				for _, l := range ls[:lOld] {
@@ -163,6 +246,18 @@ func CrossJoin[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port
 		})
 	}
 	return output[out](n, 0)
+}
+
+// dedup keeps, in place, the items of b that s has not seen, and adds them
+// to s.
+func dedup[T any](b []T, s setSide[T]) []T {
+	out := b[:0]
+	for _, v := range b {
+		if s.add(v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // AntiJoin emits the positive pairs whose key is not among the negative keys

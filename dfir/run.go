@@ -65,11 +65,21 @@ func (e entry) count(n int) {
 }
 
 // RunAvailable runs ticks while work is pending (see Pending) and returns how
-// many it ran. NB: a graph that defers data to the next tick on every tick
-// (a counter through DeferTick) never runs out of work; drive such graphs
-// with RunTick.
+// many it ran. Data held by DeferTickLazy does not make work pending, but if
+// it is all there is when RunAvailable is called, RunAvailable runs one tick
+// for it: DFIR's run_available runs whatever work is queued when it is
+// called, and starts a further tick only for new input or DeferTick data.
+// So a counter carried through DeferTickLazy advances one tick per call.
+//
+// NB: a graph that defers data to the next tick on every tick (a counter
+// through DeferTick) never runs out of work; drive such graphs with RunTick,
+// or defer lazily.
 func (g *Graph) RunAvailable() int {
 	n := 0
+	if !g.Pending() && g.lazyHeld() {
+		g.RunTick()
+		n++
+	}
 	for g.Pending() {
 		g.RunTick()
 		n++
@@ -77,10 +87,20 @@ func (g *Graph) RunAvailable() int {
 	return n
 }
 
+// lazyHeld reports whether a DeferTickLazy holds data for the next tick.
+func (g *Graph) lazyHeld() bool {
+	for _, h := range g.mustPlan().lazy {
+		if h.buffered() > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Pending reports whether the next tick has work: the first tick (when
 // sources emit) has not run, an input holds data, a DeferTick holds data for
-// the next tick, or a Release holds items back. Data held by DeferTickLazy waits for a tick but does not
-// ask for one.
+// the next tick, or a Release holds items back. Data held by DeferTickLazy
+// waits for a tick but does not ask for one (but see RunAvailable).
 func (g *Graph) Pending() bool {
 	p := g.mustPlan()
 	if g.tick == 0 {

@@ -79,12 +79,17 @@ func NewCycle[T any](g *Graph) (*Cycle[T], Port[T]) {
 	return &Cycle[T]{n: n}, output[T](n, 0)
 }
 
-// Close feeds p into the cycle. A cycle is closed exactly once.
+// Close feeds p into the cycle. A cycle is closed exactly once, and not with
+// its own port: a cycle that only feeds itself carries nothing.
 func (c *Cycle[T]) Close(p Port[T]) {
-	if c.n.ins[0] != nil {
-		file, line := callSite()
+	file, line := callSite()
+	switch {
+	case c.n.ins[0] != nil:
 		c.n.g.errorf("%v: closed twice, again at %s:%d", c.n, file, line)
 		return
+	case p.node() == c.n:
+		// Connect all the same, so that this is the only problem reported.
+		c.n.g.errorf("%v: closed with its own output at %s:%d; close it with the port of the operator that feeds it", c.n, file, line)
 	}
 	connect(p, c.n, 0)
 }

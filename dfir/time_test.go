@@ -84,9 +84,6 @@ func TestDeferTickLazy(t *testing.T) {
 	if g.Pending() {
 		t.Errorf("Pending() = true with only lazily deferred data; want false")
 	}
-	if n := g.RunAvailable(); n != 0 {
-		t.Errorf("RunAvailable() = %d with only lazily deferred data; want 0", n)
-	}
 	var buffered int
 	for _, h := range g.Stats().Handoffs {
 		if h.Kind == "defer_tick_lazy" {
@@ -115,9 +112,41 @@ func TestDeferTickLazy(t *testing.T) {
 	if n := g.RunAvailable(); n != 1 {
 		t.Errorf("RunAvailable() = %d after pushing to the lazy path; want 1", n)
 	}
-	g.RunTick()
+	if got := lazy.Drain(nil); len(got) != 0 {
+		t.Errorf("DeferTickLazy in the tick its input arrived = %v; want []", got)
+	}
+	// As DFIR's run_available, which runs the work queued when it is
+	// called: a call with only lazily deferred data runs its tick, and only
+	// that one.
+	if n := g.RunAvailable(); n != 1 {
+		t.Errorf("RunAvailable() = %d with only lazily deferred data; want 1", n)
+	}
 	if got := lazy.Drain(nil); !slices.Equal(got, []int{3}) {
-		t.Errorf("DeferTickLazy after an explicit RunTick = %v; want [3]", got)
+		t.Errorf("DeferTickLazy after RunAvailable = %v; want [3]", got)
+	}
+	if n := g.RunAvailable(); n != 0 {
+		t.Errorf("RunAvailable() = %d with nothing held; want 0", n)
+	}
+}
+
+// A counter carried by DeferTickLazy holds data after every tick, yet each
+// RunAvailable runs one tick for it and returns: the lazy data never asks
+// for the tick after.
+func TestRunAvailableLazyCounter(t *testing.T) {
+	g := dfir.New()
+	c, prev := dfir.NewCycle[int](g)
+	start := dfir.SourceIter(g, []int{0})
+	next := dfir.Map(dfir.Union(start, prev), func(x int) int { return x + 1 })
+	ps := dfir.Tee(next, 2)
+	out := dfir.SinkOutput(ps[0])
+	c.Close(dfir.DeferTickLazy(ps[1]))
+	for i, want := range []int{1, 2, 3} {
+		if n := g.RunAvailable(); n != 1 {
+			t.Fatalf("call %d: RunAvailable() = %d; want 1", i, n)
+		}
+		if got := out.Drain(nil); !slices.Equal(got, []int{want}) {
+			t.Errorf("call %d: counter = %v; want [%d]", i, got, want)
+		}
 	}
 }
 
