@@ -326,7 +326,7 @@ func (r *Local) drainPorts() {
 	if r.ports == nil {
 		r.ports = make(map[*compile.PortBinding]*localPort)
 	}
-	for _, g := range r.prog.Graphs {
+	for _, g := range r.run.Program().Graphs {
 		for _, b := range g.Ports {
 			if b.Drain == nil {
 				continue

@@ -25,8 +25,7 @@ import (
 //
 // A Local is not safe for concurrent use.
 type Local struct {
-	run  *engine.Run
-	prog *compile.Program
+	run *engine.Run
 	// ports holds the in-memory clients of external ports (LocalClient).
 	ports map[*compile.PortBinding]*localPort
 }
@@ -86,7 +85,7 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Local{run: run, prog: run.Program()}, nil
+	return &Local{run: run}, nil
 }
 
 // check refuses sizes that name no cluster of the flow, or are below 1.

@@ -51,11 +51,8 @@ type Config struct {
 // for it. The binary launched must call Main (or Command) with the same
 // flow.
 func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
-	fl, err := lang.Flow(f)
+	fl, err := sized(f, d.Sizes)
 	if err != nil {
-		return err
-	}
-	if err := checkSizes(fl, d.Sizes); err != nil {
 		return err
 	}
 	members := fleetMembers(fl, d.Sizes)
@@ -170,6 +167,18 @@ func fleetPorts(f *ir.Flow, sizes map[string]int) ([]launch.Member, error) {
 		}
 	}
 	return ports, nil
+}
+
+// sized compiles f and returns its IR, refusing sizes that do not fit it.
+func sized(f *hydro.Flow, sizes map[string]int) (*ir.Flow, error) {
+	fl, err := lang.Flow(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSizes(fl, sizes); err != nil {
+		return nil, err
+	}
+	return fl, nil
 }
 
 // checkSizes refuses sizes that name no cluster of the flow, or are below

@@ -14,7 +14,6 @@ import (
 	"github.com/hydro-go/hydro/internal/admin"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
-	"github.com/hydro-go/hydro/internal/lang"
 	"github.com/hydro-go/hydro/internal/node"
 	"github.com/hydro-go/hydro/transport"
 )
@@ -55,11 +54,8 @@ type NodeConfig struct {
 // cancelled, and an error at once if f does not compile, cfg.Role names no
 // location of f, or the node cannot listen.
 func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
-	fl, err := lang.Flow(f)
+	fl, err := sized(f, cfg.Sizes)
 	if err != nil {
-		return err
-	}
-	if err := checkSizes(fl, cfg.Sizes); err != nil {
 		return err
 	}
 	at, ok := roleDest(fl, cfg.Role, cfg.Sizes)

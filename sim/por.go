@@ -89,22 +89,14 @@ func (s *Sim) chooseStep(steps []engine.Step, fresh bool) int {
 // stepsWhat describes a choice among steps (those of index in only, if
 // not nil).
 func stepsWhat(steps []engine.Step, only []int) string {
-	var b strings.Builder
-	b.WriteString("next step: ")
+	names := make([]string, 0, len(steps))
 	if only == nil {
-		for i, st := range steps {
-			if i > 0 {
-				b.WriteString(" | ")
-			}
-			b.WriteString(st.What)
+		for _, st := range steps {
+			names = append(names, st.What)
 		}
-		return b.String()
 	}
-	for i, j := range only {
-		if i > 0 {
-			b.WriteString(" | ")
-		}
-		b.WriteString(steps[j].What)
+	for _, j := range only {
+		names = append(names, steps[j].What)
 	}
-	return b.String()
+	return "next step: " + strings.Join(names, " | ")
 }
