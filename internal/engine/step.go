@@ -127,7 +127,6 @@ type action struct {
 	do    func()
 	fault bool   // a crash, restart, partition, heal, loss or duplication
 	node  string // the node whose state it changes (see Step)
-	key   string // see Step; what, if empty
 }
 
 // Step takes one step under the run's chooser: a tick at a node with work,
@@ -177,7 +176,7 @@ func (r *Run) Step() bool {
 	}
 	for i, m := range s.net.InFlight() {
 		what := fmt.Sprintf("%s → %s (channel %d, %d bytes)", m.From, m.To, m.Frame.Channel, len(m.Frame.Payload))
-		acts = append(acts, action{what: "deliver " + what, do: func() { r.deliver(i, 1) }, node: m.To, key: "deliver " + m.From + " → " + m.To})
+		acts = append(acts, action{what: "deliver " + what, do: func() { r.deliver(i, 1) }, node: m.To})
 		if s.lossy[m.Frame.Channel] {
 			if s.losses > 0 {
 				acts = append(acts, action{what: "lose " + what, do: func() { s.losses--; r.deliver(i, 0) }, fault: true})
@@ -213,10 +212,9 @@ func (r *Run) Step() bool {
 		steps := s.steps[:0]
 		for _, c := range cand {
 			a := acts[c]
-			key := a.key
-			if key == "" {
-				key = a.what
-			}
+			// A delivery is the same step as long as its link's head is:
+			// its key leaves out the head's channel and size.
+			key, _, _ := strings.Cut(a.what, " (channel ")
 			steps = append(steps, Step{What: a.what, Key: key, Node: a.node, Fault: a.fault})
 		}
 		s.steps = steps
