@@ -94,32 +94,39 @@ const (
 // Other errors are values the encoder cannot encode (a channel, a
 // function): programmer errors, reported rather than panicking.
 func AppendBatch[T any](c *Codec, dst []byte, items []T) ([]byte, error) {
-	if len(items) > c.limits.MaxElements {
+	return c.appendBatch(dst, reflect.TypeFor[T](), unsafe.Pointer(unsafe.SliceData(items)), len(items))
+}
+
+// appendBatch is AppendBatch for count elements of type t at base: the
+// generic function is a facade over it, so that a program instantiating
+// AppendBatch for its own types compiles one line per type.
+func (c *Codec) appendBatch(dst []byte, t reflect.Type, base unsafe.Pointer, count int) ([]byte, error) {
+	if count > c.limits.MaxElements {
 		return dst, &FrameError{
-			Reason: fmt.Sprintf("batch of %d items exceeds MaxElements %d", len(items), c.limits.MaxElements),
+			Reason: fmt.Sprintf("batch of %d items exceeds MaxElements %d", count, c.limits.MaxElements),
 			kind:   ErrFrameTooLarge,
 		}
 	}
-	if len(items) == 0 {
+	if count == 0 {
 		return appendHead(dst, majorArray, 0), nil
 	}
-	if p := flatPlanOf[T](); p != nil && p.encodes {
-		out := appendHead(dst, majorArray, uint64(len(items)))
-		return p.encode(out, unsafe.Pointer(&items[0]), len(items)), nil
+	if p := flatPlanFor(t); p != nil && p.encodes {
+		out := appendHead(dst, majorArray, uint64(count))
+		return p.encode(out, base, count), nil
 	}
-	if reflect.TypeFor[T]().Kind() == reflect.Uint8 {
+	if t.Kind() == reflect.Uint8 {
 		// NB: CBOR encoders write a []byte as a byte string; a batch is
 		// always an array, so write byte-kinded items one by one.
-		out := appendHead(dst, majorArray, uint64(len(items)))
-		for _, it := range items {
-			out = appendHead(out, majorUint, uint64(reflect.ValueOf(it).Uint()))
+		out := appendHead(dst, majorArray, uint64(count))
+		for _, b := range unsafe.Slice((*byte)(base), count) {
+			out = appendHead(out, majorUint, uint64(b))
 		}
 		return out, nil
 	}
 	n := len(dst)
 	buf := bytes.NewBuffer(dst)
-	if err := c.enc.MarshalToBuffer(items, buf); err != nil {
-		return dst[:n], fmt.Errorf("transport: encoding batch of %d %v: %w", len(items), reflect.TypeFor[T](), err)
+	if err := c.enc.MarshalToBuffer(reflect.SliceAt(t, base, count).Interface(), buf); err != nil {
+		return dst[:n], fmt.Errorf("transport: encoding batch of %d %v: %w", count, t, err)
 	}
 	return buf.Bytes(), nil
 }
@@ -141,14 +148,12 @@ func DecodeBatch[T any](c *Codec, payload []byte, dst []T) ([]T, error) {
 }
 
 // decodeBatch is DecodeBatch; fast says whether it may try the flat plan of
-// T (see flat.go) before the CBOR library. Tests turn it off to compare.
+// T (see flat.go) before the CBOR library. Tests turn it off to compare. It
+// makes room for the elements, which needs T; Codec.decodeInto decodes them.
 func decodeBatch[T any](c *Codec, payload []byte, dst []T, fast bool) ([]T, error) {
 	count, hlen, err := c.batchLen(payload)
-	if err != nil {
+	if err != nil || count == 0 {
 		return dst, err
-	}
-	if count == 0 {
-		return dst, nil
 	}
 	n := len(dst)
 	out := dst
@@ -160,28 +165,40 @@ func decodeBatch[T any](c *Codec, payload []byte, dst []T, fast bool) ([]T, erro
 	}
 	out = out[:n+count]
 	clear(out[n:])
+	if err := c.decodeInto(payload, hlen, reflect.TypeFor[T](), unsafe.Pointer(&out[n]), count, fast); err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// decodeInto decodes the count elements of payload, whose array head is
+// hlen bytes long, into the zeroed elements of type t at base.
+func (c *Codec) decodeInto(payload []byte, hlen int, t reflect.Type, base unsafe.Pointer, count int, fast bool) error {
 	if fast {
-		if p := flatPlanOf[T](); p != nil {
-			if p.decodes && p.decode(payload[hlen:], unsafe.Pointer(&out[n]), count) {
-				return out, nil
+		if p := flatPlanFor(t); p != nil {
+			if p.decodes && p.decode(payload[hlen:], base, count) {
+				return nil
 			}
 			// Not in the plan's subset (or not valid): the library
-			// decides, from zeroed elements.
-			clear(out[n:])
+			// decides, from zeroed elements. A plan's types hold no
+			// pointers: zeroing their bytes is zeroing them.
+			clear(unsafe.Slice((*byte)(base), uintptr(count)*t.Size()))
 		}
 	}
-	tail := out[n:n] // the decoder fills it in place: its capacity suffices
-	if err := c.dec.Unmarshal(payload, &tail); err != nil {
-		return dst, &FrameError{
-			Reason: fmt.Sprintf("decoding batch of %d into []%v: %v", count, reflect.TypeFor[T](), err),
+	// The decoder fills the slice in place: its capacity suffices.
+	tail := reflect.New(reflect.SliceOf(t))
+	tail.Elem().Set(reflect.SliceAt(t, base, count).Slice(0, 0))
+	if err := c.dec.Unmarshal(payload, tail.Interface()); err != nil {
+		return &FrameError{
+			Reason: fmt.Sprintf("decoding batch of %d into []%v: %v", count, t, err),
 			kind:   ErrMalformed,
 			cause:  err,
 		}
 	}
-	if len(tail) != count || &tail[0] != &out[n] {
+	if s := tail.Elem(); s.Len() != count || s.UnsafePointer() != base {
 		panic("transport: DecodeBatch: the decoder did not fill the slice in place")
 	}
-	return out, nil
+	return nil
 }
 
 // batchLen checks the array head of a payload against the limits and the

@@ -47,9 +47,8 @@ type flatField struct {
 
 var flatPlans sync.Map // reflect.Type → *flatPlan, nil for no plan
 
-// flatPlanOf returns T's plan, or nil when T has none.
-func flatPlanOf[T any]() *flatPlan {
-	t := reflect.TypeFor[T]()
+// flatPlanFor returns t's plan, or nil when t has none.
+func flatPlanFor(t reflect.Type) *flatPlan {
 	if p, ok := flatPlans.Load(t); ok {
 		return p.(*flatPlan)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -56,20 +57,20 @@ func TestFlatPlanOf(t *testing.T) {
 		got  both
 		want both
 	}{
-		{"int", plan(flatPlanOf[int]()), both{true, true}},
-		{"uint8", plan(flatPlanOf[uint8]()), both{true, true}},
-		{"bool", plan(flatPlanOf[bool]()), both{true, true}},
-		{"flatRec", plan(flatPlanOf[flatRec]()), both{true, true}},
-		{"string", plan(flatPlanOf[string]()), both{}},
-		{"pair (a map)", plan(flatPlanOf[pair]()), both{}},
-		{"compact (a string field)", plan(flatPlanOf[compact]()), both{}},
-		{"taggedRec", plan(flatPlanOf[taggedRec]()), both{}},
-		{"customInt", plan(flatPlanOf[customInt]()), both{false, true}},
-		{"customRec", plan(flatPlanOf[customRec]()), both{false, true}},
-		{"marshalRec", plan(flatPlanOf[marshalRec]()), both{true, false}},
+		{"int", plan(flatPlanFor(reflect.TypeFor[int]())), both{true, true}},
+		{"uint8", plan(flatPlanFor(reflect.TypeFor[uint8]())), both{true, true}},
+		{"bool", plan(flatPlanFor(reflect.TypeFor[bool]())), both{true, true}},
+		{"flatRec", plan(flatPlanFor(reflect.TypeFor[flatRec]())), both{true, true}},
+		{"string", plan(flatPlanFor(reflect.TypeFor[string]())), both{}},
+		{"pair (a map)", plan(flatPlanFor(reflect.TypeFor[pair]())), both{}},
+		{"compact (a string field)", plan(flatPlanFor(reflect.TypeFor[compact]())), both{}},
+		{"taggedRec", plan(flatPlanFor(reflect.TypeFor[taggedRec]())), both{}},
+		{"customInt", plan(flatPlanFor(reflect.TypeFor[customInt]())), both{false, true}},
+		{"customRec", plan(flatPlanFor(reflect.TypeFor[customRec]())), both{false, true}},
+		{"marshalRec", plan(flatPlanFor(reflect.TypeFor[marshalRec]())), both{true, false}},
 	} {
 		if tc.got != tc.want {
-			t.Errorf("flatPlanOf[%s]() = %+v; want %+v", tc.name, tc.got, tc.want)
+			t.Errorf("flatPlanFor(%s) = %+v; want %+v", tc.name, tc.got, tc.want)
 		}
 	}
 }

@@ -65,34 +65,13 @@ func (Type[T]) Null(p any) { dfir.Null(p.(dfir.Port[T])) }
 // Send builds the sending half of a channel that carries T as it is,
 // routed as n.Net.Route says (ToOne, ToAll or RoundRobin).
 func (Type[T]) Send(c *Ctx, n *ir.Node, in any) Outbox {
-	out := dfir.SinkOutput(in.(dfir.Port[T]))
-	dst := n.Loc.Root()
-	switch n.Net.Route {
-	case ir.ToOne:
-		return Outbox{Channel: n.Net.Channel, Flush: sendOne[T, T](c, n, out)}
-	case ir.ToAll:
-		return Outbox{Channel: n.Net.Channel, Flush: sendSplit(c, n, out, func(v T, emit func(uint32, T)) {
-			for _, m := range c.Members(dst) {
-				emit(m, v)
-			}
-		})}
-	case ir.RoundRobin:
-		next := 0
-		return Outbox{Channel: n.Net.Channel, Flush: sendSplit(c, n, out, func(v T, emit func(uint32, T)) {
-			ms := c.Members(dst)
-			if len(ms) == 0 {
-				return // no member to take it: dropped, as by a failure
-			}
-			emit(ms[next%len(ms)], v)
-			next++
-		})}
-	}
-	panic("hydro: internal error: " + n.String() + ": route " + n.Net.Route.String() + " needs a typed Net")
+	return send(c, n, &items[T]{out: dfir.SinkOutput(in.(dfir.Port[T]))})
 }
 
 // Recv builds the receiving half of a channel that delivers T as it is.
 func (Type[T]) Recv(c *Ctx, n *ir.Node) (Inbox, any) {
-	return recv[T, T](c, n, nil)
+	h, p := dfir.SourceInput[T](c.Graph)
+	return recv(c, n, &into[T]{in: h}), p
 }
 
 // Forward lowers a forward reference of T (ForwardRef, TickCycle), whose
