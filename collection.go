@@ -110,7 +110,15 @@ func must(n *ir.Node) *ir.Node {
 // that lowers with impl (a value of package compile) and the user's
 // function fn (nil if it takes none). What an operator requires of its
 // inputs, the builder records on the node (see need); Compile checks it.
+//
+// NB: only the element type needs T; build is a facade over addNode so that
+// an operator instantiated for a user's type compiles one call, not this.
 func build[T any](l Location, op string, props ir.Props, ins []*ir.Node, impl, fn any) *ir.Node {
+	return addNode(l, op, props, ins, impl, fn, compile.Type[T]{})
+}
+
+// addNode is build, with the element type's compile.Type given.
+func addNode(l Location, op string, props ir.Props, ins []*ir.Node, impl, fn, elem any) *ir.Node {
 	f := l.flow()
 	file, line := callSite()
 	if props.Kind == ir.Singleton || props.Kind == ir.Optional {
@@ -118,7 +126,7 @@ func build[T any](l Location, op string, props ir.Props, ins []*ir.Node, impl, f
 		props.Ordered, props.ExactlyOnce = true, true
 	}
 	return f.ir.Add(&ir.Node{Op: op, Loc: l.loc(), Props: props, Inputs: ins, File: file, Line: line,
-		Fn: fn, Impl: impl, Elem: compile.Type[T]{}})
+		Fn: fn, Impl: impl, Elem: elem})
 }
 
 // sink appends a node that consumes in, of element type T, and produces

@@ -22,10 +22,16 @@ import (
 // route says, that lowers with net (a compile.Net, or nil for a plain
 // channel of T's element type) and produces elements of type R.
 func channel[W, R any](to Location, op string, in *ir.Node, props ir.Props, route ir.Route, net any) *ir.Node {
-	n := build[R](to, op, props, []*ir.Node{in}, net, nil)
+	return addChannel(to, op, in, props, route, net, reflect.TypeFor[W](), compile.Type[R]{})
+}
+
+// addChannel is channel, with the wire type and the element type's
+// compile.Type given.
+func addChannel(to Location, op string, in *ir.Node, props ir.Props, route ir.Route, net any, wire reflect.Type, elem any) *ir.Node {
+	n := addNode(to, op, props, []*ir.Node{in}, net, nil, elem)
 	n.Crosses = true
 	n.Net = &ir.Net{Channel: uint32(n.ID), Route: route}
-	n.Wire = reflect.TypeFor[W]()
+	n.Wire = wire
 	n.Need(ir.NeedWire, 0, opName(op), "")
 	if net == nil {
 		n.Impl = n.Elem
