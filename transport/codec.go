@@ -148,8 +148,9 @@ func DecodeBatch[T any](c *Codec, payload []byte, dst []T) ([]T, error) {
 }
 
 // decodeBatch is DecodeBatch; fast says whether it may try the flat plan of
-// T (see flat.go) before the CBOR library. Tests turn it off to compare. It
-// makes room for the elements, which needs T; Codec.decodeInto decodes them.
+// T (see flat.go) before the CBOR library. Tests turn it off to compare. Only
+// making room for the elements and handing the library a *[]T need T:
+// decodeFlat and decodeLibrary decode them.
 func decodeBatch[T any](c *Codec, payload []byte, dst []T, fast bool) ([]T, error) {
 	count, hlen, err := c.batchLen(payload)
 	if err != nil || count == 0 {
@@ -165,38 +166,50 @@ func decodeBatch[T any](c *Codec, payload []byte, dst []T, fast bool) ([]T, erro
 	}
 	out = out[:n+count]
 	clear(out[n:])
-	if err := c.decodeInto(payload, hlen, reflect.TypeFor[T](), unsafe.Pointer(&out[n]), count, fast); err != nil {
+	t := reflect.TypeFor[T]()
+	if fast && c.decodeFlat(payload[hlen:], t, unsafe.Pointer(&out[n]), count) {
+		return out, nil
+	}
+	// NB: tail escapes into the library's decoder: declared here, it costs
+	// an allocation on this path only.
+	tail := out[n:n] // the decoder fills it in place: its capacity suffices
+	if err := c.decodeLibrary(payload, &tail, t, count); err != nil {
 		return dst, err
+	}
+	if len(tail) != count || &tail[0] != &out[n] {
+		panic("transport: DecodeBatch: the decoder did not fill the slice in place")
 	}
 	return out, nil
 }
 
-// decodeInto decodes the count elements of payload, whose array head is
-// hlen bytes long, into the zeroed elements of type t at base.
-func (c *Codec) decodeInto(payload []byte, hlen int, t reflect.Type, base unsafe.Pointer, count int, fast bool) error {
-	if fast {
-		if p := flatPlanFor(t); p != nil {
-			if p.decodes && p.decode(payload[hlen:], base, count) {
-				return nil
-			}
-			// Not in the plan's subset (or not valid): the library
-			// decides, from zeroed elements. A plan's types hold no
-			// pointers: zeroing their bytes is zeroing them.
-			clear(unsafe.Slice((*byte)(base), uintptr(count)*t.Size()))
-		}
+// decodeFlat decodes the count elements of b (a payload after its array
+// head) into the zeroed elements of type t at base with t's flat plan, and
+// reports whether it could. When it could not, the elements are zero
+// again.
+func (c *Codec) decodeFlat(b []byte, t reflect.Type, base unsafe.Pointer, count int) bool {
+	p := flatPlanFor(t)
+	if p == nil || !p.decodes {
+		return false
 	}
-	// The decoder fills the slice in place: its capacity suffices.
-	tail := reflect.New(reflect.SliceOf(t))
-	tail.Elem().Set(reflect.SliceAt(t, base, count).Slice(0, 0))
-	if err := c.dec.Unmarshal(payload, tail.Interface()); err != nil {
+	if p.decode(b, base, count) {
+		return true
+	}
+	// Not in the plan's subset (or not valid): the library decides, from
+	// zeroed elements. A plan's types hold no pointers: zeroing their
+	// bytes is zeroing them.
+	clear(unsafe.Slice((*byte)(base), uintptr(count)*t.Size()))
+	return false
+}
+
+// decodeLibrary decodes payload, a batch of count elements of type t, with
+// the CBOR library into *tail, a pointer to a []t.
+func (c *Codec) decodeLibrary(payload []byte, tail any, t reflect.Type, count int) error {
+	if err := c.dec.Unmarshal(payload, tail); err != nil {
 		return &FrameError{
 			Reason: fmt.Sprintf("decoding batch of %d into []%v: %v", count, t, err),
 			kind:   ErrMalformed,
 			cause:  err,
 		}
-	}
-	if s := tail.Elem(); s.Len() != count || s.UnsafePointer() != base {
-		panic("transport: DecodeBatch: the decoder did not fill the slice in place")
 	}
 	return nil
 }
