@@ -38,7 +38,7 @@ import (
 // them first and passes what is left to Command. The command line is
 //
 //	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-stop-on-failure=false] [-admin HOST:PORT]
-//	PROGRAM graph [-format mermaid|dot|json] [-o FILE]
+//	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM version
 //
 // and PROGRAM -h lists the flow's processes, clusters and external ports.

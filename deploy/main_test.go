@@ -50,7 +50,7 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
 		{[]string{"run", "extra"}, `run: unexpected arguments ["extra"]`},
 		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph and version`},
-		{[]string{"graph", "-format", "svg"}, `graph -format "svg": want mermaid, dot or json`},
+		{[]string{"graph", "-format", "svg"}, `graph -format "svg": want mermaid, dot, json or html`},
 		{[]string{"version", "x"}, `version: unexpected arguments ["x"]`},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -85,7 +85,7 @@ func TestCommandHelp(t *testing.T) {
 // TestCommandGraph: graph draws the flow in each format, to stdout or a
 // file.
 func TestCommandGraph(t *testing.T) {
-	for format, want := range map[string]string{"mermaid": "flowchart", "dot": "digraph flow", "json": `"locations"`} {
+	for format, want := range map[string]string{"mermaid": "flowchart", "dot": "digraph flow", "json": `"locations"`, "html": `<script type="application/json" id="hydro-model">{"title":"deploy.test"`} {
 		var stdout, stderr bytes.Buffer
 		if err := deploy.Command(context.Background(), cliFlow, []string{"graph", "-format", format}, &stdout, &stderr); err != nil {
 			t.Fatalf("graph -format %s: %v", format, err)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -156,25 +157,36 @@ func (m *Model) Drill(fl *ir.Flow) error {
 		if err != nil {
 			return fmt.Errorf("viewer: lowering %v: %w", l, err)
 		}
-		if err := g.Graph.Compile(); err != nil {
-			return fmt.Errorf("viewer: compiling the dfir graph of %v: %w", l, err)
-		}
-		st := g.Graph.Stats()
-		// NB: Graphviz knows Courier's metrics and not those of a generic
-		// monospace font, which a browser draws wider than the boxes.
-		dot := strings.Replace(g.Graph.DOT(), "fontname=monospace", "fontname=Courier", 1)
-		loc := Location{ID: l.ID, Name: l.Name, Kind: l.Kind.String(), DOT: dot,
-			Subgraphs: []Subgraph{}, Handoffs: []Handoff{}}
-		for _, sg := range st.Subgraphs {
-			loc.Subgraphs = append(loc.Subgraphs, Subgraph{ID: sg.ID, Stratum: sg.Stratum, Operators: sg.Operators})
-			loc.Strata = max(loc.Strata, sg.Stratum+1)
-		}
-		for _, h := range st.Handoffs {
-			loc.Handoffs = append(loc.Handoffs, Handoff{From: h.From, To: h.To, Kind: h.Kind})
+		loc, err := NewLocation(l, g.Graph)
+		if err != nil {
+			return err
 		}
 		m.Locations = append(m.Locations, loc)
 	}
 	return nil
+}
+
+// NewLocation describes the dfir graph g that location l lowered to,
+// compiling g if it is not yet. It reads g's structure, so it must not
+// run while g ticks.
+func NewLocation(l *ir.Location, g *dfir.Graph) (Location, error) {
+	if err := g.Compile(); err != nil {
+		return Location{}, fmt.Errorf("viewer: compiling the dfir graph of %v: %w", l, err)
+	}
+	st := g.Stats()
+	// NB: Graphviz knows Courier's metrics and not those of a generic
+	// monospace font, which a browser draws wider than the boxes.
+	dot := strings.Replace(g.DOT(), "fontname=monospace", "fontname=Courier", 1)
+	loc := Location{ID: l.ID, Name: l.Name, Kind: l.Kind.String(), DOT: dot,
+		Subgraphs: []Subgraph{}, Handoffs: []Handoff{}}
+	for _, sg := range st.Subgraphs {
+		loc.Subgraphs = append(loc.Subgraphs, Subgraph{ID: sg.ID, Stratum: sg.Stratum, Operators: sg.Operators})
+		loc.Strata = max(loc.Strata, sg.Stratum+1)
+	}
+	for _, h := range st.Handoffs {
+		loc.Handoffs = append(loc.Handoffs, Handoff{From: h.From, To: h.To, Kind: h.Kind})
+	}
+	return loc, nil
 }
 
 // Write writes the page that shows m.
