@@ -49,7 +49,7 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"-admin", "localhost:http"}, `-admin "localhost:http": want HOST:PORT`},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
 		{[]string{"run", "extra"}, `run: unexpected arguments ["extra"]`},
-		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph and version`},
+		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph, sim and version`},
 		{[]string{"graph", "-format", "svg"}, `graph -format "svg": want mermaid, dot, json or html`},
 		{[]string{"version", "x"}, `version: unexpected arguments ["x"]`},
 	} {
@@ -75,7 +75,7 @@ func TestCommandHelp(t *testing.T) {
 	if flag.Lookup("cluster") != nil {
 		t.Error("Command touched the program's global flag set")
 	}
-	for _, want := range []string{"Processes:\n  cliLeader\n", "cliWorker    1 member unless sized", "External ports", "  cliClient\n", "-cluster Name=N", "-log-format", "Example:\n", " -cluster cliWorker=3\n"} {
+	for _, want := range []string{"graph [-format mermaid|dot|json|html]", "sim [-run TestName]", "Processes:\n  cliLeader\n", "cliWorker    1 member unless sized", "External ports", "  cliClient\n", "-cluster Name=N", "-log-format", "Example:\n", " -cluster cliWorker=3\n"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, stderr.String())
 		}
