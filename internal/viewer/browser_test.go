@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/internal/lang"
+	"github.com/hydro-go/hydro/internal/viewer"
 )
 
 // EnvArtifacts names the directory where TestBrowser keeps its
@@ -148,8 +150,24 @@ func rendered(t *testing.T, dom, view string) {
 func TestBrowser(t *testing.T) {
 	bin := chromium(t)
 	f := browserFlow()
-	page, err := f.HTML()
+	// The page as a node's admin port serves it, with counts of the
+	// cluster's member (without polling, which a file cannot).
+	m, err := lang.View(f)
 	if err != nil {
+		t.Fatal(err)
+	}
+	m.Title = "browserflow"
+	live := &viewer.Live{Node: "Worker/0", Location: 1, Ticks: 5,
+		Traffic: []viewer.Traffic{{Channel: 1, Peer: "Leader", Frames: 3, Bytes: 12}, {Channel: 7, Peer: "Leader", Sent: true, Frames: 2, Bytes: 4}}}
+	for i, sg := range m.Locations[1].Subgraphs {
+		live.Subgraphs = append(live.Subgraphs, viewer.SubgraphCount{ID: sg.ID, Runs: uint64(40 + i), Items: uint64(1000 + i)})
+	}
+	for range m.Locations[1].Handoffs {
+		live.Handoffs = append(live.Handoffs, viewer.HandoffCount{Items: 77, Buffered: 1})
+	}
+	m.Live = live
+	var page bytes.Buffer
+	if err := viewer.Write(&page, m); err != nil {
 		t.Fatal(err)
 	}
 	var desc struct {
@@ -172,7 +190,7 @@ func TestBrowser(t *testing.T) {
 
 	dir := t.TempDir()
 	file := filepath.Join(dir, "flow.html")
-	if err := os.WriteFile(file, page, 0o644); err != nil {
+	if err := os.WriteFile(file, page.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	url := "file://" + file
@@ -197,6 +215,11 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the page drew no channel %s", ch)
 		}
 	}
+	for _, want := range []string{"<h1>browserflow</h1>", "live: Worker/0, 5 ticks", "<td>3 frames, 12 B</td>", "<td>2 frames, 4 B</td>"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the page does not show %q", want)
+		}
+	}
 	if n := strings.Count(dom, `class="edge"`); n != len(desc.Nodes)-1 {
 		t.Errorf("the page drew %d edges; want %d", n, len(desc.Nodes)-1)
 	}
@@ -205,7 +228,8 @@ func TestBrowser(t *testing.T) {
 	// inside its stratum, and a row for each in the table.
 	dom = browse(t, bin, url+"#loc=1", "--dump-dom", "--screenshot="+filepath.Join(shots, "worker.png"))
 	rendered(t, dom, "loc=1")
-	for _, want := range []string{"cluster_stratum_0", "cluster_stratum_1", "cluster_subgraph_0", "cluster_subgraph_1", "source_input", "fold", "flat_map"} {
+	for _, want := range []string{"cluster_stratum_0", "cluster_stratum_1", "cluster_subgraph_0", "cluster_subgraph_1", "source_input", "fold", "flat_map",
+		"counts of Worker/0", "<td>40</td><td>1000</td>", "<td>41</td><td>1001</td>", "<td>77</td><td>1</td>"} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the drill-down of Cluster[Worker] lacks %s", want)
 		}
