@@ -3,6 +3,7 @@
 package hydro
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/lang"
+	"github.com/hydro-go/hydro/internal/viewer"
 )
 
 // Drawing a flow: Mermaid, DOT and JSON views of the operators a flow holds,
@@ -73,18 +76,41 @@ func (f *Flow) Mermaid() string {
 // `dot -Tsvg`): locations are clusters, ticks are clusters nested in their
 // location, and back edges do not constrain the ranking, so that cycles do
 // not distort the layout. Node and cluster names follow Mermaid's.
-func (f *Flow) DOT() string {
+func (f *Flow) DOT() string { return f.dot(false) }
+
+// dot draws the flow in DOT; styled adds what the viewer's page needs:
+// ids it finds the drawn parts by (loc<ID> on a location, op<ID> on an
+// operator, ch<ID> on a channel), a fill per kind of location, and
+// channels drawn bold and blue, labelled with their id and route.
+func (f *Flow) dot(styled bool) string {
 	d := newDrawing(&f.ir)
 	var b strings.Builder
 	b.WriteString("digraph flow {\n    node [shape=box, fontname=monospace];\n")
+	if styled {
+		b.WriteString("    graph [fontname=\"sans-serif\", nodesep=0.3, ranksep=0.45];\n")
+		// NB: Graphviz sizes boxes by the metrics it knows, which include
+		// Courier's and not those of a generic "monospace": with the
+		// latter, a browser's wider font overflows the boxes.
+		b.WriteString("    node [fontname=Courier, style=filled, fillcolor=white, fontsize=11];\n    edge [fontname=Courier, fontsize=10];\n")
+	}
 	d.walk(drawer{
 		open: func(depth int, l *ir.Location) {
 			fmt.Fprintf(&b, "%ssubgraph cluster_loc%d {\n%s    label=\"%s\";\n", indent(depth), l.ID, indent(depth), dotText(d.title(l)))
+			if styled {
+				fmt.Fprintf(&b, "%s    id=\"loc%d\"; %s\n", indent(depth), l.ID, locationStyle(l.Kind))
+			}
 		},
 		node: func(depth int, n *ir.Node) {
 			fmt.Fprintf(&b, "%sn%d [label=\"%s\"", indent(depth), n.ID, dotText(nodeLabel(n)))
+			if styled {
+				fmt.Fprintf(&b, ", id=\"op%d\"", n.ID)
+			}
 			if n.Props.Kind == ir.Sink {
-				b.WriteString(", style=rounded")
+				if styled {
+					b.WriteString(", style=\"rounded,filled\"")
+				} else {
+					b.WriteString(", style=rounded")
+				}
 			}
 			b.WriteString("];\n")
 		},
@@ -94,10 +120,19 @@ func (f *Flow) DOT() string {
 	})
 	for _, e := range d.edges() {
 		var attrs []string
-		if label := e.label(); label != "" {
+		label := e.label()
+		if styled && e.to.Net != nil && !e.back {
+			attrs = append(attrs, fmt.Sprintf("id=\"ch%d\"", e.to.Net.Channel), `color="#0550ae"`, `fontcolor="#0550ae"`, "penwidth=2.2")
+			ch := fmt.Sprintf("channel %d, %s", e.to.Net.Channel, e.to.Net.Route)
+			if e.to.Net.Lossy {
+				ch += ", lossy"
+			}
+			label = strings.TrimPrefix(label+"\n"+ch, "\n")
+		}
+		if label != "" {
 			attrs = append(attrs, fmt.Sprintf("label=\"%s\"", dotText(label)))
 		}
-		if e.crossing {
+		if e.crossing && !(styled && e.to.Net != nil) {
 			attrs = append(attrs, "style=dashed")
 		}
 		if e.back {
@@ -111,6 +146,62 @@ func (f *Flow) DOT() string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// locationStyle fills a location's box by its kind.
+func locationStyle(k ir.LocKind) string {
+	switch k {
+	case ir.Process:
+		return `style=filled; fillcolor="#eef5ff"; color="#54aeff";`
+	case ir.Cluster:
+		return `style="filled,bold"; fillcolor="#fff4e5"; color="#d4a72c";`
+	case ir.External:
+		return `style="filled,dashed"; fillcolor="#f6f8fa"; color="#8c959f";`
+	}
+	return `style="filled,rounded,dashed"; fillcolor="#ffffff"; color="#8c959f";`
+}
+
+// HTML draws the flow as a page that any browser shows offline: Graphviz,
+// compiled to WebAssembly, draws it in the page, with every location as a
+// box, every operator labelled with its collection and call site, and the
+// channels between locations in bold blue; clicking a location shows the
+// dfir graph it lowers to, its subgraphs and strata. The page embeds
+// everything it needs (about 1.4 MB) and loads nothing.
+//
+// A flow that does not compile is drawn without its dfir graphs, with its
+// problems on the page; HTML fails only if lowering a location that
+// compiled does, which is a bug.
+func (f *Flow) HTML() ([]byte, error) {
+	m, err := f.viewerModel()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := viewer.Write(&b, m); err != nil {
+		return nil, fmt.Errorf("hydro: drawing the flow as HTML: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+func init() {
+	lang.View = func(f any) (*viewer.Model, error) { return f.(*Flow).viewerModel() }
+}
+
+// viewerModel is what the viewer's page shows of the flow.
+func (f *Flow) viewerModel() (*viewer.Model, error) {
+	js, err := f.JSON()
+	if err != nil {
+		return nil, err
+	}
+	m := &viewer.Model{Flow: js, DOT: f.dot(true)}
+	if err := f.Compile(); err != nil {
+		m.Problem = err.Error()
+		return m, nil
+	}
+	if err := m.Drill(&f.ir); err != nil {
+		return nil, fmt.Errorf("hydro: drawing the flow as HTML: %w", err)
+	}
+	return m, nil
 }
 
 // JSON describes the flow for tools, pretty-printed. The schema is stable:

@@ -295,3 +295,115 @@ func TestVizEscaping(t *testing.T) {
 		t.Errorf("node 3 = %+v; want a forward reference with inputs []", fw)
 	}
 }
+
+// pageModel is the part of the model embedded in HTML's page that the
+// tests read.
+type pageModel struct {
+	DOT      string `json:"dot"`
+	Problem  string `json:"problem"`
+	Channels []struct {
+		ID       uint32 `json:"id"`
+		Op       string `json:"op"`
+		From, To int
+		FromLoc  int    `json:"from_loc"`
+		ToLoc    int    `json:"to_loc"`
+		Route    string `json:"route"`
+	} `json:"channels"`
+	Locations []struct {
+		ID        int    `json:"id"`
+		Name      string `json:"name"`
+		Kind      string `json:"kind"`
+		DOT       string `json:"dot"`
+		Strata    int    `json:"strata"`
+		Subgraphs []struct {
+			ID, Stratum int
+			Operators   []string
+		} `json:"subgraphs"`
+	} `json:"locations"`
+}
+
+// readPage returns the model HTML embedded in its page.
+func readPage(t *testing.T, f *hydro.Flow) pageModel {
+	t.Helper()
+	page, err := f.HTML()
+	if err != nil {
+		t.Fatalf("HTML() = %v", err)
+	}
+	const open = `<script type="application/json" id="hydro-model">`
+	i := bytes.Index(page, []byte(open))
+	if i < 0 {
+		t.Fatal("HTML() has no model")
+	}
+	body := page[i+len(open):]
+	body = body[:bytes.Index(body, []byte("</script>"))]
+	var m pageModel
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("HTML()'s model: %v", err)
+	}
+	return m
+}
+
+// TestHTML checks what the page of a flow with a process, a cluster and
+// channels both ways draws: ids on every location and operator, channels
+// styled and labelled, and the dfir graph of every process and cluster.
+func TestHTML(t *testing.T) {
+	type Leader struct{}
+	type Worker struct{}
+	f := hydro.NewFlow()
+	leader := hydro.NewProcess[Leader](f)
+	workers := hydro.NewCluster[Worker](f)
+	words := hydro.SourceIter(leader, []string{"a", "bb"})
+	spread := hydro.RoundRobin(words, workers, hydro.NonDet("any worker"))
+	lens := hydro.Map(spread, func(w string) int { return len(w) })
+	back := hydro.Gather(lens, leader)
+	hydro.NewOutput(back.Values())
+
+	m := readPage(t, f)
+	if m.Problem != "" {
+		t.Fatalf("HTML() problem = %q; want none", m.Problem)
+	}
+	for _, w := range []string{
+		"subgraph cluster_loc0 {\n        label=\"Process[Leader]\";\n        id=\"loc0\"; style=filled;",
+		"subgraph cluster_loc1 {\n        label=\"Cluster[Worker]\";\n        id=\"loc1\"; style=\"filled,bold\";",
+		`n0 [label="source_iter (2 items)\nStream, bounded, ordered, exactly-once\nviz_test.go:`,
+		`, id="op0"];`,
+		`, id="op5", style="rounded,filled"];`, // the output, a sink
+		`n0 -> n1 [id="ch1", color="#0550ae", fontcolor="#0550ae", penwidth=2.2, label="channel 1, round robin"];`,
+		`n2 -> n3 [id="ch3", color="#0550ae", fontcolor="#0550ae", penwidth=2.2, label="channel 3, one"];`,
+		"    n1 -> n2;\n",
+	} {
+		if !strings.Contains(m.DOT, w) {
+			t.Errorf("HTML()'s drawing lacks %q; got:\n%s", w, m.DOT)
+		}
+	}
+	if len(m.Channels) != 2 || m.Channels[0].Op != "round_robin" || m.Channels[0].FromLoc != 0 || m.Channels[0].ToLoc != 1 ||
+		m.Channels[1].Op != "gather" || m.Channels[1].FromLoc != 1 || m.Channels[1].ToLoc != 0 {
+		t.Errorf("HTML()'s channels = %+v; want round_robin 0→1, gather 1→0", m.Channels)
+	}
+	if len(m.Locations) != 2 || m.Locations[0].Name != "Leader" || m.Locations[1].Kind != "Cluster" {
+		t.Fatalf("HTML()'s locations = %+v; want Leader and the Worker cluster", m.Locations)
+	}
+	for _, l := range m.Locations {
+		if l.Strata < 1 || len(l.Subgraphs) == 0 || !strings.Contains(l.DOT, "cluster_stratum_0") || !strings.Contains(l.DOT, "fontname=Courier") {
+			t.Errorf("location %s: %d strata, %d subgraphs, dfir drawing:\n%s", l.Name, l.Strata, len(l.Subgraphs), l.DOT)
+		}
+	}
+	// The plain DOT keeps its own look.
+	if dot := f.DOT(); strings.Contains(dot, "id=") || strings.Contains(dot, "Courier") {
+		t.Errorf("DOT() has the viewer's styling:\n%s", dot)
+	}
+}
+
+// TestHTMLInvalid draws a flow that does not compile: the page shows it
+// with its problem, and without dfir graphs.
+func TestHTMLInvalid(t *testing.T) {
+	type Leader struct{}
+	f := hydro.NewFlow()
+	p := hydro.NewProcess[Leader](f)
+	_, s := hydro.ForwardRef[int](p) // never completed
+	hydro.NewOutput(s)
+	m := readPage(t, f)
+	if m.Problem == "" || len(m.Locations) != 0 || !strings.Contains(m.DOT, `id="op0"`) {
+		t.Errorf("HTML() of an invalid flow: problem %q, %d locations, drawing:\n%s", m.Problem, len(m.Locations), m.DOT)
+	}
+}

@@ -38,10 +38,16 @@ import (
 // them first and passes what is left to Command. The command line is
 //
 //	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-stop-on-failure=false] [-admin HOST:PORT]
-//	PROGRAM graph [-format mermaid|dot|json] [-o FILE]
+//	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
+//	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
 //	PROGRAM version
 //
 // and PROGRAM -h lists the flow's processes, clusters and external ports.
+// graph -format html writes a page that draws the flow in a browser,
+// offline. sim replays the failing seeds that sim.Random saved for a test
+// (under DIR/testdata/sim-failures), or one seed or choice list, with go
+// test in DIR, and fails while a replay still fails; without -run it lists
+// the saved seeds, and with -n it prints the commands instead.
 // With -admin, every node serves its metrics, profiles and the flow's
 // graph over HTTP (see NodeConfig.Admin), each on a port of its own that
 // the deployer prints:
@@ -112,10 +118,12 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 		return runCommand(ctx, f, info, args, stdout, stderr)
 	case "graph":
 		return graphCommand(f, args, stdout, stderr)
+	case "sim":
+		return simCommand(ctx, args, stdout, stderr)
 	case "version":
 		return versionCommand(args, stdout, stderr)
 	}
-	return usagef("unknown command %q; the commands are run (the default), graph and version", sub)
+	return usagef("unknown command %q; the commands are run (the default), graph, sim and version", sub)
 }
 
 // runCommand parses run's flags and deploys the fleet on localhost.

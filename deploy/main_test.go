@@ -49,8 +49,8 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"-admin", "localhost:http"}, `-admin "localhost:http": want HOST:PORT`},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
 		{[]string{"run", "extra"}, `run: unexpected arguments ["extra"]`},
-		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph and version`},
-		{[]string{"graph", "-format", "svg"}, `graph -format "svg": want mermaid, dot or json`},
+		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph, sim and version`},
+		{[]string{"graph", "-format", "svg"}, `graph -format "svg": want mermaid, dot, json or html`},
 		{[]string{"version", "x"}, `version: unexpected arguments ["x"]`},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -75,7 +75,7 @@ func TestCommandHelp(t *testing.T) {
 	if flag.Lookup("cluster") != nil {
 		t.Error("Command touched the program's global flag set")
 	}
-	for _, want := range []string{"Processes:\n  cliLeader\n", "cliWorker    1 member unless sized", "External ports", "  cliClient\n", "-cluster Name=N", "-log-format", "Example:\n", " -cluster cliWorker=3\n"} {
+	for _, want := range []string{"graph [-format mermaid|dot|json|html]", "sim [-run TestName]", "Processes:\n  cliLeader\n", "cliWorker    1 member unless sized", "External ports", "  cliClient\n", "-cluster Name=N", "-log-format", "Example:\n", " -cluster cliWorker=3\n"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, stderr.String())
 		}
@@ -85,7 +85,7 @@ func TestCommandHelp(t *testing.T) {
 // TestCommandGraph: graph draws the flow in each format, to stdout or a
 // file.
 func TestCommandGraph(t *testing.T) {
-	for format, want := range map[string]string{"mermaid": "flowchart", "dot": "digraph flow", "json": `"locations"`} {
+	for format, want := range map[string]string{"mermaid": "flowchart", "dot": "digraph flow", "json": `"locations"`, "html": `<script type="application/json" id="hydro-model">{"title":"deploy.test"`} {
 		var stdout, stderr bytes.Buffer
 		if err := deploy.Command(context.Background(), cliFlow, []string{"graph", "-format", format}, &stdout, &stderr); err != nil {
 			t.Fatalf("graph -format %s: %v", format, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/hydro-go/hydro/internal/admin"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/lang"
 	"github.com/hydro-go/hydro/internal/node"
 	"github.com/hydro-go/hydro/transport"
 )
@@ -38,7 +39,8 @@ type NodeConfig struct {
 	Logger *slog.Logger
 	// Admin, if set, is the host:port where the node serves HTTP: its
 	// metrics in the Prometheus text format at /metrics, net/http/pprof at
-	// /debug/pprof/, and the flow's Mermaid drawing at /graph. Port 0
+	// /debug/pprof/, and the flow's page (hydro.Flow.HTML) with the
+	// node's live counts at /graph. Port 0
 	// listens on a free port; the node logs the address ("admin
 	// listening"). Off when empty.
 	Admin string
@@ -94,13 +96,23 @@ func runWithAdmin(ctx context.Context, f *hydro.Flow, g *compile.Graph, self nod
 		return fmt.Errorf("deploy: %s: admin port: %w", self.Name, err)
 	}
 	st := admin.Watch(g, node.NameOf)
+	page, err := lang.View(f)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	h, err := admin.Handler(st, admin.Labels{Node: self.Name, Location: location}, page)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
 	if self.Logger != nil {
 		self.Logger.Info("admin listening", "addr", ln.Addr().String())
 	}
 	actx, stop := context.WithCancel(ctx)
 	served := make(chan error, 1)
 	go func() {
-		served <- admin.Serve(actx, ln, admin.Handler(st, admin.Labels{Node: self.Name, Location: location}, f.Mermaid()))
+		served <- admin.Serve(actx, ln, h)
 	}()
 	err = node.Run(ctx, g, self, members)
 	stop()

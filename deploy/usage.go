@@ -3,6 +3,7 @@
 package deploy
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/internal/ir"
 	"github.com/hydro-go/hydro/internal/lang"
+	"github.com/hydro-go/hydro/internal/viewer"
 )
 
 // flowInfo is what the command line needs to know of a flow: its locations
@@ -53,7 +55,8 @@ func describe(f *hydro.Flow) (*flowInfo, error) {
 func (info *flowInfo) usage(w io.Writer, fs *flag.FlagSet) {
 	prog := filepath.Base(os.Args[0])
 	fmt.Fprintf(w, "Usage: %s [run] [flags]    run the fleet on this machine, one process per member\n", prog)
-	fmt.Fprintf(w, "       %s graph [-format mermaid|dot|json] [-o FILE]\n", prog)
+	fmt.Fprintf(w, "       %s graph [-format mermaid|dot|json|html] [-o FILE]\n", prog)
+	fmt.Fprintf(w, "       %s sim [-run TestName] [-seed N | -choices C,...] [-n]    replay a simulator test's saved failures\n", prog)
 	fmt.Fprintf(w, "       %s version\n\n", prog)
 	list := func(what string, names []string, suffix string) {
 		if len(names) == 0 {
@@ -130,10 +133,10 @@ func (info *flowInfo) known() string {
 // graphCommand draws the flow.
 func graphCommand(f *hydro.Flow, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
-	format := fs.String("format", "mermaid", "mermaid, dot or json")
+	format := fs.String("format", "mermaid", "mermaid, dot, json, or html (a page that draws the flow in a browser, offline)")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	if err := parse(fs, args, stderr, func() {
-		fmt.Fprintf(stderr, "Usage: %s graph [-format mermaid|dot|json] [-o FILE]\n", filepath.Base(os.Args[0]))
+		fmt.Fprintf(stderr, "Usage: %s graph [-format mermaid|dot|json|html] [-o FILE]\n", filepath.Base(os.Args[0]))
 		fs.PrintDefaults()
 	}); err != nil {
 		return err
@@ -150,8 +153,19 @@ func graphCommand(f *hydro.Flow, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		text = append(text, '\n')
+	case "html":
+		m, err := lang.View(f)
+		if err != nil {
+			return err
+		}
+		m.Title = filepath.Base(os.Args[0])
+		var b bytes.Buffer
+		if err := viewer.Write(&b, m); err != nil {
+			return err
+		}
+		text = b.Bytes()
 	default:
-		return usagef("graph -format %q: want mermaid, dot or json", *format)
+		return usagef("graph -format %q: want mermaid, dot, json or html", *format)
 	}
 	if *out == "" {
 		_, err := stdout.Write(text)

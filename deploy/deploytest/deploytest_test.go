@@ -101,8 +101,8 @@ func TestAdmin(t *testing.T) {
 	if body := getRetry(t, base+"/debug/pprof/"); !strings.Contains(body, "goroutine") {
 		t.Errorf("GET /debug/pprof/ = %q; want the profiles' index", body)
 	}
-	if body := getRetry(t, base+"/graph"); !strings.Contains(body, "flowchart") {
-		t.Errorf("GET /graph = %q; want the flow in Mermaid", body)
+	if body := getRetry(t, base+"/graph"); !strings.Contains(body, `id="hydro-model"`) || !strings.Contains(body, `"live":{"node":"Server"`) {
+		t.Errorf("GET /graph = %.300q...; want the viewer's page with the Server's live counts", body)
 	}
 	c.Close()
 	f.Stop()

@@ -4,11 +4,13 @@ package admin
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +20,7 @@ import (
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/viewer"
 )
 
 // fakeNode is a graph with a channel in and out, driven as the node's
@@ -38,6 +41,7 @@ func newFakeNode(t testing.TB) *fakeNode {
 	}
 	n := &fakeNode{in: in}
 	n.g = &compile.Graph{
+		Dest:  compile.Dest{Loc: worker},
 		Graph: d,
 		Inboxes: map[uint32]compile.Inbox{3: {Channel: 3, From: worker, Deliver: func(from uint32, payload []byte) error {
 			in.Push(string(payload))
@@ -174,10 +178,16 @@ func TestServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page := &viewer.Model{Title: "fake", Flow: json.RawMessage(`{"locations":[{"id":0,"kind":"Cluster","name":"Worker","parent":null}],"nodes":[]}`),
+		DOT: "digraph flow {\n}\n", Locations: []viewer.Location{{ID: 0, Name: "Worker", Kind: "Cluster", DOT: "digraph dfir {\n}\n"}}}
+	h, err := Handler(st, Labels{Node: "Worker/0", Location: "Worker"}, page)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- Serve(ctx, ln, Handler(st, Labels{Node: "Worker/0", Location: "Worker"}, "flowchart TD\n"))
+		served <- Serve(ctx, ln, h)
 	}()
 	defer func() {
 		cancel()
@@ -248,11 +258,55 @@ func TestServe(t *testing.T) {
 	if code, body := get(t, base+"/debug/pprof/"); code != http.StatusOK || !strings.Contains(body, "goroutine") {
 		t.Errorf("GET /debug/pprof/ = %d; want 200 and the profiles' index", code)
 	}
-	if code, body := get(t, base+"/graph"); code != http.StatusOK || body != "flowchart TD\n" {
-		t.Errorf("GET /graph = %d, %q; want the drawing", code, body)
-	}
+	checkGraph(t, base)
 	if code, _ := get(t, base+"/nothing"); code != http.StatusNotFound {
 		t.Errorf("GET /nothing = %d; want 404", code)
+	}
+}
+
+// checkGraph checks the page at /graph and the counts it polls, after
+// three ticks that received three frames and sent three.
+func checkGraph(t *testing.T, base string) {
+	t.Helper()
+	code, body := get(t, base+"/graph")
+	const open = `<script type="application/json" id="hydro-model">`
+	i := strings.Index(body, open)
+	if code != http.StatusOK || i < 0 {
+		t.Fatalf("GET /graph = %d without the viewer's model; want the page", code)
+	}
+	model := body[i+len(open):]
+	model = model[:strings.Index(model, "</script>")]
+	var m viewer.Model
+	if err := json.Unmarshal([]byte(model), &m); err != nil {
+		t.Fatalf("GET /graph: the model: %v", err)
+	}
+	if m.Title != "fake" || m.Live == nil || m.Live.Node != "Worker/0" || m.Live.Ticks != 3 || m.Live.Poll != "/graph/live.json" {
+		t.Errorf("GET /graph: title %q, live %+v; want the node's counts after 3 ticks", m.Title, m.Live)
+	}
+	// The node's own location is drawn from the graph it runs, so that
+	// the counts line up with its subgraphs.
+	if len(m.Locations) != 1 || len(m.Locations[0].Subgraphs) == 0 || len(m.Locations[0].Subgraphs) != len(m.Live.Subgraphs) ||
+		!strings.Contains(m.Locations[0].DOT, "source_input") {
+		t.Errorf("GET /graph: locations %+v, live subgraphs %+v; want the running graph's, one count each", m.Locations, m.Live.Subgraphs)
+	}
+	code, body = get(t, base+"/graph/live.json")
+	var lv viewer.Live
+	if err := json.Unmarshal([]byte(body), &lv); code != http.StatusOK || err != nil {
+		t.Fatalf("GET /graph/live.json = %d, %v", code, err)
+	}
+	want := []viewer.Traffic{
+		{Channel: 4, Peer: "Worker/1", Sent: true, Frames: 3, Bytes: 3},
+		{Channel: 3, Peer: "Worker/0", Frames: 3, Bytes: 12},
+	}
+	if lv.Ticks != 3 || !slices.Equal(lv.Traffic, want) {
+		t.Errorf("GET /graph/live.json: ticks %d, traffic %+v; want 3 and %+v", lv.Ticks, lv.Traffic, want)
+	}
+	items := uint64(0)
+	for _, sg := range lv.Subgraphs {
+		items += sg.Items
+	}
+	if items < 3 {
+		t.Errorf("GET /graph/live.json: subgraphs %+v; want at least the 3 items received", lv.Subgraphs)
 	}
 }
 

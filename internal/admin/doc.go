@@ -11,13 +11,22 @@
 // the graph's counters (dfir.Stats) and the tick's duration. Then Serve
 // answers, on a listener of its own, until its context ends:
 //
-//	/metrics       the counters in the Prometheus text format (0.0.4)
-//	/debug/pprof/  net/http/pprof, on this server's mux only
-//	/graph         the flow as a Mermaid flowchart
+//	/metrics           the counters in the Prometheus text format (0.0.4)
+//	/debug/pprof/      net/http/pprof, on this server's mux only
+//	/graph             the flow viewer's page (package viewer), with the
+//	                   node's live counts next to its subgraphs, handoffs
+//	                   and channels
+//	/graph/live.json   those counts, which the page fetches every 2 s
 //
 //	st := admin.Watch(g, nameOf)
-//	go admin.Serve(ctx, ln, admin.Handler(st, admin.Labels{Node: "Worker/1", Location: "Worker"}, f.Mermaid()))
+//	page, _ := lang.View(f) // the page hydro.Flow.HTML writes
+//	h, err := admin.Handler(st, admin.Labels{Node: "Worker/1", Location: "Worker"}, page)
+//	go admin.Serve(ctx, ln, h)
 //	node.Run(ctx, g, ...)
+//
+// Handler draws the node's own location from the graph it runs, so that
+// its counts line up with the drawn subgraphs one for one: it must be
+// called before the graph runs.
 //
 // The metrics are written by this package, without a Prometheus client
 // library. Every sample carries the labels node (the role, "Worker/1")

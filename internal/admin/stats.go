@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"io"
 	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -246,12 +245,7 @@ func handoffLabels(i int, h dfir.HandoffStats) []label {
 // writeTraffic writes the frames and bytes of each channel and peer in
 // one direction, in the order of channel and peer.
 func writeTraffic(p *promWriter, dir, prep string, m map[channelPeer]*traffic) {
-	keys := slices.SortedFunc(maps.Keys(m), func(a, b channelPeer) int {
-		if a.channel != b.channel {
-			return int(a.channel) - int(b.channel)
-		}
-		return strings.Compare(a.peer, b.peer)
-	})
+	keys := sortedPeers(m)
 	frames, bytes := "hydro_channel_"+dir+"_frames_total", "hydro_channel_"+dir+"_bytes_total"
 	p.family(frames, "counter", "Frames "+dir+" on each channel, "+prep+" each peer; a frame is one tick's batch of messages.")
 	for _, k := range keys {

@@ -6,6 +6,7 @@ import (
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/engine"
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/viewer"
 )
 
 var (
@@ -20,4 +21,8 @@ var (
 	// Codec returns how a hydro.Codec[T] delimits its messages on a
 	// connection and the largest message it allows.
 	Codec func(c any) (f compile.Framing, maxMessage int)
+	// View returns what the viewer's page shows of a *hydro.Flow (the
+	// page hydro.Flow.HTML writes), for a shell to title it or add a
+	// node's live counts.
+	View func(f any) (*viewer.Model, error)
 )

@@ -91,6 +91,8 @@ var rules = []rule{
 	{module + "/std/request", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/heartbeat", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/compartment", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/internal/viewer", ioPkgs, append(append(ioDeps, shells...), module, module+"/internal/engine"),
+		"the viewer draws a flow and runs nothing: the language and the shells hand it what to draw"},
 	{module + "/sim", nil, []string{"net", "os/exec", "net/http", module + "/deploy", module + "/internal/node", module + "/internal/launch", module + "/transport/tcp"},
 		"the simulator runs flows in memory, never over sockets"},
 }
@@ -103,6 +105,7 @@ var importers = map[string][]string{
 	module + "/internal/node":   {module + "/deploy"},
 	module + "/internal/launch": {module + "/deploy"},
 	module + "/internal/admin":  {module + "/deploy"},
+	module + "/internal/viewer": {module, module + "/internal/lang", module + "/internal/admin", module + "/deploy"},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →
