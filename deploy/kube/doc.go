@@ -23,6 +23,21 @@
 // is its StatefulSet's name and its ordinal (wc-worker-2 is the member 2 of
 // the cluster Worker), and the headless Service gives it a DNS name,
 // wc-worker-2.wc-worker.NAMESPACE.svc.cluster.local, published before the
-// pod is ready. See the package's Placement type for how a node reads its
-// role and its peers' addresses from its environment.
+// pod is ready. A node started in such a pod reads its role and its
+// peers' addresses from its environment with Place (package deploy does
+// this when the pod's name is in its environment, EnvPod).
+//
+// A cluster's membership follows its StatefulSet's scale: Follow looks up
+// the SRV records of the cluster's headless Service every few seconds and
+// reports a new size once two looks agree; package deploy hands it to the
+// node (deploy.NodeConfig.Resize), which reports the members added as
+// joined once it reaches them and those removed as left. A pod that is
+// deleted comes back under the same name and address, and rejoins as any
+// member that restarted does.
+//
+// # Concurrency
+//
+// Manifests, Objects and Place are pure functions of their arguments.
+// Follow runs on the caller's goroutine until its context ends and calls
+// its callback there.
 package kube
