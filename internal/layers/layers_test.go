@@ -103,6 +103,7 @@ var importers = map[string][]string{
 	module + "/internal/node":   {module + "/deploy"},
 	module + "/internal/launch": {module + "/deploy"},
 	module + "/internal/admin":  {module + "/deploy"},
+	module + "/internal/image":  {module + "/deploy"},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →
