@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/deploy/kube"
 	"github.com/hydro-go/hydro/internal/launch"
 )
 
@@ -101,6 +102,9 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 	build(f)
 	if err := f.Compile(); err != nil {
 		return err
+	}
+	if os.Getenv(kube.EnvPod) != "" {
+		return runKube(ctx, f)
 	}
 	if role := os.Getenv(launch.EnvRole); role != "" {
 		return runRole(ctx, f, role)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"time"
 
 	"github.com/hydro-go/hydro"
@@ -48,6 +49,18 @@ type NodeConfig struct {
 	// (a member that never connected included) before the node reports it
 	// left and stops routing to it; 3 s if zero.
 	FailAfter time.Duration
+	// Resize, if set, carries new sizes of clusters, by tag name, while
+	// the node runs: the members of a cluster that an orchestrator scales
+	// (a Kubernetes StatefulSet). A cluster of size N then has the members
+	// 0 to N-1: one added is reported joined (hydro.Members) once the
+	// node reaches it, and RoundRobin and Broadcast send to it from then
+	// on; one removed is reported left at once, and what is sent to it is
+	// dropped. The node reads Resize until ctx ends; a size naming no
+	// cluster of the flow is logged and ignored.
+	Resize <-chan map[string]int
+	// PeerAddr, if set, gives the address of a role that Peers does not
+	// list: a member a cluster grew by (Resize).
+	PeerAddr func(role string) (addr string, ok bool)
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
@@ -81,11 +94,41 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 		return err
 	}
 	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports,
-		View: view, FailAfter: cfg.FailAfter}
+		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr}
+	if cfg.Resize != nil {
+		rctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			follow(rctx, fl, view, cfg.Resize, cfg.Logger)
+		}()
+		defer func() { stop(); <-done }()
+	}
 	if cfg.Admin == "" {
 		return node.Run(ctx, g, self, env.Members)
 	}
 	return runWithAdmin(ctx, f, g, self, env.Members, cfg.Admin, at.Loc.Name)
+}
+
+// follow resizes the view's clusters as sizes says, until ctx ends.
+func follow(ctx context.Context, fl *ir.Flow, view *node.View, sizes <-chan map[string]int, log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case s := <-sizes:
+			for name, n := range s {
+				i := slices.IndexFunc(fl.Locations, func(l *ir.Location) bool { return l.Name == name && l.Kind == ir.Cluster })
+				if i < 0 || n < 0 {
+					if log != nil {
+						log.Warn("size ignored: the flow has no such cluster, or the size is negative", "cluster", name, "size", n)
+					}
+					continue
+				}
+				view.Resize(fl.Locations[i], n)
+			}
+		}
+	}
 }
 
 // runWithAdmin runs the node as RunNode does, and serves its admin

@@ -106,6 +106,7 @@ var importers = map[string][]string{
 	module + "/internal/launch": {module + "/deploy"},
 	module + "/internal/admin":  {module + "/deploy"},
 	module + "/internal/viewer": {module, module + "/internal/lang", module + "/internal/admin", module + "/deploy"},
+	module + "/internal/image":  {module + "/deploy"},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →

@@ -161,6 +161,15 @@
 // breaks and comes back between two looks is not reported, and a member
 // that is only slow (its connection up) is never seen as left.
 //
+// # Resizing
+//
+// A cluster's size can change while the node runs (View.Resize: an
+// orchestrator scaled it). Run's goroutine then takes the lock and watches
+// the members added, as left until a connection to one is up, when it is
+// reported joined, and reports the members removed as left, dropping what
+// is held or later sent for them. It dials a member added at the address
+// Node.AddrOf gives when Node.Peers has none.
+//
 // An owner loop (one goroutine running every tick, the readers handing it
 // frames through a bounded queue) was measured against this discipline on
 // B7, two nodes echoing over loopback: its hand-over between goroutines

@@ -62,6 +62,9 @@ type Node struct {
 	// QueueBytes is each Conn's queue bound (tcp.WithQueueBytes);
 	// tcp.DefaultQueueBytes if zero.
 	QueueBytes int
+	// AddrOf, if set, gives the address of a peer that Peers does not
+	// list: a member a cluster grew by (View.Resize).
+	AddrOf func(name string) (addr string, ok bool)
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -209,7 +212,11 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	n.runTicks(ctx)
 	locked = false
 	n.unlock(ctx)
-	var retry <-chan time.Time // set while messages are held
+	var retry <-chan time.Time  // set while messages are held
+	var resized <-chan struct{} // a cluster's size changed (View.Resize)
+	if self.View != nil {
+		resized = self.View.resized
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -226,6 +233,12 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 				retry = time.After(retryWait)
 			}
 			if !n.membersMoved.Swap(false) || !n.checkMembers() {
+				n.unlock(ctx)
+				continue
+			}
+		case <-resized:
+			n.lock()
+			if !n.resize(ctx) {
 				n.unlock(ctx)
 				continue
 			}
@@ -624,6 +637,9 @@ func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {
 		return c, nil
 	}
 	addr, ok := n.self.Peers[name]
+	if !ok && n.self.AddrOf != nil {
+		addr, ok = n.self.AddrOf(name)
+	}
 	if !ok {
 		return nil, fmt.Errorf("deploy: no address for %s", name)
 	}

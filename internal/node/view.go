@@ -18,9 +18,13 @@ type View struct {
 	size    func(*ir.Location) int
 	dropped atomic.Uint64
 	held    atomic.Int64 // the most bytes held for one peer
+	// resized (capacity 1) tells Run that Resize changed a size.
+	resized chan struct{}
 	mu      struct {
 		sync.Mutex
 		left map[string]bool
+		// sizes are the sizes Resize set, which override size's.
+		sizes map[*ir.Location]int
 	}
 }
 
@@ -30,7 +34,7 @@ func NewView(size func(*ir.Location) int) *View {
 	if size == nil {
 		size = func(*ir.Location) int { return 1 }
 	}
-	return &View{size: size}
+	return &View{size: size, resized: make(chan struct{}, 1)}
 }
 
 // Members returns the members of l not seen as left, in order: a
@@ -38,8 +42,9 @@ func NewView(size func(*ir.Location) int) *View {
 func (v *View) Members(l *ir.Location) []uint32 {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	ms := make([]uint32, 0, v.size(l))
-	for i := range v.size(l) {
+	n := v.sizeLocked(l)
+	ms := make([]uint32, 0, n)
+	for i := range n {
 		if !v.mu.left[NameOf(compile.Dest{Loc: l, Member: uint32(i)})] {
 			ms = append(ms, uint32(i))
 		}

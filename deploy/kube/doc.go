@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Package kube runs a flow's fleet on Kubernetes: it writes the fleet's
+// manifests, and tells a node started in a pod of them who it is and where
+// its peers are.
+//
+// # Usage
+//
+// A deployer describes the fleet (Fleet: its name, the image holding the
+// program, the flow's processes, clusters and external ports) and writes
+// it with Manifests, for kubectl apply -f. Every process becomes a
+// StatefulSet of one pod and every cluster a StatefulSet of as many pods
+// as it has members, each with a headless Service of the same name; a
+// ConfigMap holds the flow's settings and a Secret is the slot for its TLS
+// material. Programs built with package deploy do this with
+//
+//	PROGRAM deploy -k8s -image IMAGE [-cluster Worker=3] > fleet.yaml
+//
+// # Discovery
+//
+// Members find each other the Kubernetes way, with no help from the
+// command that wrote the manifests, so the fleet outlives it. A pod's name
+// is its StatefulSet's name and its ordinal (wc-worker-2 is the member 2 of
+// the cluster Worker), and the headless Service gives it a DNS name,
+// wc-worker-2.wc-worker.NAMESPACE.svc.cluster.local, published before the
+// pod is ready. A node started in such a pod reads its role and its
+// peers' addresses from its environment with Place (package deploy does
+// this when the pod's name is in its environment, EnvPod).
+//
+// A cluster's membership follows its StatefulSet's scale: Follow looks up
+// the SRV records of the cluster's headless Service every few seconds and
+// reports a new size once two looks agree; package deploy hands it to the
+// node (deploy.NodeConfig.Resize), which reports the members added as
+// joined once it reaches them and those removed as left. A pod that is
+// deleted comes back under the same name and address, and rejoins as any
+// member that restarted does.
+//
+// # Concurrency
+//
+// Manifests, Objects and Place are pure functions of their arguments.
+// Follow runs on the caller's goroutine until its context ends and calls
+// its callback there.
+package kube
