@@ -93,6 +93,8 @@ var rules = []rule{
 	{module + "/std/compartment", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/internal/viewer", ioPkgs, append(append(ioDeps, shells...), module, module+"/internal/engine"),
 		"the viewer draws a flow and runs nothing: the language and the shells hand it what to draw"},
+	{module + "/std/paxos", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/std/replica", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/sim", nil, []string{"net", "os/exec", "net/http", module + "/deploy", module + "/internal/node", module + "/internal/launch", module + "/transport/tcp"},
 		"the simulator runs flows in memory, never over sockets"},
 }
