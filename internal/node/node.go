@@ -62,6 +62,11 @@ type Node struct {
 	// QueueBytes is each Conn's queue bound (tcp.WithQueueBytes);
 	// tcp.DefaultQueueBytes if zero.
 	QueueBytes int
+	// PortLimits bound the external ports (see PortLimits).
+	PortLimits PortLimits
+	// PortStats, if set, counts what the external ports do at their
+	// bounds.
+	PortStats *PortStats
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -163,7 +168,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		defer lcancel()
 		err = errors.Join(err, ln.Close(lctx))
 	}()
-	if n.ports, err = servePorts(ctx, g.Ports, self.Ports, log); err != nil {
+	if n.ports, err = servePorts(ctx, g.Ports, self.Ports, self.PortLimits, self.PortStats, log); err != nil {
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
 	defer func() {
