@@ -29,7 +29,11 @@ type Config struct {
 	// BasePort, if positive, is the first of consecutive listening ports.
 	BasePort int
 	// LogFormat is the nodes' log format: "text" (default) or "json".
+	// With "json" Output receives JSON lines only (see jsonLines).
 	LogFormat string
+	// LogLevel is the nodes' log level: "debug", "info" (default),
+	// "warn" or "error".
+	LogLevel string
 	// StopOnFailure stops the fleet when a member exits with an error.
 	StopOnFailure bool
 	// Admin, if set, is HOST:PORT: every member serves its admin
@@ -76,11 +80,8 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 			return fmt.Errorf("deploy: finding this binary to launch: %w", err)
 		}
 	}
-	out := d.Output
-	if out == nil {
-		out = io.Discard
-	}
-	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat,
+	out := fleetOutput(d.Output, d.LogFormat)
+	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat, launch.EnvLogLevel + "=" + d.LogLevel,
 		launch.EnvPorts + "=" + launch.EncodePeers(ports)}
 	var admins []launch.Member
 	if d.Admin != "" {

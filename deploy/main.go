@@ -3,7 +3,9 @@
 package deploy
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +13,9 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/hydro-go/hydro"
 	"github.com/hydro-go/hydro/deploy/kube"
@@ -38,7 +42,7 @@ import (
 // program's global flag set alone; a program with flags of its own parses
 // them first and passes what is left to Command. The command line is
 //
-//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-stop-on-failure=false] [-admin HOST:PORT]
+//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT]
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
 //	PROGRAM version
@@ -54,6 +58,13 @@ import (
 // the deployer prints:
 //
 //	[deployer] admin Worker/1 on 127.0.0.1:40125
+//
+// With -log-format json the output is JSON lines only: each node's log
+// records as slog writes them, with the node's name in the field "node",
+// and every other line (the deployer's, or what a node prints otherwise)
+// as a record of its own with the line in "msg". -log-level sets the
+// nodes' level (info by default); a normal start and stop log nothing
+// above info.
 //
 // Every mistake is an error that says what was wrong: a cluster the flow
 // does not have (the error lists those it has), a process given a size, a
@@ -136,7 +147,8 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	sizes := sizeFlag{info: info, sizes: map[string]int{}}
 	fs.Var(&sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
 	basePort := fs.Int("base-port", 0, "listen on ports starting here: the members in order, then the external ports (0: free ports)")
-	logFormat := fs.String("log-format", "text", "log format of the nodes: text or json")
+	logFormat := fs.String("log-format", "text", "log format of the nodes: text or json (JSON lines only, the node's name in \"node\")")
+	logLevel := fs.String("log-level", "info", "log level of the nodes: debug, info, warn or error")
 	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
 	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
 	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
@@ -144,6 +156,9 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	}
 	if *logFormat != "text" && *logFormat != "json" {
 		return usagef("-log-format %q: want text or json", *logFormat)
+	}
+	if _, ok := parseLevel(*logLevel); !ok {
+		return usagef("-log-level %q: want debug, info, warn or error", *logLevel)
 	}
 	if *basePort < 0 || *basePort > 65535 {
 		return usagef("-base-port %d: want a port number, or 0 for free ports", *basePort)
@@ -153,7 +168,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 			return usageError{err}
 		}
 	}
-	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout})
+	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout})
 }
 
 // parse parses args with fs and refuses arguments left over. For -h it
@@ -195,13 +210,99 @@ func runRole(ctx context.Context, f *hydro.Flow, role string) error {
 	if err != nil {
 		return err
 	}
-	var handler slog.Handler = slog.NewTextHandler(os.Stderr, nil)
+	level, ok := parseLevel(os.Getenv(launch.EnvLogLevel))
+	if !ok {
+		return fmt.Errorf("deploy: %s=%q: want debug, info, warn or error", launch.EnvLogLevel, os.Getenv(launch.EnvLogLevel))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var handler slog.Handler = slog.NewTextHandler(os.Stderr, opts)
 	if os.Getenv(launch.EnvLogFormat) == "json" {
-		handler = slog.NewJSONHandler(os.Stderr, nil)
+		handler = slog.NewJSONHandler(os.Stderr, opts)
 	}
 	logger := slog.New(handler).With("node", role)
 	logger.Info("node started", "addr", peers[role])
 	err = RunNode(ctx, f, NodeConfig{Role: role, Peers: peers, Sizes: sizes, Ports: ports, Logger: logger, Admin: admins[role]})
 	logger.Info("node stopped")
 	return err
+}
+
+// parseLevel parses a log level as -log-level takes it; empty is info.
+func parseLevel(s string) (slog.Level, bool) {
+	switch s {
+	case "debug":
+		return slog.LevelDebug, true
+	case "info", "":
+		return slog.LevelInfo, true
+	case "warn":
+		return slog.LevelWarn, true
+	case "error":
+		return slog.LevelError, true
+	}
+	return 0, false
+}
+
+// fleetOutput is where Localhost writes the fleet's lines: out (io.Discard
+// if nil), through jsonLines for the json format.
+func fleetOutput(out io.Writer, format string) io.Writer {
+	if out == nil {
+		return io.Discard
+	}
+	if format == "json" {
+		return &jsonLines{w: out}
+	}
+	return out
+}
+
+// jsonLines turns the fleet's lines, each prefixed with its source
+// ("[Leader] ...", "[deployer] ..."), into JSON lines: a line that is a
+// JSON object already (a node's log record, which names the node) loses
+// its prefix; any other becomes a record with the source in "node" and
+// the line in "msg". It takes whole lines, in any number of writes.
+type jsonLines struct {
+	mu      sync.Mutex
+	w       io.Writer
+	partial []byte
+}
+
+func (j *jsonLines) Write(p []byte) (int, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.partial = append(j.partial, p...)
+	var out []byte
+	for {
+		i := bytes.IndexByte(j.partial, '\n')
+		if i < 0 {
+			break
+		}
+		out = appendJSONLine(out, j.partial[:i])
+		j.partial = j.partial[i+1:]
+	}
+	j.partial = append([]byte(nil), j.partial...)
+	if len(out) == 0 {
+		return len(p), nil
+	}
+	if _, err := j.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// appendJSONLine appends line, "[source] text", as a JSON line.
+func appendJSONLine(dst, line []byte) []byte {
+	source, text := "", line
+	if len(line) > 0 && line[0] == '[' {
+		if i := bytes.Index(line, []byte("] ")); i > 0 {
+			source, text = string(line[1:i]), line[i+2:]
+		}
+	}
+	if len(text) > 0 && text[0] == '{' && json.Valid(text) {
+		return append(append(dst, text...), '\n')
+	}
+	rec, _ := json.Marshal(struct {
+		Time  string `json:"time"`
+		Level string `json:"level"`
+		Msg   string `json:"msg"`
+		Node  string `json:"node,omitempty"`
+	}{time.Now().Format(time.RFC3339Nano), "INFO", string(text), source})
+	return append(append(dst, rec...), '\n')
 }

@@ -44,6 +44,8 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"-cluster", "cliWorker=2", "-cluster", "cliWorker=3"}, "cliWorker is sized twice (cliWorker=2, then cliWorker=3)"},
 		{[]string{"-cluster", "cliLeader=2"}, "cliLeader is a process, which has one member; only clusters are sized"},
 		{[]string{"-log-format", "xml"}, `-log-format "xml": want text or json`},
+		{[]string{"-log-level", "verbose"}, `-log-level "verbose": want debug, info, warn or error`},
+		{[]string{"-log-level", "INFO"}, `-log-level "INFO": want debug, info, warn or error`},
 		{[]string{"-base-port", "70000"}, "-base-port 70000: want a port number"},
 		{[]string{"-admin", "127.0.0.1"}, `-admin "127.0.0.1": want HOST:PORT, with port 0 for free ports`},
 		{[]string{"-admin", "localhost:http"}, `-admin "localhost:http": want HOST:PORT`},

@@ -26,6 +26,8 @@ const (
 	EnvPeers     = "HYDRO_PEERS"
 	EnvSizes     = "HYDRO_SIZES"
 	EnvLogFormat = "HYDRO_LOG_FORMAT"
+	// EnvLogLevel is the nodes' log level: debug, info, warn or error.
+	EnvLogLevel = "HYDRO_LOG_LEVEL"
 	// EnvPorts carries the address of every external port of the fleet,
 	// as name=host:port pairs (see EncodePeers).
 	EnvPorts = "HYDRO_PORTS"

@@ -3,53 +3,50 @@
 package node
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
 
 	"github.com/hydro-go/hydro/internal/compile"
-	"github.com/hydro-go/hydro/transport/tcp"
 )
 
 // External ports: a node serves each port of its location (compile.Graph's
 // Ports) on a TCP listener of its own. Only the goroutine holding the
 // node's lock touches the graph and the bindings ("the loop" below: Run's
 // loop, or a peer connection's reader or a channel's pump running a tick;
-// see the package's Concurrency section); per client, a reader
-// goroutine turns the byte stream into messages and a writer goroutine (on
-// ports that send) writes what the loop queued, so that a slow client
-// never stalls the loop. They meet through one channel of events, which
-// keeps each client's connect, messages and end in order.
+// see the package's Concurrency section).
 //
-// A client's end (it closed, or its connection broke) is reported to the
-// flow after the ticks that take its last messages have run and their
-// answers were queued: a client that half-closes after its requests (as
-// `nc -N` does) still gets the answers the flow gives at once. The writer
-// writes those, then closes the connection.
-
-// Limits of the port shell.
-const (
-	// portEvents is the capacity of the channel from the clients' readers
-	// to the loop. Beyond it, readers wait, and TCP slows the clients down.
-	portEvents = 256
-	// clientQueue bounds the bytes queued for one client. A client that
-	// falls further behind is closed rather than let the node grow.
-	clientQueue = 8 << 20
-)
+// The loop accepts the clients itself, without waiting (acceptNow), when a
+// watcher goroutine tells it that connections wait, and before every
+// output of a PortOut: a client whose dial returned is in the room before
+// the flow's next broadcast. Per client, a reader goroutine turns the byte
+// stream into messages for the loop, and a writer goroutine (on ports that
+// send) writes what the loop queued, so that a slow client never stalls
+// the loop. Readers reach the loop through one channel of events, which
+// keeps each client's messages and end in order.
+//
+// A client's end is reported to the flow after the ticks that take its
+// last messages have run. A client that half-closes after its requests
+// (as `nc -N` does) is kept open for answers until none was queued for
+// PortLimits.Linger: answers that cross other nodes still reach it. Then
+// the writer writes what is left and closes the connection.
 
 // ports serves a node's external ports.
 type ports struct {
 	servers []*portServer
 	events  chan portEvent // nil without ports: the loop's case is disabled
 	closing chan struct{}
-	wg      sync.WaitGroup // accept loops, readers, writers
+	wg      sync.WaitGroup // watchers, readers, writers
 	log     *slog.Logger
+	lim     PortLimits
+	budget  budget // bytes of messages in events
 
 	mu struct {
 		sync.Mutex
@@ -64,54 +61,62 @@ type ports struct {
 
 // portServer is one port.
 type portServer struct {
-	b    *compile.PortBinding
-	ln   net.Listener
-	log  *slog.Logger
-	next uint64             // the last connection id given; accept loop only
+	b     *compile.PortBinding
+	ln    net.Listener
+	raw   syscall.RawConn // ln's descriptor (Unix)
+	wf    *os.File        // a second descriptor of it, for watch (Unix)
+	log   *slog.Logger
+	lim   PortLimits
+	stats *PortCounts
+
+	live   atomic.Int64 // clients whose goroutines run
+	total  atomic.Int64 // bytes queued for all clients
+	paused atomic.Int32 // readers waiting for room
+	asked  atomic.Bool  // an evAccept is on its way to the loop
+	room   struct {
+		sync.Mutex
+		ch chan struct{} // closed when a writer made room
+	}
+	pend struct { // connections accepted by watch (not Unix)
+		sync.Mutex
+		conns []net.Conn
+	}
+
+	next uint64             // the last connection id given; loop only
+	full bool               // at MaxClients when last looked; loop only
 	open map[uint64]*client // connected and not yet ended; loop only
 }
+
+// errNoneWaiting is what acceptNow returns when no connection waits.
+var errNoneWaiting = errors.New("deploy: no connection waiting")
 
 type eventKind uint8
 
 const (
-	evConnect eventKind = iota
-	evMessage
+	evMessage eventKind = iota
 	evEnd
+	evAccept // connections wait in srv's accept queue
 )
 
 type portEvent struct {
 	c    *client
+	srv  *portServer // evAccept
 	kind eventKind
 	msg  []byte
-}
-
-// client is one connection to a port.
-type client struct {
-	id     uint64
-	srv    *portServer
-	nc     net.Conn
-	log    *slog.Logger
-	writes bool         // a writer goroutine serves it
-	live   atomic.Int32 // its goroutines still running
-	open   bool         // Connect delivered, Disconnect not yet; loop only
-	queued bool         // in ports.touched; loop only
-
-	wake chan struct{} // capacity 1
-	mu   struct {
-		sync.Mutex
-		out    []byte // framed messages to write
-		finish bool   // write out, then close
-		kill   bool   // close without writing
-	}
+	err  error // evEnd: why, if the client broke or was closed
 }
 
 // servePorts listens on every port of bs, at the address addrs gives its
-// name (127.0.0.1 and a free port if none), and starts accepting clients.
-func servePorts(ctx context.Context, bs []*compile.PortBinding, addrs map[string]string, log *slog.Logger) (*ports, error) {
-	ps := &ports{closing: make(chan struct{}), log: log}
+// name (127.0.0.1 and a free port if none), and starts watching for
+// clients. stats, if not nil, receives each port's counters.
+func servePorts(ctx context.Context, bs []*compile.PortBinding, addrs map[string]string, lim PortLimits, stats *PortStats, log *slog.Logger) (*ports, error) {
+	ps := &ports{closing: make(chan struct{}), log: log, lim: lim.withDefaults()}
 	ps.mu.clients = make(map[*client]struct{})
 	if len(bs) == 0 {
 		return ps, nil
+	}
+	if stats == nil {
+		stats = &PortStats{}
 	}
 	ps.events = make(chan portEvent, portEvents)
 	var lc net.ListenConfig
@@ -121,18 +126,25 @@ func servePorts(ctx context.Context, bs []*compile.PortBinding, addrs map[string
 			addr = "127.0.0.1:0"
 		}
 		ln, err := lc.Listen(ctx, "tcp", addr)
-		if err != nil {
-			for _, s := range ps.servers {
-				s.ln.Close()
+		if err == nil {
+			var raw syscall.RawConn
+			if raw, err = ln.(*net.TCPListener).SyscallConn(); err == nil {
+				s := &portServer{b: b, ln: ln, raw: raw, log: log.With("port", b.Name), lim: ps.lim, stats: stats.Port(b.Name), open: make(map[uint64]*client)}
+				if err = s.openWatch(); err == nil {
+					ps.servers = append(ps.servers, s)
+					s.log.Info("external port listening", "addr", ln.Addr().String(), "kind", b.Kind.String())
+					continue
+				}
 			}
-			return nil, fmt.Errorf("listening for external port %s on %s: %w", b.Name, addr, err)
+			ln.Close()
 		}
-		s := &portServer{b: b, ln: ln, log: log.With("port", b.Name), open: make(map[uint64]*client)}
-		ps.servers = append(ps.servers, s)
-		s.log.Info("external port listening", "addr", ln.Addr().String(), "kind", b.Kind.String())
+		for _, s := range ps.servers {
+			s.closeListener()
+		}
+		return nil, fmt.Errorf("listening for external port %s on %s: %w", b.Name, addr, err)
 	}
 	for _, s := range ps.servers {
-		ps.wg.Go(func() { ps.accept(s) })
+		ps.wg.Go(func() { ps.watch(s) })
 	}
 	return ps, nil
 }
@@ -148,7 +160,13 @@ func (ps *ports) close(ctx context.Context) error {
 		ps.mu.closed = true
 		close(ps.closing)
 		for _, s := range ps.servers {
-			s.ln.Close()
+			s.closeListener()
+			s.pend.Lock()
+			for _, nc := range s.pend.conns {
+				nc.Close()
+			}
+			s.pend.conns = nil
+			s.pend.Unlock()
 		}
 		for c := range ps.mu.clients {
 			c.nc.Close()
@@ -165,85 +183,23 @@ func (ps *ports) close(ctx context.Context) error {
 	}
 }
 
-func (ps *ports) accept(s *portServer) {
-	tcp.AcceptLoop(s.ln, ps.closing, s.log, func(nc net.Conn) {
-		s.next++
-		c := &client{id: s.next, srv: s, nc: nc, wake: make(chan struct{}, 1),
-			writes: s.b.Kind != compile.PortIn,
-			log:    s.log.With("conn", s.next, "remote", nc.RemoteAddr().String())}
-		ps.mu.Lock()
-		if ps.mu.closed {
-			ps.mu.Unlock()
-			nc.Close()
-			return
-		}
-		ps.mu.clients[c] = struct{}{}
-		ps.mu.Unlock()
-		c.live.Store(1)
-		if c.writes {
-			c.live.Store(2)
-			ps.wg.Go(func() { ps.write(c) })
-		}
-		ps.wg.Go(func() { ps.read(c) })
-	})
-}
-
-// read reports c's connection, its messages and its end to the loop.
-func (ps *ports) read(c *client) {
-	defer ps.exit(c)
-	if !ps.send(portEvent{c: c, kind: evConnect}) {
-		return
-	}
-	defer ps.send(portEvent{c: c, kind: evEnd})
-	if c.srv.b.Kind == compile.PortOut {
-		// The port only sends; read to notice the client leaving.
-		_, _ = io.Copy(io.Discard, c.nc)
-		return
-	}
-	r := NewMessageReader(c.nc, c.srv.b.In, c.srv.b.MaxMessage)
-	for {
-		msg, err := r.Next()
-		if err != nil {
-			c.ended(ps, err)
-			return
-		}
-		if !ps.send(portEvent{c: c, kind: evMessage, msg: bytes.Clone(msg)}) {
-			return
-		}
+func (s *portServer) closeListener() {
+	s.ln.Close()
+	if s.wf != nil {
+		s.wf.Close()
 	}
 }
 
-// ended logs why c's reader stopped, closing the connection if c broke the
-// framing.
-func (c *client) ended(ps *ports, err error) {
+// wantAccept has the loop accept what waits on s, unless it is asked
+// already. It waits for room in the events channel.
+func (ps *ports) wantAccept(s *portServer) {
+	if !s.asked.CompareAndSwap(false, true) {
+		return
+	}
 	select {
+	case ps.events <- portEvent{srv: s, kind: evAccept}:
 	case <-ps.closing:
-		return
-	default:
 	}
-	switch {
-	case err == io.EOF:
-		c.log.Debug("client finished sending")
-	case errors.Is(err, ErrMessageTooLarge):
-		c.log.Warn("closing client: bad input", "err", err)
-		c.nc.Close()
-	case errors.Is(err, net.ErrClosed):
-		// Closed by this side.
-	default:
-		c.log.Info("client connection lost", "err", err)
-	}
-}
-
-// exit is called by each of c's goroutines as it returns; the last one
-// closes the connection and forgets c.
-func (ps *ports) exit(c *client) {
-	if c.live.Add(-1) > 0 {
-		return
-	}
-	c.nc.Close()
-	ps.mu.Lock()
-	delete(ps.mu.clients, c)
-	ps.mu.Unlock()
 }
 
 func (ps *ports) send(ev portEvent) bool {
@@ -255,51 +211,74 @@ func (ps *ports) send(ev portEvent) bool {
 	}
 }
 
-// write writes what the loop queued for c, one write per wake-up.
-func (ps *ports) write(c *client) {
-	defer ps.exit(c)
-	defer c.nc.Close() // whatever the reader does: the connection is done
-	var buf []byte
+// The loop's side.
+
+// acceptPending takes in every client waiting on s, up to MaxClients. The
+// lock is held.
+func (ps *ports) acceptPending(s *portServer) {
 	for {
-		select {
-		case <-c.wake:
-		case <-ps.closing:
-			return
-		}
-		c.mu.Lock()
-		buf, c.mu.out = c.mu.out, buf[:0]
-		finish, kill := c.mu.finish, c.mu.kill
-		c.mu.Unlock()
-		if kill {
-			return
-		}
-		if len(buf) > 0 {
-			if _, err := c.nc.Write(buf); err != nil {
-				c.log.Info("client connection lost", "err", err)
-				return
+		if int(s.live.Load()) >= s.lim.MaxClients {
+			if !s.full {
+				s.full = true
+				s.stats.Full.Add(1)
+				s.log.Debug("port full: new clients wait", "clients", s.live.Load())
 			}
-			clear(buf) // let the GC have big buffers' contents back
-		}
-		if finish {
 			return
 		}
+		nc, err := s.acceptNow()
+		if err != nil {
+			if err != errNoneWaiting && !errors.Is(err, net.ErrClosed) {
+				s.log.Error("accepting a client failed", "err", err)
+			}
+			return
+		}
+		s.full = false
+		ps.start(s, nc)
 	}
 }
 
-// The loop's side.
+// start registers a new client, tells the flow, and starts its goroutines.
+// The lock is held.
+func (ps *ports) start(s *portServer, nc net.Conn) {
+	s.next++
+	c := &client{id: s.next, srv: s, nc: nc, wake: make(chan struct{}, 1), dead: make(chan struct{}),
+		writes: s.b.Kind != compile.PortIn,
+		log:    s.log.With("conn", s.next, "remote", nc.RemoteAddr().String())}
+	ps.mu.Lock()
+	if ps.mu.closed {
+		ps.mu.Unlock()
+		nc.Close()
+		return
+	}
+	ps.mu.clients[c] = struct{}{}
+	ps.mu.Unlock()
+	s.live.Add(1)
+	s.stats.Accepted.Add(1)
+	c.open = true
+	s.open[c.id] = c
+	c.log.Info("client connected")
+	if s.b.Connect != nil {
+		s.b.Connect(c.id)
+	}
+	c.live.Store(1)
+	if c.writes {
+		c.live.Store(2)
+		ps.wg.Go(func() { ps.write(c) })
+	}
+	ps.wg.Go(func() { ps.read(c) })
+}
 
-// handle applies one event from a client.
+// handle applies one event from a client or a watcher. The lock is held.
 func (ps *ports) handle(ev portEvent) {
+	if ev.kind == evAccept {
+		ev.srv.asked.Store(false)
+		ps.acceptPending(ev.srv)
+		return
+	}
 	c, b := ev.c, ev.c.srv.b
 	switch ev.kind {
-	case evConnect:
-		c.open = true
-		c.srv.open[c.id] = c
-		c.log.Info("client connected")
-		if b.Connect != nil {
-			b.Connect(c.id)
-		}
 	case evMessage:
+		ps.budget.release(len(ev.msg))
 		if !c.open || b.Receive == nil {
 			return
 		}
@@ -308,6 +287,9 @@ func (ps *ports) handle(ev portEvent) {
 		}
 	case evEnd:
 		if c.open {
+			if ev.err != nil {
+				c.log.Info("client connection lost", "err", ev.err)
+			}
 			ps.ended = append(ps.ended, c)
 		}
 	}
@@ -371,30 +353,33 @@ func (ps *ports) kill(c *client, why string, err error) {
 	}
 	c.log.Warn("closing client: "+why, "err", err)
 	ps.disconnect(c)
+	c.gone.Store(true)
 	c.mu.Lock()
 	c.mu.kill = true
+	c.releaseLocked(len(c.mu.out))
 	c.mu.out = nil
 	c.mu.Unlock()
 	c.nc.Close()
 	c.kick()
 }
 
-func (c *client) kick() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-}
-
 // flush queues what the last tick sent to each client, and wakes each
-// client's writer once: one write per client per tick.
+// client's writer once: one write per client per tick. Before a PortOut's
+// first message it takes in the clients waiting to connect. A port whose
+// clients together hold more than PortQueueBytes then closes those with
+// the longest queues until it is under.
 func (ps *ports) flush() {
 	for _, s := range ps.servers {
 		if s.b.Drain == nil {
 			continue
 		}
+		accepted := false
 		err := s.b.Drain(func(conn uint64, msg []byte) {
 			if s.b.Kind == compile.PortOut {
+				if !accepted {
+					accepted = true
+					ps.acceptPending(s)
+				}
 				for _, c := range s.open {
 					ps.queue(c, msg)
 				}
@@ -402,10 +387,16 @@ func (ps *ports) flush() {
 			}
 			if c, ok := s.open[conn]; ok {
 				ps.queue(c, msg)
+			} else {
+				s.stats.Dropped.Add(1)
 			}
 		})
 		if err != nil {
 			s.log.Error("message to a client dropped", "err", err)
+		}
+		s.stats.notePeak(s.total.Load())
+		if s.total.Load() > int64(s.lim.PortQueueBytes) {
+			ps.shed(s)
 		}
 	}
 	for _, c := range ps.touched {
@@ -416,16 +407,47 @@ func (ps *ports) flush() {
 	ps.touched = ps.touched[:0]
 }
 
+// shed closes the clients of s with the longest queues until those left
+// hold no more than PortQueueBytes together. What the clients closed
+// already hold goes as their writers stop.
+func (ps *ports) shed(s *portServer) {
+	var sum int64
+	for _, c := range s.open {
+		sum += c.bytes.Load()
+	}
+	for sum > int64(s.lim.PortQueueBytes) {
+		var worst *client
+		for _, c := range s.open {
+			if worst == nil || c.bytes.Load() > worst.bytes.Load() {
+				worst = c
+			}
+		}
+		if worst == nil {
+			return
+		}
+		sum -= worst.bytes.Load()
+		s.stats.Slow.Add(1)
+		ps.kill(worst, "too slow", fmt.Errorf("the port's clients hold more than %d bytes", s.lim.PortQueueBytes))
+	}
+}
+
 func (ps *ports) queue(c *client, msg []byte) {
-	c.mu.Lock()
-	if len(c.mu.out)+len(msg)+4 > clientQueue {
-		queued := len(c.mu.out)
-		c.mu.Unlock()
-		ps.kill(c, "too slow", fmt.Errorf("%d bytes queued", queued))
+	if c.gone.Load() {
+		c.srv.stats.Dropped.Add(1)
 		return
 	}
+	c.mu.Lock()
+	if n := len(c.mu.out) + len(msg) + 4; n > c.srv.lim.ClientQueueBytes {
+		c.mu.Unlock()
+		c.srv.stats.Slow.Add(1)
+		ps.kill(c, "too slow", fmt.Errorf("%d bytes queued, more than %d", n, c.srv.lim.ClientQueueBytes))
+		return
+	}
+	before := len(c.mu.out)
 	c.mu.out = AppendMessage(c.mu.out, c.srv.b.Out, msg)
+	c.holdLocked(len(c.mu.out) - before)
 	c.mu.Unlock()
+	c.lastQueued.Store(time.Now().UnixNano())
 	if !c.queued {
 		c.queued = true
 		ps.touched = append(ps.touched, c)

@@ -405,7 +405,7 @@ func TestPortSlowClient(t *testing.T) {
 	big := strings.Repeat("y", 1<<20)
 	pn := startPort(t, compile.PortBidi, compile.FrameLines, func(string) string { return big })
 	slow := dial(t, pn.addr) // never reads
-	for range 3 * clientQueue / len(big) {
+	for range 3 * DefaultClientQueueBytes / len(big) {
 		if _, err := io.WriteString(slow, "q\n"); err != nil {
 			break // closed already
 		}

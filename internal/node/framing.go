@@ -28,7 +28,10 @@ type MessageReader struct {
 	framing compile.Framing
 	max     int
 	hdr     [4]byte
-	buf     []byte // reused message buffer; grows to the largest message read
+	// buf is the reused message buffer. It grows for a large message and
+	// is let go once the next is asked for, if larger than keepBuf, so
+	// that an idle connection does not keep its largest message's memory.
+	buf []byte
 }
 
 // messageReadBuf is the read buffer of a MessageReader.
@@ -52,11 +55,18 @@ func NewMessageReader(r io.Reader, f compile.Framing, max int) *MessageReader {
 // an error matching ErrMessageTooLarge, before the reader allocates for
 // it. After any error other than io.EOF, stop reading.
 func (r *MessageReader) Next() ([]byte, error) {
+	if cap(r.buf) > keepBuf {
+		r.buf = nil
+	}
 	if r.framing == compile.FrameLines {
 		return r.line()
 	}
 	return r.prefixed()
 }
+
+// Buffered returns how many bytes of the stream the reader holds that no
+// message returned yet has taken.
+func (r *MessageReader) Buffered() int { return r.br.Buffered() }
 
 func (r *MessageReader) line() ([]byte, error) {
 	r.buf = r.buf[:0]

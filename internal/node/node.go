@@ -65,6 +65,11 @@ type Node struct {
 	// AddrOf, if set, gives the address of a peer that Peers does not
 	// list: a member a cluster grew by (View.Resize).
 	AddrOf func(name string) (addr string, ok bool)
+	// PortLimits bound the external ports (see PortLimits).
+	PortLimits PortLimits
+	// PortStats, if set, counts what the external ports do at their
+	// bounds.
+	PortStats *PortStats
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -166,7 +171,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		defer lcancel()
 		err = errors.Join(err, ln.Close(lctx))
 	}()
-	if n.ports, err = servePorts(ctx, g.Ports, self.Ports, log); err != nil {
+	if n.ports, err = servePorts(ctx, g.Ports, self.Ports, self.PortLimits, self.PortStats, log); err != nil {
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
 	defer func() {
