@@ -91,6 +91,8 @@ var rules = []rule{
 	{module + "/std/request", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/heartbeat", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/compartment", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/internal/pki", []string{"net", "os", "os/exec", "os/signal", "syscall", "net/http"}, append([]string{"os/exec", "os/signal", "net/http"}, append(shells, module)...),
+		"certificates are made and read as bytes: the shells deliver them, over files, the environment or sockets"},
 	{module + "/sim", nil, []string{"net", "os/exec", "net/http", module + "/deploy", module + "/internal/node", module + "/internal/launch", module + "/transport/tcp"},
 		"the simulator runs flows in memory, never over sockets"},
 }
@@ -103,6 +105,7 @@ var importers = map[string][]string{
 	module + "/internal/node":   {module + "/deploy"},
 	module + "/internal/launch": {module + "/deploy"},
 	module + "/internal/admin":  {module + "/deploy"},
+	module + "/internal/pki":    {module + "/deploy", module + "/internal/node"},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →
