@@ -5,6 +5,8 @@ package bench
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -47,28 +49,46 @@ import (
 
 func BenchmarkB6Stream(b *testing.B) {
 	n, warm := netbench.StreamSizes()
-	b.Run(fmt.Sprintf("op=stream,n=%d", n), func(b *testing.B) {
-		for _, im := range streamImpls() {
-			b.Run("impl="+im.Name, func(b *testing.B) { netbench.Bench(b, im, n, warm, "ns/rec") })
-		}
-	})
-}
-
-func streamImpls() []netbench.Impl {
-	return []netbench.Impl{{Name: "baseline", Start: baselineStream}, {Name: "hydro", Start: hydroStream}}
-}
-
-// TestStream runs every implementation of B6 for a few spans and checks
-// that stopping it leaves no goroutine behind.
-func TestStream(t *testing.T) {
-	for _, im := range streamImpls() {
-		t.Run("impl="+im.Name, func(t *testing.T) { netbench.Test(t, im, 3*netbench.SpanLen+7) })
+	for _, secure := range []bool{false, true} {
+		b.Run(fmt.Sprintf("op=stream,%sn=%d", tlsName(secure), n), func(b *testing.B) {
+			for _, im := range streamImpls(secure) {
+				b.Run("impl="+im.Name, func(b *testing.B) { netbench.Bench(b, im, n, warm, "ns/rec") })
+			}
+		})
 	}
 }
 
-// baselineStream: length-prefixed records through bufio on both sides.
-func baselineStream() (*netbench.Run, error) {
-	wc, rc, err := loopback()
+// tlsName is the part of a benchmark's name that says it runs over TLS:
+// none for plaintext, whose names are those the peers' runs pair with.
+func tlsName(secure bool) string {
+	if secure {
+		return "tls=1,"
+	}
+	return ""
+}
+
+func streamImpls(secure bool) []netbench.Impl {
+	return []netbench.Impl{
+		{Name: "baseline", Start: func() (*netbench.Run, error) { return baselineStream(secure) }},
+		{Name: "hydro", Start: func() (*netbench.Run, error) { return hydroStream(secure) }},
+	}
+}
+
+// TestStream runs every implementation of B6 for a few spans, in
+// plaintext and over TLS, and checks that stopping it leaves no goroutine
+// behind.
+func TestStream(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		for _, im := range streamImpls(secure) {
+			t.Run(tlsName(secure)+"impl="+im.Name, func(t *testing.T) { netbench.Test(t, im, 3*netbench.SpanLen+7) })
+		}
+	}
+}
+
+// baselineStream: length-prefixed records through bufio on both sides,
+// over TCP or over crypto/tls.
+func baselineStream(secure bool) (*netbench.Run, error) {
+	wc, rc, err := loopback(secure)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +144,7 @@ type b6Receiver struct{}
 
 // hydroStream: the records are the items of a stream Sent from one
 // process to another.
-func hydroStream() (*netbench.Run, error) {
+func hydroStream(secure bool) (*netbench.Run, error) {
 	chk := netbench.NewStreamCheck(true)
 	todo := make(chan netbench.Span, netbench.Window) // never full: a span takes a credit
 	f := hydro.NewFlow()
@@ -139,7 +159,7 @@ func hydroStream() (*netbench.Run, error) {
 		return out
 	})
 	hydro.ForEach(hydro.Send(recs, r), chk.Add)
-	stop, err := startNodes(f, "b6Sender", "b6Receiver")
+	stop, err := startNodes(f, secure, "b6Sender", "b6Receiver")
 	if err != nil {
 		return nil, err
 	}
@@ -151,9 +171,9 @@ func hydroStream() (*netbench.Run, error) {
 }
 
 // startNodes runs every role of f as a node in this process, on free
-// loopback ports, logging warnings and errors to stderr, and returns the
-// function that stops them all and waits for them.
-func startNodes(f *hydro.Flow, roles ...string) (stop func() error, err error) {
+// loopback ports, with mutual TLS if secure, logging warnings and errors to
+// stderr, and returns the function that stops them all and waits for them.
+func startNodes(f *hydro.Flow, secure bool, roles ...string) (stop func() error, err error) {
 	if err := f.Compile(); err != nil {
 		return nil, err
 	}
@@ -165,12 +185,22 @@ func startNodes(f *hydro.Flow, roles ...string) (stop func() error, err error) {
 	for i, role := range roles {
 		peers[role] = addrs[i]
 	}
+	certs := map[string]deploy.TLS{}
+	if secure {
+		if certs, err = deploy.IssueTLS("bench", roles...); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, role := range roles {
+			certs[role] = deploy.TLS{Off: true}
+		}
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, len(roles))
 	for _, role := range roles {
 		go func() {
-			err := deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Logger: logger.With("node", role)})
+			err := deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Logger: logger.With("node", role), TLS: certs[role]})
 			if err != nil {
 				err = fmt.Errorf("node %s: %w", role, err)
 			}
@@ -187,8 +217,47 @@ func startNodes(f *hydro.Flow, roles ...string) (stop func() error, err error) {
 	}, nil
 }
 
-// loopback returns both ends of a fresh loopback TCP connection.
-func loopback() (client, server net.Conn, err error) {
+// loopback returns both ends of a fresh loopback TCP connection, over
+// mutual TLS 1.3 if secure (with certificates of a CA made for it, as
+// deployed nodes have), its handshake done.
+func loopback(secure bool) (client, server net.Conn, err error) {
+	client, server, err = loopbackTCP()
+	if err != nil || !secure {
+		return client, server, err
+	}
+	certs, err := deploy.IssueTLS("bench", "client", "server")
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := func(t deploy.TLS) (*tls.Config, error) {
+		cert, err := tls.X509KeyPair(t.Cert, t.Key)
+		if err != nil {
+			return nil, err
+		}
+		roots := x509.NewCertPool()
+		roots.AppendCertsFromPEM(t.CA)
+		return &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{cert}, RootCAs: roots, ClientCAs: roots,
+			ClientAuth: tls.RequireAndVerifyClientCert, InsecureSkipVerify: true, SessionTicketsDisabled: true}, nil
+	}
+	cc, err1 := cfg(certs["client"])
+	sc, err2 := cfg(certs["server"])
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, nil, err
+	}
+	tc, ts := tls.Client(client, cc), tls.Server(server, sc)
+	done := make(chan error, 1)
+	go func() { done <- ts.Handshake() }()
+	err = errors.Join(tc.Handshake(), <-done)
+	if err != nil {
+		client.Close()
+		server.Close()
+		return nil, nil, err
+	}
+	return tc, ts, nil
+}
+
+// loopbackTCP returns both ends of a fresh loopback TCP connection.
+func loopbackTCP() (client, server net.Conn, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, nil, err

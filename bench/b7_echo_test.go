@@ -34,36 +34,42 @@ import (
 //	          answers with Respond
 
 func BenchmarkB7Echo(b *testing.B) {
-	for _, k := range netbench.Outstanding {
-		n, warm := netbench.EchoSizes(k)
-		b.Run(fmt.Sprintf("op=echo,outstanding=%d,n=%d", k, n), func(b *testing.B) {
-			for _, im := range echoImpls(k) {
-				b.Run("impl="+im.Name, func(b *testing.B) { netbench.Bench(b, im, n, warm, "ns/rt") })
-			}
-		})
-	}
-}
-
-func echoImpls(k int) []netbench.Impl {
-	return []netbench.Impl{
-		{Name: "baseline", Start: func() (*netbench.Run, error) { return baselineEcho(k) }},
-		{Name: "hydro", Start: func() (*netbench.Run, error) { return hydroEcho(k) }},
-	}
-}
-
-// TestEcho runs every implementation of B7 for a few hundred round trips
-// and checks that stopping it leaves no goroutine behind.
-func TestEcho(t *testing.T) {
-	for _, k := range netbench.Outstanding {
-		for _, im := range echoImpls(k) {
-			t.Run(fmt.Sprintf("outstanding=%d/impl=%s", k, im.Name), func(t *testing.T) { netbench.Test(t, im, 3*k+50) })
+	for _, secure := range []bool{false, true} {
+		for _, k := range netbench.Outstanding {
+			n, warm := netbench.EchoSizes(k)
+			b.Run(fmt.Sprintf("op=echo,%soutstanding=%d,n=%d", tlsName(secure), k, n), func(b *testing.B) {
+				for _, im := range echoImpls(k, secure) {
+					b.Run("impl="+im.Name, func(b *testing.B) { netbench.Bench(b, im, n, warm, "ns/rt") })
+				}
+			})
 		}
 	}
 }
 
-// baselineEcho: raw TCP, 16 bytes each way.
-func baselineEcho(k int) (*netbench.Run, error) {
-	cc, sc, err := loopback()
+func echoImpls(k int, secure bool) []netbench.Impl {
+	return []netbench.Impl{
+		{Name: "baseline", Start: func() (*netbench.Run, error) { return baselineEcho(k, secure) }},
+		{Name: "hydro", Start: func() (*netbench.Run, error) { return hydroEcho(k, secure) }},
+	}
+}
+
+// TestEcho runs every implementation of B7 for a few hundred round trips,
+// in plaintext and over TLS, and checks that stopping it leaves no
+// goroutine behind.
+func TestEcho(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		for _, k := range netbench.Outstanding {
+			for _, im := range echoImpls(k, secure) {
+				t.Run(fmt.Sprintf("%soutstanding=%d/impl=%s", tlsName(secure), k, im.Name), func(t *testing.T) { netbench.Test(t, im, 3*k+50) })
+			}
+		}
+	}
+}
+
+// baselineEcho: raw TCP (or TLS: a ping-pong over crypto/tls), 16 bytes
+// each way.
+func baselineEcho(k int, secure bool) (*netbench.Run, error) {
+	cc, sc, err := loopback(secure)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +126,7 @@ type b7Client struct{}
 type b7Server struct{}
 
 // hydroEcho: the client's closed loop is a cycle of the flow.
-func hydroEcho(k int) (*netbench.Run, error) {
+func hydroEcho(k int, secure bool) (*netbench.Run, error) {
 	rec := netbench.NewRecorder(k)
 	f := hydro.NewFlow()
 	c := hydro.NewProcess[b7Client](f)
@@ -130,7 +136,7 @@ func hydroEcho(k int) (*netbench.Run, error) {
 	reqs := hydro.Chain(hydro.SourceSeq(c, rec.Seeds()), hydro.Map(answered, stamp))
 	back := hydro.Send(hydro.Send(reqs, s), c)
 	next.Complete(hydro.FilterMap(back, rec.Answer))
-	stop, err := startNodes(f, "b7Client", "b7Server")
+	stop, err := startNodes(f, secure, "b7Client", "b7Server")
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ func TestAdminAddrs(t *testing.T) {
 	}
 	want := []launch.Member{{Name: "Leader", Addr: "127.0.0.1:9100"}, {Name: "Worker/0", Addr: "127.0.0.1:9101"}, {Name: "Worker/1", Addr: "127.0.0.1:9102"}}
 	for i := range want {
-		if got[i] != want[i] {
+		if got[i].Name != want[i].Name || got[i].Addr != want[i].Addr {
 			t.Errorf("adminAddrs(127.0.0.1:9100)[%d] = %v; want %v", i, got[i], want[i])
 		}
 	}

@@ -64,8 +64,9 @@ func startNode(t *testing.T, c *calculator) (ports map[string]string, logs *flee
 	}
 	ports = map[string]string{"extClient": addrs[1], "extFeed": addrs[2], "extFeed.2": addrs[3]}
 	logs = &fleettest.Output{}
-	cfg := deploy.NodeConfig{Role: "extServer", Peers: map[string]string{"extServer": addrs[0]}, Ports: ports,
-		Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	peers := map[string]string{"extServer": addrs[0]}
+	cfg := deploy.NodeConfig{Role: "extServer", Peers: peers, Ports: ports,
+		Logger: slog.New(slog.NewTextHandler(logs, nil)), TLS: issue(t, peers)["extServer"]}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- deploy.RunNode(ctx, c.f, cfg) }()

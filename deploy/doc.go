@@ -23,6 +23,31 @@
 // nodes in one test process, or nodes whose addresses an orchestrator hands
 // out. Dial connects a client to an external port, with the port's codecs.
 //
+// # Security
+//
+// The nodes of a fleet speak mutual TLS 1.3. Localhost makes a CA for each
+// run and a certificate per process and cluster member, whose identity is
+// a URI SAN, hydro:FLOW/ROLE (hydro:wordcount/Worker/1), and hands each
+// member the CA's certificate and its own certificate and key in its
+// environment; nothing is written to disk. A node accepts a peer only if
+// the run's CA signed its certificate, the certificate names a node of the
+// fleet, and its hello claims that node: plaintext peers, peers of another
+// CA and impostors are refused and logged with the reason.
+//
+// A node started some other way (RunNode on another machine) reads its
+// TLS from NodeConfig.TLS or, if that is zero, from its environment, as
+// PEM text or as files:
+//
+//	HYDRO_TLS_CA    or HYDRO_TLS_CA_FILE     the deployment's CA certificate
+//	HYDRO_TLS_CERT  or HYDRO_TLS_CERT_FILE   the node's certificate
+//	HYDRO_TLS_KEY   or HYDRO_TLS_KEY_FILE    its private key
+//
+// IssueTLS makes them for a set of roles. Without them a node does not
+// start. TLS is turned off by -tls=false (Config.NoTLS), TLS.Off or
+// HYDRO_TLS=off: the nodes then speak plaintext and believe any hello, so
+// any process that reaches their ports can pose as a member. Turn it off
+// on a trusted network only. External ports speak plaintext either way.
+//
 // # Concurrency
 //
 // Command, Localhost and RunNode block until their context ends (Main until

@@ -47,6 +47,10 @@ type Config struct {
 	// Output receives every member's output, each line prefixed with its
 	// role; io.Discard if nil.
 	Output io.Writer
+	// NoTLS turns off the mutual TLS between the members (TLS.Off): they
+	// speak plaintext, and any process on this machine can pose as one of
+	// them. For a machine whose every user is trusted, and nowhere else.
+	NoTLS bool
 }
 
 // Localhost launches the flow's fleet on this machine, one OS process per
@@ -54,6 +58,13 @@ type Config struct {
 // StopOnFailure, until a member fails), then stops every member and waits
 // for it. The binary launched must call Main (or Command) with the same
 // flow.
+//
+// Unless d.NoTLS, the members speak mutual TLS: Localhost makes a CA for
+// this run and a certificate for each member (IssueTLS, named after the
+// binary), and gives each member the CA's certificate and its own
+// certificate and key in its environment (TLS.Env), readable only by this
+// user. They are kept in memory, never written to a file, and the CA's key
+// is dropped once they are made.
 func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	fl, err := sized(f, d.Sizes)
 	if err != nil {
@@ -71,14 +82,17 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	for i := range members {
 		members[i].Addr = addrs[i]
 	}
-	for i := range ports {
-		ports[i].Addr = addrs[len(members)+i]
-	}
 	exe := d.Executable
 	if exe == "" {
 		if exe, err = os.Executable(); err != nil {
 			return fmt.Errorf("deploy: finding this binary to launch: %w", err)
 		}
+	}
+	if err := issueMembers(members, flowName(exe), d.NoTLS); err != nil {
+		return err
+	}
+	for i := range ports {
+		ports[i].Addr = addrs[len(members)+i]
 	}
 	out := fleetOutput(d.Output, d.LogFormat)
 	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat, launch.EnvLogLevel + "=" + d.LogLevel,
@@ -128,6 +142,29 @@ wait:
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return errors.Join(failed, fleet.Stop(sctx))
+}
+
+// issueMembers gives each member its TLS in its environment, or turns TLS
+// off in each.
+func issueMembers(members []launch.Member, flow string, off bool) error {
+	if off {
+		for i := range members {
+			members[i].Env = TLS{Off: true}.Env()
+		}
+		return nil
+	}
+	roles := make([]string, len(members))
+	for i, m := range members {
+		roles[i] = m.Name
+	}
+	certs, err := IssueTLS(flow, roles...)
+	if err != nil {
+		return err
+	}
+	for i, m := range members {
+		members[i].Env = certs[m.Name].Env()
+	}
+	return nil
 }
 
 // fleetMembers lists every process and cluster member, named as the nodes

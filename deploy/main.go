@@ -42,7 +42,7 @@ import (
 // program's global flag set alone; a program with flags of its own parses
 // them first and passes what is left to Command. The command line is
 //
-//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT]
+//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT] [-tls=false]
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
 //	PROGRAM version
@@ -65,6 +65,9 @@ import (
 // as a record of its own with the line in "msg". -log-level sets the
 // nodes' level (info by default); a normal start and stop log nothing
 // above info.
+// The nodes speak mutual TLS 1.3 with a CA the deployer makes for the
+// run (see Localhost and TLS); -tls=false turns it off, for a machine whose
+// every user is trusted only.
 //
 // Every mistake is an error that says what was wrong: a cluster the flow
 // does not have (the error lists those it has), a process given a size, a
@@ -150,6 +153,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	logFormat := fs.String("log-format", "text", "log format of the nodes: text or json (JSON lines only, the node's name in \"node\")")
 	logLevel := fs.String("log-level", "info", "log level of the nodes: debug, info, warn or error")
 	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
+	useTLS := fs.Bool("tls", true, "mutual TLS between the nodes, with a CA made for this run; -tls=false speaks plaintext, for a machine whose every user is trusted only")
 	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
 	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
 		return err
@@ -168,7 +172,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 			return usageError{err}
 		}
 	}
-	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout})
+	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS})
 }
 
 // parse parses args with fs and refuses arguments left over. For -h it

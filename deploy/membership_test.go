@@ -36,8 +36,11 @@ func TestMembershipDeployed(t *testing.T) {
 	peers := map[string]string{"memberLeader": addrs[0], "memberWorker/0": addrs[1], "memberWorker/1": addrs[2]}
 	sizes := map[string]int{"memberWorker": 2}
 	errs := make(chan error, 4)
+	certs := issue(t, peers)
 	start := func(ctx context.Context, role string) {
-		go func() { errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: sizes}) }()
+		go func() {
+			errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: sizes, TLS: certs[role]})
+		}()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -103,9 +106,10 @@ func TestRoundRobinSkipsNeverStarted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	errs := make(chan error, 2)
+	certs := issue(t, peers)
 	for _, role := range []string{"rrLeader", "rrWorker/0"} { // rrWorker/1 never starts
 		go func() {
-			errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: sizes, FailAfter: 200 * time.Millisecond})
+			errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: sizes, FailAfter: 200 * time.Millisecond, TLS: certs[role]})
 		}()
 	}
 	time.Sleep(time.Second) // past FailAfter: the leader has given up on rrWorker/1

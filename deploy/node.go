@@ -61,13 +61,19 @@ type NodeConfig struct {
 	// PeerAddr, if set, gives the address of a role that Peers does not
 	// list: a member a cluster grew by (Resize).
 	PeerAddr func(role string) (addr string, ok bool)
+	// TLS secures the node's connections to its peers (see TLS). If it
+	// is zero, the node reads its TLS from its environment (TLSFromEnv),
+	// and does not start if it finds none there: TLS is on unless turned
+	// off (TLS.Off, or HYDRO_TLS=off) for a trusted network.
+	TLS TLS
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
 // connections and returns: what a binary started by Main does in a role,
 // configured by cfg instead of its environment. It returns nil when ctx is
 // cancelled, and an error at once if f does not compile, cfg.Role names no
-// location of f, or the node cannot listen.
+// location of f, the node has no TLS certificate of its role (and TLS is
+// not turned off), or the node cannot listen.
 func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	fl, err := sized(f, cfg.Sizes)
 	if err != nil {
@@ -93,8 +99,12 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	if err != nil {
 		return err
 	}
+	creds, err := credentials(cfg.TLS, cfg.Role)
+	if err != nil {
+		return err
+	}
 	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports,
-		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr}
+		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds}
 	if cfg.Resize != nil {
 		rctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})

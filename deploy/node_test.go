@@ -140,11 +140,12 @@ func TestRunNodeFanIn(t *testing.T) {
 	for i, role := range roles {
 		peers[role] = addrs[i]
 	}
+	certs := issue(t, peers)
 	ctx, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, len(roles))
 	for _, role := range roles {
 		go func() {
-			errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: map[string]int{"fanWorker": workers}})
+			errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, Sizes: map[string]int{"fanWorker": workers}, TLS: certs[role]})
 		}()
 	}
 	go func() {
@@ -190,10 +191,11 @@ func runPair(t *testing.T, f *hydro.Flow) (stop func()) {
 		t.Fatal(err)
 	}
 	peers := map[string]string{"nodeSender": addrs[0], "nodeReceiver": addrs[1]}
+	certs := issue(t, peers)
 	ctx, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, 2)
 	for role := range peers {
-		go func() { errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers}) }()
+		go func() { errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: role, Peers: peers, TLS: certs[role]}) }()
 	}
 	return func() {
 		cancel()

@@ -41,6 +41,9 @@ const (
 type Member struct {
 	Name string
 	Addr string
+	// Env is what Launch adds to this member's environment alone (its
+	// certificate and key, say), as KEY=value.
+	Env []string
 }
 
 // FreeAddrs returns n loopback addresses with free ports, or, if base is
@@ -154,7 +157,7 @@ func Launch(exe string, args []string, env []string, members []Member, out io.Wr
 	peers := EncodePeers(members)
 	for _, m := range members {
 		cmd := exec.Command(exe, args...)
-		cmd.Env = append(append(os.Environ(), env...), EnvRole+"="+m.Name, EnvPeers+"="+peers)
+		cmd.Env = append(append(append(os.Environ(), env...), m.Env...), EnvRole+"="+m.Name, EnvPeers+"="+peers)
 		pr, pw := io.Pipe()
 		cmd.Stdout, cmd.Stderr = pw, pw
 		bindToDeployer(cmd)

@@ -95,6 +95,8 @@ var rules = []rule{
 		"the viewer draws a flow and runs nothing: the language and the shells hand it what to draw"},
 	{module + "/std/paxos", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/replica", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/internal/pki", []string{"net", "os", "os/exec", "os/signal", "syscall", "net/http"}, append([]string{"os/exec", "os/signal", "net/http"}, append(shells, module)...),
+		"certificates are made and read as bytes: the shells deliver them, over files, the environment or sockets"},
 	{module + "/sim", nil, []string{"net", "os/exec", "net/http", module + "/deploy", module + "/internal/node", module + "/internal/launch", module + "/transport/tcp"},
 		"the simulator runs flows in memory, never over sockets"},
 }
@@ -109,6 +111,7 @@ var importers = map[string][]string{
 	module + "/internal/admin":  {module + "/deploy"},
 	module + "/internal/viewer": {module, module + "/internal/lang", module + "/internal/admin", module + "/deploy"},
 	module + "/internal/image":  {module + "/deploy"},
+	module + "/internal/pki":    {module + "/deploy", module + "/internal/node"},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →

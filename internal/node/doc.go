@@ -31,6 +31,38 @@
 // claims, or that does not decode, is logged and dropped, and the node
 // serves on.
 //
+// # Security
+//
+// With Node.TLS set (package deploy sets it unless TLS is turned off), the
+// node speaks mutual TLS 1.3 with every peer, over transport/tcp (see its
+// Security section). Node.TLS holds the node's certificate, whose identity
+// is a URI SAN naming the flow and the node's role (package pki:
+// hydro:FLOW/ROLE, hydro:wordcount/Worker/1), and the deployment's CA. Run
+// refuses to start if the certificate names another role than Node.Name.
+// A connection is accepted only if
+//
+//   - its certificate was signed by the deployment's CA (a peer of another
+//     deployment, or with none, is refused in the handshake; a plaintext
+//     peer too);
+//   - the certificate names a node of the same flow that is among
+//     Node.Peers (the fleet);
+//   - the hello that follows claims that same node: a member holding a
+//     valid certificate of Worker/1 that says it is Worker/0 is an
+//     impostor, and refused.
+//
+// Each refusal is logged at level Error with its reason, and the
+// connection closed before any frame of it is read. Once a peer is known,
+// each frame's sender must match it too: a frame whose channel comes from
+// another location, or whose sender id is another member's, is dropped
+// (see Usage). The node dials only listeners whose certificates name the
+// peer it means to reach.
+//
+// What TLS does not cover: the external ports (external.go) speak
+// plaintext to any client; the keys are as safe as the
+// files or environment that carry them; and a node with Node.TLS nil
+// believes every hello, so that any process that reaches its port can
+// pose as any peer.
+//
 // # Concurrency
 //
 // A node runs its ticks on whichever goroutine holds the node's lock

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/pki"
 	"github.com/hydro-go/hydro/transport"
 	"github.com/hydro-go/hydro/transport/tcp"
 )
@@ -70,6 +71,11 @@ type Node struct {
 	// PortStats, if set, counts what the external ports do at their
 	// bounds.
 	PortStats *PortStats
+	// TLS, if set, is the node's certificate and its deployment's CA: the
+	// node then speaks mutual TLS 1.3 with its peers, and accepts only the
+	// peers of Peers whose certificates name them (see the package's
+	// Security section). Its certificate must name Name. Nil: plaintext.
+	TLS *pki.Credentials
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -125,9 +131,14 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	// Until the first tick has run, frames wait for the lock.
 	n.mu.Lock()
 	locked := true
+	secure, err := tlsOptions(self)
+	if err != nil {
+		n.mu.Unlock()
+		return fmt.Errorf("deploy: %s: %w", self.Name, err)
+	}
 	ln, err := tcp.ListenFunc(ctx, self.Addr, self.Limits, log, func(in transport.Inbound, more bool) {
 		n.receive(ctx, in, more)
-	})
+	}, secure...)
 	if err != nil {
 		n.mu.Unlock()
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)

@@ -394,21 +394,34 @@ func (c *Conn) connect(ctx context.Context, rng *rand.Rand, failures *int) *peer
 			return pc
 		}
 		nc, err := c.opts.dial(ctx, c.addr)
+		var secured net.Conn = nc
+		refused := false
+		if err == nil && c.opts.tls != nil {
+			if secured, err = c.opts.tls.dial(ctx, nc, c.peer); err != nil {
+				nc.Close()
+				refused = true
+			}
+		}
 		if err == nil {
 			if *failures > 0 {
 				c.logger.Info("tcp: connected", "after_failures", *failures)
 			}
-			return newPeerConn(c.peer, nc)
+			return newPeerConn(c.peer, secured, nc)
 		}
 		if ctx.Err() != nil {
 			return nil
 		}
 		wait := backoff(*failures, c.opts.minBackoff, c.opts.maxBackoff, rng)
 		// A peer that is starting, or that stopped, refuses the first
-		// dials: only one unreachable for a while is worth telling.
-		if *failures == unreachableFailures {
+		// dials: only one unreachable for a while is worth telling. A
+		// peer that fails the TLS handshake is another matter: the
+		// fleet is misconfigured, or someone else listens there.
+		switch {
+		case refused:
+			c.logger.Error("tcp: refusing the peer; retrying", "err", err, "failures", *failures+1, "wait", wait)
+		case *failures == unreachableFailures:
 			c.logger.Info("tcp: peer not reachable; retrying", "err", err, "failures", *failures+1, "wait", wait)
-		} else {
+		default:
 			c.logger.Debug("tcp: dial failed", "err", err, "failures", *failures+1, "wait", wait)
 		}
 		*failures++
@@ -494,6 +507,12 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	c.writeDirect(pc)
 	closing := c.closing
 	var vec [][]byte // reused: the batches of one write
+	// Over TLS each write is a record of its own, and a syscall: gather
+	// small batches into records of up to 64 KiB.
+	var bw *bufio.Writer
+	if pc.nc != pc.raw {
+		bw = bufio.NewWriterSize(nc, tlsWriteBuf)
+	}
 	for {
 		vec = vec[:0]
 		frames, ok := c.take(pc, &vec)
@@ -501,9 +520,14 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 			return errHalted
 		}
 		if frames > 0 {
-			bufs := net.Buffers(vec)
-			_, err := bufs.WriteTo(nc) // one writev for all batches queued
-			clear(vec)                 // drop the written batches for the GC
+			var err error
+			if bw != nil {
+				err = writeTLS(bw, vec)
+			} else {
+				bufs := net.Buffers(vec)
+				_, err = bufs.WriteTo(nc) // one writev for all batches queued
+			}
+			clear(vec) // drop the written batches for the GC
 			c.wrote(frames, err, ctx.Err() != nil)
 			if err != nil {
 				return fmt.Errorf("writing %d frames (lost): %w", frames, err)
@@ -545,6 +569,19 @@ func (c *Conn) read(pc *peerConn) {
 		r = br
 	}
 	io.Copy(io.Discard, r)
+}
+
+// tlsWriteBuf is the buffer that gathers batches into TLS records.
+const tlsWriteBuf = 64 << 10
+
+// writeTLS writes the batches of vec through bw, then flushes it.
+func writeTLS(bw *bufio.Writer, vec [][]byte) error {
+	for _, b := range vec {
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
 }
 
 // take moves every queued batch into vec and returns their frame count. If
@@ -643,7 +680,7 @@ func (c *Conn) ended(pc *peerConn, aborted bool) {
 // once the peer has read to it and closed too, this side has read
 // everything, and closes without a reset.
 func (c *Conn) linger(ctx context.Context, pc *peerConn) {
-	if !halfClose(pc.nc) {
+	if !halfClose(pc.raw) {
 		return // net.Pipe and the like: no reset to avoid
 	}
 	t := time.NewTimer(lingerTimeout)

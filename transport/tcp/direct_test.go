@@ -210,7 +210,7 @@ func TestDirectTailDroppedWithItsConnection(t *testing.T) {
 	far, _ := accept() // and read nothing more
 	defer far.Close()
 	c := newConn(raw.Addr().String(), "P", transport.DefaultLimits, nil, nil)
-	pc := newPeerConn("", nc)
+	pc := newPeerConn("", nc, nc)
 	c.writeDirect(pc)
 	if c.mu.direct == nil {
 		t.Skip("no direct writes on this platform")

@@ -26,6 +26,12 @@
 // and no hand-over to another goroutine, so a node can answer a request on
 // the goroutine that read it.
 //
+// Between nodes the link speaks mutual TLS 1.3: give WithTLS to the
+// Listener (and so to the Conns it dials), or to Dial. See Security.
+//
+//	ln, err := tcp.Listen(ctx, ":7000", transport.DefaultLimits, logger, tcp.WithTLS(tcp.TLS{
+//		Certificate: cert, Roots: caPool, Identify: identify}))
+//
 // A node shell dials its peers through its Listener, so that two nodes
 // that talk both ways share one connection and its acknowledgements ride
 // on the answers:
@@ -69,6 +75,46 @@
 // its connection (it is stopping), and the frames Close drops, which it
 // returns as an error for its caller to judge. A connection that breaks
 // otherwise is logged at Warn.
+//
+// # Security
+//
+// Without WithTLS a link is plaintext, and a Listener believes the name any
+// hello gives: whoever can reach its port can pose as any peer. With
+// WithTLS (given to Listen or ListenFunc, and so to every Conn its Dial
+// makes, or to Dial) every connection speaks TLS 1.3 and nothing older,
+// mutually authenticated:
+//
+//   - the Listener runs the handshake before reading anything, within the
+//     hello's 10 s, and requires a client certificate that TLS.Roots
+//     signed; then TLS.Identify names the peer the certificate stands for,
+//     or refuses it, and the hello that follows, inside TLS, must give
+//     that same name;
+//   - a Conn checks the listener's certificate against TLS.Roots and, for
+//     a Conn made by Listener.Dial, that TLS.Identify names the peer it
+//     was asked to reach, before it writes anything.
+//
+// A refused connection is closed and logged at level Error, "tcp: refusing
+// connection" on the Listener's side, with the reason: "not TLS (a
+// plaintext peer?)", "certificate not signed by this deployment's CA",
+// "the peer refused this side's certificate", "certificate refused" with
+// Identify's error, or "impostor: a certificate of Worker/1 claims to be
+// Worker/0". A Conn that refuses its peer logs "tcp: refusing the peer"
+// and retries with its backoff, writing nothing meanwhile. Identities are
+// names only: TLS.Identify decides what a certificate stands for (package
+// deploy uses a URI SAN, hydro:FLOW/ROLE).
+//
+// Sessions are never resumed: every connection verifies its certificates
+// anew. A handshake costs a few hundred microseconds, once per connection.
+// NB: in TLS 1.3 a client finishes its handshake before the server has
+// checked the client's certificate, so a Conn whose certificate the
+// Listener refuses counts a connection as up and its first frames as
+// sent; they are lost, and the Conn reconnects.
+//
+// Over TLS, a Conn's Send never writes on the caller's goroutine: it
+// queues, and the Conn's goroutine gathers what is queued into records of
+// up to 64 KiB. Closing a connection closes the TCP connection under it
+// without a close_notify alert (which could wait on a full socket); the
+// peer reads the end of the stream at a record boundary as a clean end.
 //
 // # Concurrency
 //

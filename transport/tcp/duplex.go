@@ -30,8 +30,13 @@ import (
 // peerConn is a connection to a peer past the hello: one the peer opened,
 // or a Conn's own.
 type peerConn struct {
-	name     string
-	nc       net.Conn
+	name string
+	nc   net.Conn // what frames are read from and written to
+	// raw is the TCP connection under nc, nc itself without TLS: it is
+	// what halt closes and halfClose half-closes, which never wait for
+	// the peer (a TLS close would send an alert, and wait while the
+	// socket is full).
+	raw      net.Conn
 	duplex   bool          // the peer opened it and reads what is written back
 	stop     chan struct{} // closed by halt
 	stopOnce sync.Once
@@ -42,15 +47,15 @@ type peerConn struct {
 	exited chan struct{}
 }
 
-func newPeerConn(name string, nc net.Conn) *peerConn {
-	return &peerConn{name: name, nc: nc, stop: make(chan struct{}), exited: make(chan struct{})}
+func newPeerConn(name string, nc, raw net.Conn) *peerConn {
+	return &peerConn{name: name, nc: nc, raw: raw, stop: make(chan struct{}), exited: make(chan struct{})}
 }
 
 // halt closes the connection and tells its reader to stop delivering.
 func (pc *peerConn) halt() {
 	pc.stopOnce.Do(func() {
 		close(pc.stop)
-		pc.nc.Close()
+		pc.raw.Close()
 	})
 }
 
@@ -93,7 +98,7 @@ func (ls *Listener) Dial(ctx context.Context, peer, addr, self string, logger *s
 	if err := validName(peer); err != nil {
 		panic(fmt.Sprintf("tcp: Dial %s: %v", addr, err))
 	}
-	c := newConn(addr, self, ls.limits, logger, opts)
+	c := newConn(addr, self, ls.limits, logger, append([]DialOption{ls.tlsOption()}, opts...))
 	c.ls, c.peer, c.adopt = ls, peer, make(chan struct{}, 1)
 	c.hello = appendHello(nil, self, true)
 	c.logger = c.logger.With("peer", peer)

@@ -56,6 +56,7 @@ type Handler func(in Inbound, more bool)
 type Listener struct {
 	ln      net.Listener
 	limits  transport.Limits
+	tls     *tlsSetup // nil: plaintext
 	logger  *slog.Logger
 	inbound chan Inbound // nil when handle is set
 	handle  Handler
@@ -100,8 +101,8 @@ type Listener struct {
 // or sends a frame that transport.Reader refuses (too large, malformed) is
 // closed and logged at level Error with the peer's name, its address and
 // the problem. The Listener keeps serving the others.
-func Listen(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger) (*Listener, error) {
-	return newListener(ctx, addr, l, logger, nil)
+func Listen(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger, opts ...ListenOption) (*Listener, error) {
+	return newListener(ctx, addr, l, logger, nil, opts)
 }
 
 // ListenFunc is Listen, except that the frames go to h, on the goroutine
@@ -109,14 +110,18 @@ func Listen(ctx context.Context, addr string, l transport.Limits, logger *slog.L
 // frame a copy and a hand-over between goroutines: a node shell whose
 // Handler acts on a frame at once answers as soon as the frame arrives.
 // ListenFunc panics if h is nil.
-func ListenFunc(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger, h Handler) (*Listener, error) {
+func ListenFunc(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger, h Handler, opts ...ListenOption) (*Listener, error) {
 	if h == nil {
 		panic("tcp: ListenFunc with a nil Handler")
 	}
-	return newListener(ctx, addr, l, logger, h)
+	return newListener(ctx, addr, l, logger, h, opts)
 }
 
-func newListener(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger, h Handler) (*Listener, error) {
+func newListener(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger, h Handler, opts []ListenOption) (*Listener, error) {
+	var o listenOptions
+	for _, opt := range opts {
+		opt.applyListen(&o)
+	}
 	if err := l.Validate(); err != nil {
 		return nil, fmt.Errorf("tcp: listen on %s: %w", addr, err)
 	}
@@ -133,6 +138,7 @@ func newListener(ctx context.Context, addr string, l transport.Limits, logger *s
 		limits:  l,
 		logger:  logger.With("listener", ln.Addr().String()),
 		handle:  h,
+		tls:     o.tls,
 		closing: make(chan struct{}),
 		exited:  make(chan struct{}),
 	}
@@ -246,17 +252,27 @@ func (ls *Listener) serve(nc net.Conn) {
 		ls.mu.Unlock()
 	}()
 	remote := nc.RemoteAddr().String()
-	br := bufio.NewReaderSize(nc, readBufSize)
-	nc.SetReadDeadline(time.Now().Add(helloTimeout))
-	name, duplex, err := readHello(br)
+	nc.SetDeadline(time.Now().Add(helloTimeout))
+	secured, certName, err := ls.secure(nc)
 	if err != nil {
 		if !ls.isClosing() {
 			ls.logger.Error("tcp: refusing connection", "remote", remote, "err", err)
 		}
 		return
 	}
-	nc.SetReadDeadline(time.Time{})
-	pc := newPeerConn(name, nc)
+	br := bufio.NewReaderSize(secured, readBufSize)
+	name, duplex, err := readHello(br)
+	if err == nil && ls.tls != nil && name != certName {
+		err = fmt.Errorf("impostor: a certificate of %s claims to be %s", certName, name)
+	}
+	if err != nil {
+		if !ls.isClosing() {
+			ls.logger.Error("tcp: refusing connection", "remote", remote, "err", err)
+		}
+		return
+	}
+	clearDeadline(nc)
+	pc := newPeerConn(name, secured, nc)
 	defer close(pc.exited)
 	if !ls.accepted(pc, duplex) {
 		return
@@ -268,6 +284,26 @@ func (ls *Listener) serve(nc net.Conn) {
 	if ls.isClosing() {
 		io.Copy(io.Discard, br) // until the peer closes, or closeDrain (Close)
 	}
+}
+
+// secure runs the TLS handshake on nc, for a Listener with TLS, and
+// returns the connection to read and the name the peer's certificate
+// gives; without TLS it returns nc.
+func (ls *Listener) secure(nc net.Conn) (net.Conn, string, error) {
+	if ls.tls == nil {
+		return nc, "", nil
+	}
+	// The deadline serve set bounds the handshake; Close ends it sooner.
+	tc, name, err := ls.tls.accept(context.Background(), nc)
+	if err != nil {
+		return nil, "", err
+	}
+	return tc, name, nil
+}
+
+// tlsOption gives the Conns made by Dial the Listener's TLS.
+func (ls *Listener) tlsOption() DialOption {
+	return optionFunc(func(o *dialOptions) { o.tls = ls.tls })
 }
 
 // accepted records pc as the newest connection its peer opened, closing

@@ -21,6 +21,7 @@ type dialOptions struct {
 	seeded     bool
 	dial       func(ctx context.Context, addr string) (net.Conn, error)
 	state      func(up bool)
+	tls        *tlsSetup // nil: plaintext
 }
 
 // Defaults of the dial options.
