@@ -33,6 +33,7 @@ func TestCommandInPod(t *testing.T) {
 	for k, v := range map[string]string{
 		kube.EnvPod: "t-kubesolo-0", kube.EnvNamespace: "default", kube.EnvLocation: "kubeSolo",
 		kube.EnvServices: "kubeSolo=t-kubesolo", kube.EnvPort: port, kube.EnvDomain: "cluster.local", kube.EnvLogFormat: "text",
+		deploy.EnvTLS: "off", // one node alone: it dials no peer
 	} {
 		t.Setenv(k, v)
 	}

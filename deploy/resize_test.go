@@ -57,7 +57,7 @@ func TestResizeCluster(t *testing.T) {
 		if role == "scaleWorker/2" {
 			sz = map[string]int{"scaleWorker": 3} // it started after the scale
 		}
-		cfg := deploy.NodeConfig{Role: role, Peers: own, Sizes: sz, Resize: resize, FailAfter: time.Second,
+		cfg := deploy.NodeConfig{Role: role, Peers: own, Sizes: sz, Resize: resize, FailAfter: time.Second, TLS: deploy.TLS{Off: true},
 			PeerAddr: func(r string) (string, bool) { a, ok := all[r]; return a, ok }}
 		go func() { errs <- deploy.RunNode(ctx, f, cfg) }()
 	}
