@@ -103,13 +103,18 @@ func browse(t *testing.T, bin, url string, extra ...string) string {
 		"--virtual-time-budget=10000", "--window-size=1400,1000",
 	}
 	args = append(append(args, extra...), url)
-	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	// NB: a run takes a second or two on an idle machine, but much longer
+	// on a busy one (go test ./... runs packages side by side): the bound
+	// only stops a browser that hangs.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %s: %v\n%s", strings.Join(extra, " "), err, stderr.String())
+		msg := stderr.String()
+		msg = msg[max(0, len(msg)-2000):]
+		t.Fatalf("chromium %s: %v (context: %v)\n...%s", strings.Join(extra, " "), err, ctx.Err(), msg)
 	}
 	return stdout.String()
 }
