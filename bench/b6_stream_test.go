@@ -42,6 +42,11 @@ import (
 //	nats      bench/peers: an embedded NATS server, one 16-byte message
 //	          per record from a publishing connection to a subscribing one
 //
+// Each runs in plaintext (op=stream) and over mutual TLS 1.3 (op=stream,
+// tls=1): the baseline's bufio streams then wrap a crypto/tls connection,
+// with certificates of a CA made for the run, and the hydro nodes are
+// given certificates by deploy.IssueTLS. NATS runs in plaintext only.
+//
 // The hydro and NATS senders stay within a window of credits that the
 // receiver hands back through a Go channel (see netbench.Window). The hydro
 // sender wakes when a span arrives on its SourceChan (deploy.Run waits on

@@ -23,6 +23,9 @@ import (
 // answer (the inverse of the throughput), and the p50 and p99 round trips
 // of the timed iterations.
 //
+// Each runs in plaintext (op=echo) and over mutual TLS 1.3 (op=echo,tls=1),
+// the baseline then a ping-pong over crypto/tls; NATS in plaintext only.
+//
 //	baseline  raw TCP, 16 bytes each way: each side reads through a bufio
 //	          reader and writes through a bufio writer, flushed once it has
 //	          handled every message already received
