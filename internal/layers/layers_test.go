@@ -103,6 +103,8 @@ var importers = map[string][]string{
 	module + "/internal/node":   {module + "/deploy"},
 	module + "/internal/launch": {module + "/deploy"},
 	module + "/internal/admin":  {module + "/deploy"},
+	// The hostile-peer suite is tests only: nothing imports it.
+	module + "/internal/hostile": {},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →
