@@ -9,6 +9,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,6 +66,17 @@ func (fe *fleet) size(l *ir.Location) int {
 		return n
 	}
 	return 1
+}
+
+// location returns the flow's location named name.
+func (fe *fleet) location(name string) *ir.Location {
+	for _, l := range fe.fl.Locations {
+		if l.Name == name {
+			return l
+		}
+	}
+	fe.t.Fatalf("no location %s", name)
+	return nil
 }
 
 // start runs role until the test ends (or stop is called).
@@ -130,7 +142,7 @@ func freeAddr(t *testing.T) string {
 // millisecond, and keeps the peak.
 type heap struct {
 	base int64
-	peak int64
+	peak atomic.Int64
 	stop chan struct{}
 	done chan struct{}
 }
@@ -159,8 +171,8 @@ func watchHeap() *heap {
 		tk := time.NewTicker(time.Millisecond)
 		defer tk.Stop()
 		for {
-			if n := heapNow(); n > h.peak {
-				h.peak = n
+			if n := heapNow(); n > h.peak.Load() {
+				h.peak.Store(n)
 			}
 			select {
 			case <-h.stop:
@@ -176,8 +188,11 @@ func watchHeap() *heap {
 func (h *heap) grown() int64 {
 	close(h.stop)
 	<-h.done
-	return h.peak - h.base
+	return h.peak.Load() - h.base
 }
+
+// restart returns the peak so far, and starts a new one.
+func (h *heap) restart() int64 { return h.peak.Swap(0) }
 
 // eventually waits up to d for cond.
 func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
