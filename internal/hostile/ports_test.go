@@ -362,4 +362,3 @@ func TestRelayHalfClose(t *testing.T) {
 		t.Errorf("after the answers: %v; want io.EOF once the port closes", err)
 	}
 }
-
