@@ -112,6 +112,8 @@ var importers = map[string][]string{
 	module + "/internal/viewer": {module, module + "/internal/lang", module + "/internal/admin", module + "/deploy"},
 	module + "/internal/image":  {module + "/deploy"},
 	module + "/internal/pki":    {module + "/deploy", module + "/internal/node"},
+	// The hostile-peer suite is tests only: nothing imports it.
+	module + "/internal/hostile": {},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →

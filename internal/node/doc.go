@@ -171,6 +171,38 @@
 //     or closes its connection (it is stopping) is logged at DEBUG, and
 //     only a peer unreachable for a few seconds at INFO (transport/tcp).
 //
+// # Limits
+//
+// Every buffer of a node is bounded. Between nodes: the inbox (1,024
+// items, 4 MiB), each Conn's queue (Node.QueueBytes, 8 MiB), what is held
+// per peer (Node.MaxHeldBytes, 4 MiB), and transport.Limits on frames (see
+// Bounds above). On each external port, by Node.PortLimits (PortLimits):
+//
+//   - MaxClients (1,024) clients at once; beyond, new connections wait in
+//     the kernel's accept queue until one leaves (PortCounts.Full).
+//   - ClientQueueBytes (4 MiB) queued for one client: past half, the node
+//     stops reading that client; a message past the bound closes it as
+//     too slow (PortCounts.Slow).
+//   - PortQueueBytes (64 MiB) queued for all of a port's clients: past
+//     half, its readers stop; past the bound the node takes no input for
+//     up to 1 s while the writers drain, then closes the clients with the
+//     longest queues.
+//   - FrameTimeout (10 s) to finish a message once its first byte came,
+//     and IdleTimeout (off) between messages: then the client is closed
+//     (PortCounts.TimedOut).
+//   - Linger (1 s): a client of a PortBidi that half-closed is kept open
+//     until no answer was queued for it that long.
+//   - Messages on their way from clients' readers to the loop: 256 events
+//     and 4 MiB; readers wait beyond.
+//   - Readers and writers keep buffers of at most 64 KiB between messages:
+//     a larger one goes back to the GC once its message is done.
+//
+// A bound reached stops the node reading whoever fills it; nothing is
+// dropped but messages for a client already gone (PortCounts.Dropped) and
+// frames for a member seen left (View.Dropped). A write that fails closes
+// the client at once: it leaves its port's bounds and broadcasts before
+// the loop hears of it, and the loop logs the error with its end.
+//
 // # Failure detection
 //
 // The node watches the members of the clusters whose membership the graph

@@ -33,8 +33,9 @@ import (
 // keeps each client's messages and end in order.
 //
 // A client's end is reported to the flow after the ticks that take its
-// last messages have run. A client that half-closes after its requests
-// (as `nc -N` does) is kept open for answers until none was queued for
+// last messages have run. A client of a PortOut that closes its side has
+// left. A client of a PortBidi that half-closes after its requests (as
+// `nc -N` does) is kept open for answers until none was queued for
 // PortLimits.Linger: answers that cross other nodes still reach it. Then
 // the writer writes what is left and closes the connection.
 
@@ -396,7 +397,7 @@ func (ps *ports) flush() {
 		}
 		s.stats.notePeak(s.total.Load())
 		if s.total.Load() > int64(s.lim.PortQueueBytes) {
-			ps.shed(s)
+			ps.waitPort(s)
 		}
 	}
 	for _, c := range ps.touched {
@@ -405,6 +406,32 @@ func (ps *ports) flush() {
 	}
 	clear(ps.touched)
 	ps.touched = ps.touched[:0]
+}
+
+// waitPort is the port's backpressure: while its clients together hold
+// more than PortQueueBytes, the loop keeps the node's lock and waits for
+// their writers, so that no tick runs and no input is taken (as waitRoom
+// does for peers). Past portWait it closes the clients with the longest
+// queues instead (shed): they are too slow for the rest. The lock is held.
+func (ps *ports) waitPort(s *portServer) {
+	s.paused.Add(1) // writers signal room
+	defer s.paused.Add(-1)
+	t := time.NewTimer(portWait)
+	defer t.Stop()
+	for s.total.Load() > int64(s.lim.PortQueueBytes) {
+		ch := s.roomChan()
+		if s.total.Load() <= int64(s.lim.PortQueueBytes) {
+			return
+		}
+		select {
+		case <-ch:
+		case <-ps.closing:
+			return
+		case <-t.C:
+			ps.shed(s)
+			return
+		}
+	}
 }
 
 // shed closes the clients of s with the longest queues until those left

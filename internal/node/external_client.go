@@ -42,6 +42,19 @@ type client struct {
 	}
 }
 
+// drop stops queuing for c and lets go of what is queued for it at once,
+// without waiting for the loop to hear that it ended: a client gone
+// leaves its port's bounds at once.
+func (c *client) drop() {
+	c.markGone()
+	c.mu.Lock()
+	c.mu.kill = true
+	c.releaseLocked(len(c.mu.out))
+	c.mu.out = nil
+	c.mu.Unlock()
+	c.kick()
+}
+
 // markGone sets gone and closes dead, once.
 func (c *client) markGone() {
 	if c.gone.CompareAndSwap(false, true) {
@@ -106,13 +119,13 @@ func (ps *ports) read(c *client) {
 	var why error
 	defer func() { ps.send(portEvent{c: c, kind: evEnd, err: why}) }()
 	if c.srv.b.Kind == compile.PortOut {
-		// The port only sends; read to notice the client leaving.
-		if _, err := io.Copy(io.Discard, c.nc); err != nil {
+		// The port only sends; read to notice the client leaving: its
+		// end of the stream is its leaving, as it has nothing to ask.
+		_, err := io.Copy(io.Discard, c.nc)
+		c.drop() // it leaves the room now, before the loop hears of it
+		if err != nil {
 			why = ps.readEnded(c, err, false)
-			return
 		}
-		c.log.Debug("client finished sending")
-		ps.linger(c)
 		return
 	}
 	tr := &timedReader{nc: c.nc, lim: c.srv.lim}
@@ -272,7 +285,7 @@ func (ps *ports) write(c *client) {
 			}
 			c.mu.Unlock()
 			if err != nil {
-				c.markGone()
+				c.drop()
 				return
 			}
 			buf = keep(buf)

@@ -23,7 +23,8 @@ type PortLimits struct {
 	ClientQueueBytes int
 	// PortQueueBytes bounds the bytes queued for all the clients of one
 	// port together (DefaultPortQueueBytes). Past half of it the node
-	// stops reading the port's clients; past the bound it closes the
+	// stops reading the port's clients; past the bound it takes no input
+	// until the writers are under it, for up to 1 s, and then closes the
 	// clients with the longest queues until it is under.
 	PortQueueBytes int
 	// FrameTimeout is how long a client may take to finish a message it
@@ -79,6 +80,9 @@ const (
 	// keepBuf is the largest buffer a reader or writer keeps for its next
 	// message once it is done with one: larger ones go back to the GC.
 	keepBuf = 64 << 10
+	// portWait is how long a port over PortQueueBytes holds the node
+	// back before it closes its slowest clients.
+	portWait = time.Second
 )
 
 // PortStats counts, per port, what a node's ports did at their bounds.
