@@ -29,6 +29,7 @@ var public = []string{
 	module + "/std/request",
 	module + "/std/heartbeat",
 	module + "/std/compartment",
+	module + "/std/twopc",
 }
 
 // TestPublicAPI walks the exported API of every public package (exported
