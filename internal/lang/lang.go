@@ -20,4 +20,7 @@ var (
 	// Codec returns how a hydro.Codec[T] delimits its messages on a
 	// connection and the largest message it allows.
 	Codec func(c any) (f compile.Framing, maxMessage int)
+	// Split returns how a hydro.Codec[T] with compile.FrameSplit finds
+	// where each message ends (nil for the other framings).
+	Split func(c any) compile.Split
 )

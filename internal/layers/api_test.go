@@ -29,6 +29,8 @@ var public = []string{
 	module + "/std/request",
 	module + "/std/heartbeat",
 	module + "/std/compartment",
+	module + "/std/resp",
+	module + "/std/rediskv",
 }
 
 // TestPublicAPI walks the exported API of every public package (exported

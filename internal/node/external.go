@@ -200,7 +200,7 @@ func (ps *ports) read(c *client) {
 		_, _ = io.Copy(io.Discard, c.nc)
 		return
 	}
-	r := NewMessageReader(c.nc, c.srv.b.In, c.srv.b.MaxMessage)
+	r := NewMessageReader(c.nc, c.srv.b.In, c.srv.b.MaxMessage).WithSplit(c.srv.b.Split)
 	for {
 		msg, err := r.Next()
 		if err != nil {
