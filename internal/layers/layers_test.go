@@ -91,6 +91,7 @@ var rules = []rule{
 	{module + "/std/request", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/heartbeat", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/compartment", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/std/bench", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/resp", ioPkgs, append(ioDeps, shells...), "a codec is built on the language alone: any shell runs it"},
 	{module + "/std/rediskv", ioPkgs, append(ioDeps, shells...), "a state machine is built on the language alone: any shell runs it"},
 	{module + "/sim", nil, []string{"net", "os/exec", "net/http", module + "/deploy", module + "/internal/node", module + "/internal/launch", module + "/transport/tcp"},
