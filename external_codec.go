@@ -123,9 +123,9 @@ type SplitFunc func(data []byte, atEOF bool) (n int, err error)
 // appends one whole message (delimiters included) for a value, and decode
 // decodes one whole message, as split found it, which the value may keep.
 // Messages are written as encode made them, with nothing around them. name
-// names the codec in drawings and logs. Messages are limited to
-// DefaultMaxMessage bytes unless WithMaxMessage says otherwise; a peer
-// whose message grows past that is closed.
+// names the codec in drawings and logs. Messages, whole as split finds
+// them, are limited to DefaultMaxMessage bytes unless WithMaxMessage says
+// otherwise; a peer whose message grows past that is closed.
 //
 // Package std/resp is such a codec.
 func NewCodec[T any](name string, split SplitFunc, encode func(dst []byte, v T) ([]byte, error), decode func(msg []byte) (T, error)) Codec[T] {

@@ -5,16 +5,20 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/deploy"
 	"github.com/hydro-go/hydro/deploy/deploytest"
 	"github.com/hydro-go/hydro/std/resp"
 )
@@ -83,33 +87,68 @@ func needRedisTools(t *testing.T) {
 	}
 }
 
-// The real thing: the store as an OS process, and redis-cli and
+// The real thing: the store as an OS process; a Go client with the same
+// codecs, clients that break the protocol, and redis-cli and
 // redis-benchmark as unchanged Redis clients.
-func TestKVSRedisTools(t *testing.T) {
+func TestKVSFleet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a fleet and runs redis-benchmark")
 	}
-	needRedisTools(t)
 	f := deploytest.Start(t, ".")
-	host, port, err := net.SplitHostPort(f.PortAddr("Client", 30*time.Second))
+	addr := f.PortAddr("Client", 30*time.Second)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 	defer cancel()
-	// The deployer names the port before the node listens on it.
-	for {
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", net.JoinHostPort(host, port))
-		if err == nil {
-			c.Close()
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("the port never opened: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
+
+	// A Go client, which also waits for the port to open.
+	c, err := deploy.Dial(ctx, addr, resp.Requests, resp.Replies)
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer c.Close()
+	if err := c.Send(cmd("SET", "go", "a\r\nb"), cmd("GET", "go"), cmd("INCR", "go")); err != nil {
+		t.Fatal(err)
+	}
+	var heard []string
+	for range 3 {
+		v, err := c.Receive(ctx)
+		if err != nil {
+			t.Fatalf("Receive: %v; heard %q", err, heard)
+		}
+		heard = append(heard, v.String())
+	}
+	if want := []string{"OK", `"a\r\nb"`, "(error) ERR value is not an integer or out of range"}; !slices.Equal(heard, want) {
+		t.Errorf("Go client heard %q; want %q", heard, want)
+	}
+
+	// Clients that break the protocol, or announce more than a port takes,
+	// are closed; the others are served on.
+	for _, bad := range []string{"*99999999\r\n", "*1\r\n$999999999999\r\n", "*1\r\n:1\r\n", "*1\r\n$" + fmt.Sprint(2<<20) + "\r\n" + strings.Repeat("x", 2<<20)} {
+		nc, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _, _ = nc.Write([]byte(bad)) }()
+		nc.SetReadDeadline(time.Now().Add(20 * time.Second))
+		// Closed with bytes unread, the connection may be reset instead.
+		got, err := io.ReadAll(nc)
+		var ne net.Error
+		if len(got) > 0 || errors.As(err, &ne) && ne.Timeout() {
+			t.Errorf("after %.30q the port sent %q, %v; want the connection closed", bad, got, err)
+		}
+		nc.Close()
+	}
+	if err := c.Send(cmd("PING")); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Receive(ctx); err != nil || v.String() != "PONG" {
+		t.Errorf("PING after the bad clients = %v, %v; want PONG", v, err)
+	}
+
+	needRedisTools(t)
 	cli := func(stdin string, args ...string) string {
 		t.Helper()
 		c := exec.CommandContext(ctx, "redis-cli", append([]string{"-h", host, "-p", port}, args...)...)
@@ -192,7 +231,7 @@ func TestKVSRedisTools(t *testing.T) {
 			t.Fatalf("key:%012d = %q after redis-benchmark's SETs; want the 3 bytes each key has (key:%012d = %q)", i, v, 0, values[0])
 		}
 	}
-	if got := cli("", "DBSIZE"); got != fmt.Sprint(100+n+3) {
-		t.Errorf("DBSIZE = %s; want %d", got, 100+n+3)
+	if got := cli("", "DBSIZE"); got != fmt.Sprint(100+n+4) {
+		t.Errorf("DBSIZE = %s; want %d", got, 100+n+4)
 	}
 }
