@@ -43,12 +43,15 @@ func echoEvery[C, S any](clients *hydro.Cluster[C], server *hydro.Process[S], pe
 
 // flow is two client members with three virtual clients each against
 // echoEvery(1ms), windows of 100ms, and an aggregator.
-func flow() (*hydro.Flow, *hydro.Output[bench.Stats], *hydro.Output[bench.Report]) {
+func flow(clock ...func() time.Duration) (*hydro.Flow, *hydro.Output[bench.Stats], *hydro.Output[bench.Report]) {
 	f := hydro.NewFlow()
 	clients := hydro.NewCluster[Client](f)
 	server := hydro.NewProcess[Server](f)
 	agg := hydro.NewProcess[Aggregator](f)
 	cfg := bench.Config{Clients: 3, Window: 100 * time.Millisecond}
+	if len(clock) > 0 {
+		cfg.Clock = clock[0]
+	}
 	stats := bench.Run(clients, cfg, echoEvery(clients, server, time.Millisecond), nd)
 	reports := bench.Aggregate(stats, agg, bench.Config{Window: 100 * time.Millisecond, Last: 5}, nd)
 	return f, hydro.NewOutput(stats), hydro.NewOutput(reports)
@@ -201,5 +204,27 @@ func TestSummarizeText(t *testing.T) {
 	}
 	if _, err := bench.Summarize([]bench.Stats{{Latency: []byte("junk")}}, bench.Config{}); err == nil {
 		t.Error("Summarize of a junk histogram succeeded; want an error")
+	}
+}
+
+// With a Clock, latencies are read from it each tick rather than from the
+// timer: here the Local's own virtual clock, exact.
+func TestRunClock(t *testing.T) {
+	var r *hydro.Local
+	f, statsOut, _ := flow(func() time.Duration { return r.Now() })
+	r = hydro.MustLocal(f, hydro.SizeOf[Client](2))
+	for range 300 {
+		r.Advance(time.Millisecond)
+	}
+	stats := statsOut.DrainMember(r, 1)
+	if len(stats) == 0 {
+		t.Fatal("member 1 never reported")
+	}
+	h, err := stats[len(stats)-1].Histogram()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.TotalCount() < 600 || time.Duration(h.Min()) < 999*time.Microsecond || time.Duration(h.Max()) > 1001*time.Microsecond {
+		t.Errorf("%d latencies from %v to %v; want about 900, all 1ms (to 3 digits)", h.TotalCount(), time.Duration(h.Min()), time.Duration(h.Max()))
 	}
 }

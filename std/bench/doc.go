@@ -22,7 +22,7 @@
 //
 //	clients := hydro.NewCluster[Client](f)
 //	stats := bench.Run(clients, bench.Config{Clients: 100}, func(reqs hydro.Stream[bench.Request, *hydro.Cluster[Client]]) hydro.Stream[bench.Request, *hydro.Cluster[Client]] {
-//		return hydro.Demux(echoAt(server, hydro.Gather(reqs, server)), clients)
+//		return hydro.Demux(hydro.Gather(reqs, server), clients) // a server that echoes
 //	}, nd)
 //	bench.Print(bench.Aggregate(stats, aggregator, bench.Config{}, nd))
 //
@@ -40,6 +40,10 @@
 // time, in steps of the resolution. A deployment wanting finer latencies
 // sets Config.Clock to a real clock (WallClock), read each tick; never do
 // that under the simulator, whose runs must not depend on real time.
+//
+// NB: a closed loop never runs out of work. Under hydro.Local, Advance
+// returns only if the service waits for a timer between answers (as the
+// tests' service does); against one that answers at once, use RunTicks.
 //
 // # Determinism
 //
