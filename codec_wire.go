@@ -41,10 +41,15 @@ func (c Codec[T]) Decode(msg []byte) (T, error) {
 }
 
 // wire is how a shell puts a codec's messages on a connection.
-type wire interface{ wire() (compile.Framing, int) }
+type wire interface {
+	wire() (compile.Framing, int)
+	splitter() compile.Split
+}
 
 func (c Codec[T]) wire() (compile.Framing, int) { return c.framing, c.max }
+func (c Codec[T]) splitter() compile.Split      { return c.split }
 
 func init() {
 	lang.Codec = func(c any) (compile.Framing, int) { return c.(wire).wire() }
+	lang.Split = func(c any) compile.Split { return c.(wire).splitter() }
 }

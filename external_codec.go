@@ -28,6 +28,7 @@ type Codec[T any] struct {
 	cbor    bool // values travel as CBOR: Compile checks that T can
 	name    string
 	framing compile.Framing
+	split   compile.Split // for compile.FrameSplit
 	max     int
 	encode  func(dst []byte, v T) ([]byte, error)
 	decode  func(msg []byte) (T, error)
@@ -101,6 +102,46 @@ func CBOR[T any]() Codec[T] {
 	}
 }
 
+// SplitFunc finds where the first message in data ends, for a codec whose
+// messages delimit themselves (see NewCodec). It returns:
+//
+//   - n > 0, the message's length, when data starts with a whole message
+//     (more bytes may follow it: the next messages);
+//   - 0 and no error when data is only the start of a message, and more
+//     bytes are needed;
+//   - an error when data cannot start a valid message: the port closes
+//     the connection.
+//
+// atEOF reports that no more bytes will come. A SplitFunc is called again,
+// from the start of the message, each time more bytes arrive, so it must
+// give the same answer for the same bytes, must not keep data, and should
+// refuse early a header that announces more than the codec's limit allows.
+type SplitFunc func(data []byte, atEOF bool) (n int, err error)
+
+// NewCodec returns a codec of messages that delimit themselves, as the
+// Redis protocol's do: split finds where each one a peer sends ends, encode
+// appends one whole message (delimiters included) for a value, and decode
+// decodes one whole message, as split found it, which the value may keep.
+// Messages are written as encode made them, with nothing around them. name
+// names the codec in drawings and logs. Messages, whole as split finds
+// them, are limited to DefaultMaxMessage bytes unless WithMaxMessage says
+// otherwise; a peer whose message grows past that is closed.
+//
+// Package std/resp is such a codec.
+func NewCodec[T any](name string, split SplitFunc, encode func(dst []byte, v T) ([]byte, error), decode func(msg []byte) (T, error)) Codec[T] {
+	if split == nil || encode == nil || decode == nil {
+		panic(fmt.Sprintf("hydro: NewCodec(%q): split, encode and decode must all be given", name))
+	}
+	return Codec[T]{
+		name:    name,
+		framing: compile.FrameSplit,
+		split:   split,
+		max:     DefaultMaxMessage,
+		encode:  encode,
+		decode:  decode,
+	}
+}
+
 // portCodec is the codec of CBOR ports: the flow's own channel codec, with
 // the default limits.
 var portCodec = sync.OnceValues(func() (*transport.Codec, error) {
@@ -124,7 +165,7 @@ func (c Codec[T]) zero() bool { return c.encode == nil }
 
 // lowered is the codec as lowering takes it.
 func (c Codec[T]) lowered() compile.Codec[T] {
-	return compile.Codec[T]{Name: c.name, Framing: c.framing, Max: c.max, Encode: c.encode, Decode: c.decode}
+	return compile.Codec[T]{Name: c.name, Framing: c.framing, Split: c.split, Max: c.max, Encode: c.encode, Decode: c.decode}
 }
 
 // needCodec records that port node n needs a usable codec, and, for a CBOR

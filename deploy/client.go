@@ -38,6 +38,7 @@ type Client[Req, Resp any] struct {
 	resp hydro.Codec[Resp]
 	// How the port delimits messages each way, and the largest it takes.
 	reqFraming, respFraming compile.Framing
+	respSplit               compile.Split
 	respMax                 int
 
 	wmu  sync.Mutex
@@ -68,12 +69,13 @@ func Dial[Req, Resp any](ctx context.Context, addr string, req hydro.Codec[Req],
 	if reqFraming == 0 || respFraming == 0 {
 		return nil, errors.New("deploy: Dial: the zero Codec; use hydro.Lines, hydro.Bytes or hydro.CBOR")
 	}
+	respSplit := lang.Split(resp)
 	var d net.Dialer
 	wait := 10 * time.Millisecond
 	for {
 		nc, err := d.DialContext(ctx, "tcp", addr)
 		if err == nil {
-			c := &Client[Req, Resp]{nc: nc, req: req, resp: resp, reqFraming: reqFraming, respFraming: respFraming, respMax: respMax,
+			c := &Client[Req, Resp]{nc: nc, req: req, resp: resp, reqFraming: reqFraming, respFraming: respFraming, respSplit: respSplit, respMax: respMax,
 				msgs: make(chan received[Resp], clientQueue), closing: make(chan struct{}), done: make(chan struct{})}
 			go c.read() // owned by Close, which waits for done
 			return c, nil
@@ -96,7 +98,7 @@ func Dial[Req, Resp any](ctx context.Context, addr string, req hydro.Codec[Req],
 func (c *Client[Req, Resp]) read() {
 	defer close(c.done)
 	defer close(c.msgs)
-	r := node.NewMessageReader(c.nc, c.respFraming, c.respMax)
+	r := node.NewMessageReader(c.nc, c.respFraming, c.respMax).WithSplit(c.respSplit)
 	for {
 		msg, err := r.Next()
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 type Codec[T any] struct {
 	Name    string
 	Framing Framing
+	Split   Split // for FrameSplit: where each message a peer sends ends
 	Max     int
 	Encode  func(dst []byte, v T) ([]byte, error)
 	Decode  func(msg []byte) (T, error)
@@ -42,7 +43,7 @@ type ExternalIn[T any] struct{}
 func (ExternalIn[T]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 	p, codec := n.Params.(Port), n.Fn.(Codec[T])
 	h, port := dfir.SourceInput[T](c.Graph)
-	b := &PortBinding{Name: p.Name, Kind: PortIn, In: codec.Framing, MaxMessage: codec.Max,
+	b := &PortBinding{Name: p.Name, Kind: PortIn, In: codec.Framing, Split: codec.Split, MaxMessage: codec.Max,
 		Receive: func(_ uint64, msg []byte) error {
 			v, err := codec.Decode(msg)
 			if err != nil {
@@ -98,7 +99,7 @@ type ExternalRequests[C ~uint64, Req, Resp any] struct{}
 func (ExternalRequests[C, Req, Resp]) Lower(c *Ctx, n *ir.Node, _ []any) any {
 	p, codecs := n.Params.(Port), n.Fn.(BidiCodecs[Req, Resp])
 	h, port := dfir.SourceInput[dfir.KV[C, Req]](c.Graph)
-	b := &PortBinding{Name: p.Name, Kind: PortBidi, In: codecs.Req.Framing, Out: codecs.Resp.Framing, MaxMessage: codecs.Req.Max,
+	b := &PortBinding{Name: p.Name, Kind: PortBidi, In: codecs.Req.Framing, Out: codecs.Resp.Framing, Split: codecs.Req.Split, MaxMessage: codecs.Req.Max,
 		Receive: func(conn uint64, msg []byte) error {
 			v, err := codecs.Req.Decode(msg)
 			if err != nil {

@@ -107,7 +107,18 @@ const (
 	// FrameLength: each message is a 4-byte big-endian length, then that
 	// many bytes.
 	FrameLength
+	// FrameSplit: messages delimit themselves (as the Redis protocol's
+	// do): a Split function finds where each one a peer sends ends, and a
+	// message is written as it is, with nothing around it.
+	FrameSplit
 )
+
+// Split finds where the first message in data ends, for FrameSplit. It
+// returns the message's length n > 0 when data starts with a whole message
+// (which may be followed by more bytes); 0 and no error when data is only
+// the start of one; and an error when data cannot start a valid message.
+// atEOF tells that no more bytes will come. It must not keep data.
+type Split = func(data []byte, atEOF bool) (n int, err error)
 
 func (f Framing) String() string {
 	switch f {
@@ -115,6 +126,8 @@ func (f Framing) String() string {
 		return "lines"
 	case FrameLength:
 		return "length-prefixed"
+	case FrameSplit:
+		return "self-delimited"
 	}
 	return fmt.Sprintf("Framing(%d)", uint8(f))
 }
@@ -145,6 +158,9 @@ type PortBinding struct {
 	// In delimits what clients send (PortIn, PortBidi); Out what the port
 	// sends (PortOut, PortBidi).
 	In, Out Framing
+	// Split finds the end of each message from a client when In is
+	// FrameSplit.
+	Split Split
 	// MaxMessage bounds a message from a client, in bytes, delimiters
 	// excluded. A client that sends a longer one is closed.
 	MaxMessage int

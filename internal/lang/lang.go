@@ -25,4 +25,7 @@ var (
 	// page hydro.Flow.HTML writes), for a shell to title it or add a
 	// node's live counts.
 	View func(f any) (*viewer.Model, error)
+	// Split returns how a hydro.Codec[T] with compile.FrameSplit finds
+	// where each message ends (nil for the other framings).
+	Split func(c any) compile.Split
 )

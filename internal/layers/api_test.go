@@ -30,6 +30,8 @@ var public = []string{
 	module + "/std/heartbeat",
 	module + "/std/compartment",
 	module + "/std/twopc",
+	module + "/std/resp",
+	module + "/std/rediskv",
 }
 
 // TestPublicAPI walks the exported API of every public package (exported

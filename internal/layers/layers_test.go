@@ -98,6 +98,9 @@ var rules = []rule{
 	{module + "/internal/pki", []string{"net", "os", "os/exec", "os/signal", "syscall", "net/http"}, append([]string{"os/exec", "os/signal", "net/http"}, append(shells, module)...),
 		"certificates are made and read as bytes: the shells deliver them, over files, the environment or sockets"},
 	{module + "/std/twopc", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/std/bench", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
+	{module + "/std/resp", ioPkgs, append(ioDeps, shells...), "a codec is built on the language alone: any shell runs it"},
+	{module + "/std/rediskv", ioPkgs, append(ioDeps, shells...), "a state machine is built on the language alone: any shell runs it"},
 	{module + "/sim", nil, []string{"net", "os/exec", "net/http", module + "/deploy", module + "/internal/node", module + "/internal/launch", module + "/transport/tcp"},
 		"the simulator runs flows in memory, never over sockets"},
 }

@@ -129,7 +129,7 @@ func (ps *ports) read(c *client) {
 		return
 	}
 	tr := &timedReader{nc: c.nc, lim: c.srv.lim}
-	r := NewMessageReader(tr, c.srv.b.In, c.srv.b.MaxMessage)
+	r := NewMessageReader(tr, c.srv.b.In, c.srv.b.MaxMessage).WithSplit(c.srv.b.Split)
 	for {
 		if !ps.waitRoom(c, tr) {
 			return

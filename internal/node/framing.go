@@ -26,6 +26,7 @@ var ErrMessageTooLarge = errors.New("deploy: message too large")
 type MessageReader struct {
 	br      *bufio.Reader
 	framing compile.Framing
+	split   compile.Split // for FrameSplit
 	max     int
 	hdr     [4]byte
 	// buf is the reused message buffer. It grows for a large message and
@@ -43,6 +44,13 @@ func NewMessageReader(r io.Reader, f compile.Framing, max int) *MessageReader {
 	return &MessageReader{br: bufio.NewReaderSize(r, messageReadBuf), framing: f, max: max}
 }
 
+// WithSplit sets the function that finds where each message ends, which a
+// FrameSplit stream needs, and returns r.
+func (r *MessageReader) WithSplit(s compile.Split) *MessageReader {
+	r.split = s
+	return r
+}
+
 // Next reads the next message.
 //
 // NB: the message aliases the reader's buffers and is valid only until the
@@ -58,8 +66,11 @@ func (r *MessageReader) Next() ([]byte, error) {
 	if cap(r.buf) > keepBuf {
 		r.buf = nil
 	}
-	if r.framing == compile.FrameLines {
+	switch r.framing {
+	case compile.FrameLines:
 		return r.line()
+	case compile.FrameSplit:
+		return r.self()
 	}
 	return r.prefixed()
 }
@@ -67,6 +78,56 @@ func (r *MessageReader) Next() ([]byte, error) {
 // Buffered returns how many bytes of the stream the reader holds that no
 // message returned yet has taken.
 func (r *MessageReader) Buffered() int { return r.br.Buffered() }
+
+// self reads a message that delimits itself, asking the split function
+// where it ends each time more bytes arrive. A stream that ends inside a
+// message gives an error matching io.ErrUnexpectedEOF, and bytes the split
+// function refuses, its error.
+func (r *MessageReader) self() ([]byte, error) {
+	if r.split == nil {
+		return nil, errors.New("deploy: a self-delimited stream needs a split function")
+	}
+	r.buf = r.buf[:0]
+	for {
+		_, err := r.br.Peek(1)
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("deploy: reading a message: %w", err)
+		}
+		atEOF := err == io.EOF
+		avail, _ := r.br.Peek(r.br.Buffered())
+		data, held := avail, len(r.buf)
+		if held > 0 {
+			r.buf = append(r.buf, avail...)
+			data = r.buf
+		}
+		n, err := r.split(data, atEOF)
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("deploy: reading a message: %w", err)
+		case n > len(data) || n > 0 && n <= held:
+			// held bytes were no whole message when split last saw them
+			return nil, fmt.Errorf("deploy: reading a message: split claimed %d bytes of %d, %d of them already refused", n, len(data), held)
+		case n > r.max:
+			return nil, r.tooLarge("message of %d bytes is longer than %d", n, r.max)
+		case n > 0:
+			// NB: the message may alias br's buffer (held == 0): valid
+			// until the next read, as Next promises.
+			_, _ = r.br.Discard(n - held)
+			return data[:n], nil
+		case atEOF && len(data) == 0:
+			return nil, io.EOF
+		case atEOF:
+			return nil, fmt.Errorf("deploy: stream ended inside a message of %d bytes so far: %w", len(data), io.ErrUnexpectedEOF)
+		}
+		if held == 0 {
+			r.buf = append(r.buf, avail...)
+		}
+		_, _ = r.br.Discard(len(avail))
+		if len(r.buf) > r.max {
+			return nil, r.tooLarge("message longer than %d bytes", r.max)
+		}
+	}
+}
 
 func (r *MessageReader) line() ([]byte, error) {
 	r.buf = r.buf[:0]
@@ -133,10 +194,13 @@ func (r *MessageReader) tooLarge(format string, args ...any) error {
 
 // AppendMessage appends msg to dst delimited as f says, and returns the
 // extended slice. A line must not contain "\n": the codec refuses such a
-// value before it gets here.
+// value before it gets here. A self-delimited message is appended as it is.
 func AppendMessage(dst []byte, f compile.Framing, msg []byte) []byte {
-	if f == compile.FrameLines {
+	switch f {
+	case compile.FrameLines:
 		return append(append(dst, msg...), '\n')
+	case compile.FrameSplit:
+		return append(dst, msg...)
 	}
 	dst = binary.BigEndian.AppendUint32(dst, uint32(len(msg)))
 	return append(dst, msg...)
