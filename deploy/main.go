@@ -41,6 +41,7 @@ import (
 //	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-stop-on-failure=false] [-admin HOST:PORT]
 //	PROGRAM graph [-format mermaid|dot|json] [-o FILE]
 //	PROGRAM version
+//	PROGRAM deploy -k8s|-compose -image NAME:TAG [-cluster Name=N]... [-name NAME] [-namespace NS] [-o FILE] [-image-tar FILE] [-apply]
 //
 // and PROGRAM -h lists the flow's processes, clusters and external ports.
 // With -admin, every node serves its metrics, profiles and the flow's
@@ -118,8 +119,10 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 		return graphCommand(f, args, stdout, stderr)
 	case "version":
 		return versionCommand(args, stdout, stderr)
+	case "deploy":
+		return deployCommand(ctx, f, info, args, stdout, stderr)
 	}
-	return usagef("unknown command %q; the commands are run (the default), graph and version", sub)
+	return usagef("unknown command %q; the commands are run (the default), graph, deploy and version", sub)
 }
 
 // runCommand parses run's flags and deploys the fleet on localhost.

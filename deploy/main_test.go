@@ -49,7 +49,7 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"-admin", "localhost:http"}, `-admin "localhost:http": want HOST:PORT`},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
 		{[]string{"run", "extra"}, `run: unexpected arguments ["extra"]`},
-		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph and version`},
+		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph, deploy and version`},
 		{[]string{"graph", "-format", "svg"}, `graph -format "svg": want mermaid, dot or json`},
 		{[]string{"version", "x"}, `version: unexpected arguments ["x"]`},
 	} {

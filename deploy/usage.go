@@ -54,7 +54,8 @@ func (info *flowInfo) usage(w io.Writer, fs *flag.FlagSet) {
 	prog := filepath.Base(os.Args[0])
 	fmt.Fprintf(w, "Usage: %s [run] [flags]    run the fleet on this machine, one process per member\n", prog)
 	fmt.Fprintf(w, "       %s graph [-format mermaid|dot|json] [-o FILE]\n", prog)
-	fmt.Fprintf(w, "       %s version\n\n", prog)
+	fmt.Fprintf(w, "       %s version\n", prog)
+	fmt.Fprintf(w, "       %s deploy -k8s|-compose -image NAME:TAG [flags]    write the fleet for Kubernetes or Compose\n\n", prog)
 	list := func(what string, names []string, suffix string) {
 		if len(names) == 0 {
 			return
