@@ -19,6 +19,15 @@
 // and stops them all on Ctrl-C. With a role, the binary runs that one
 // location (RunNode) until it is told to stop.
 //
+// The deploy subcommand writes the same fleet for engines that run it on
+// other machines: Kubernetes manifests (-k8s; package kube), applied and
+// followed with -apply, or a Docker Compose file (-compose; package
+// compose), and with -image-tar the image of this binary, built with
+// CGO_ENABLED=0, as an OCI image layout tar that ctr images import and
+// docker load read. A binary that finds itself in a pod of the manifests
+// (kube.EnvPod in its environment) runs the node its pod's name names,
+// and follows its clusters' scale.
+//
 // RunNode also runs a node configured by the caller (NodeConfig): several
 // nodes in one test process, or nodes whose addresses an orchestrator hands
 // out. Dial connects a client to an external port, with the port's codecs.

@@ -46,6 +46,7 @@ import (
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
 //	PROGRAM version
+//	PROGRAM deploy -k8s|-compose -image NAME:TAG [-cluster Name=N]... [-name NAME] [-namespace NS] [-o FILE] [-image-tar FILE] [-apply]
 //
 // and PROGRAM -h lists the flow's processes, clusters and external ports.
 // graph -format html writes a page that draws the flow in a browser,
@@ -140,8 +141,10 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 		return simCommand(ctx, args, stdout, stderr)
 	case "version":
 		return versionCommand(args, stdout, stderr)
+	case "deploy":
+		return deployCommand(ctx, f, info, args, stdout, stderr)
 	}
-	return usagef("unknown command %q; the commands are run (the default), graph, sim and version", sub)
+	return usagef("unknown command %q; the commands are run (the default), graph, sim, deploy and version", sub)
 }
 
 // runCommand parses run's flags and deploys the fleet on localhost.

@@ -57,6 +57,7 @@ func (info *flowInfo) usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: %s [run] [flags]    run the fleet on this machine, one process per member\n", prog)
 	fmt.Fprintf(w, "       %s graph [-format mermaid|dot|json|html] [-o FILE]\n", prog)
 	fmt.Fprintf(w, "       %s sim [-run TestName] [-seed N | -choices C,...] [-n]    replay a simulator test's saved failures\n", prog)
+	fmt.Fprintf(w, "       %s deploy -k8s|-compose -image NAME:TAG [flags]    write the fleet for Kubernetes or Compose\n", prog)
 	fmt.Fprintf(w, "       %s version\n\n", prog)
 	list := func(what string, names []string, suffix string) {
 		if len(names) == 0 {

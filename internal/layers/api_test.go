@@ -18,6 +18,8 @@ var public = []string{
 	module,
 	module + "/deploy",
 	module + "/deploy/deploytest",
+	module + "/deploy/kube",
+	module + "/deploy/compose",
 	module + "/sim",
 	module + "/dfir",
 	module + "/lattice",
