@@ -30,6 +30,28 @@ type kubeSolo struct{}
 // the TLS files of the Secret that deploy -k8s wrote, and stops when its
 // context ends.
 func TestCommandInPod(t *testing.T) {
+	runPod(t, func(config map[string]string, files map[string][]byte) {
+		if _, on := config[deploy.EnvTLS]; on || len(files) != 3 {
+			t.Fatalf("deploy -k8s wrote %s=%q and %d TLS files; want it unset and 3", deploy.EnvTLS, config[deploy.EnvTLS], len(files))
+		}
+	})
+}
+
+// A pod of a fleet written with -tls=false runs its node in plaintext,
+// with nothing mounted.
+func TestCommandInPodPlaintext(t *testing.T) {
+	runPod(t, func(config map[string]string, files map[string][]byte) {
+		if config[deploy.EnvTLS] != "off" || len(files) != 0 {
+			t.Fatalf("deploy -k8s -tls=false wrote %s=%q and %d TLS files; want off and none", deploy.EnvTLS, config[deploy.EnvTLS], len(files))
+		}
+	}, "-tls=false")
+}
+
+// runPod writes a fleet of one process with deploy -k8s and args, checks
+// its ConfigMap and Secret with check, and runs its pod's node with the
+// ConfigMap's environment and the Secret's files in a directory standing
+// in for the mount.
+func runPod(t *testing.T, check func(map[string]string, map[string][]byte), args ...string) {
 	defer goleak.VerifyNone(t)
 	addrs, err := freeAddrs(1)
 	if err != nil {
@@ -40,10 +62,8 @@ func TestCommandInPod(t *testing.T) {
 	build := func(f *hydro.Flow) {
 		hydro.ForEach(hydro.SourceIter(hydro.NewProcess[kubeSolo](f), []int{1, 2, 3}), func(v int) { got <- v })
 	}
-	config, files := writeFleet(t, build, "-name", "t", "-port", port)
-	if _, off := config[deploy.EnvTLS]; off {
-		t.Fatalf("the ConfigMap sets %s=%s; want TLS on", deploy.EnvTLS, config[deploy.EnvTLS])
-	}
+	config, files := writeFleet(t, build, append([]string{"-name", "t", "-port", port}, args...)...)
+	check(config, files)
 	dir := t.TempDir()
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
