@@ -47,6 +47,20 @@ func TestCommandInPodPlaintext(t *testing.T) {
 	}, "-tls=false")
 }
 
+// A pod whose environment gives its TLS takes it from there, and needs
+// nothing mounted.
+func TestCommandInPodTLSFromEnv(t *testing.T) {
+	certs, err := deploy.IssueTLS("t", "kubeSolo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range certs["kubeSolo"].Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	runPod(t, func(_ map[string]string, files map[string][]byte) { clear(files) })
+}
+
 // runPod writes a fleet of one process with deploy -k8s and args, checks
 // its ConfigMap and Secret with check, and runs its pod's node with the
 // ConfigMap's environment and the Secret's files in a directory standing
