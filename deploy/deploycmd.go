@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -31,7 +32,7 @@ import (
 // this binary's image (-image-tar).
 func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("deploy", flag.ContinueOnError)
-	k8s := fs.Bool("k8s", false, "write Kubernetes manifests: a StatefulSet and a headless Service per location, a ConfigMap, a Secret slot for TLS")
+	k8s := fs.Bool("k8s", false, "write Kubernetes manifests: a StatefulSet and a headless Service per location, a ConfigMap, a Secret with the fleet's TLS certificates")
 	comp := fs.Bool("compose", false, "write a Docker Compose file: a service per process and cluster member")
 	img := fs.String("image", "", "the container image holding this program, as `NAME:TAG` (required)")
 	name := fs.String("name", kube.Label(filepath.Base(os.Args[0])), "the fleet's `name`, which every object's name starts with")
@@ -43,6 +44,7 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 	out := fs.String("o", "", "write the manifests or the Compose file to `FILE` instead of standard output")
 	imageTar := fs.String("image-tar", "", "also write this binary's image, an OCI image layout tar for ctr images import or docker load, to `FILE`")
 	apply := fs.Bool("apply", false, "with -k8s: apply the manifests with kubectl and follow the rollout, instead of writing them")
+	withTLS := fs.Bool("tls", true, "with -k8s: issue a CA and a certificate per member into the Secret; -tls=false writes none and runs the nodes in plaintext, for a network where every process that can reach the pods is trusted, and nowhere else")
 	timeout := fs.Duration("timeout", 5*time.Minute, "with -apply: how long to wait for the rollout")
 	if err := parse(fs, args, stderr, func() {
 		fmt.Fprintf(stderr, "Usage: %s deploy -k8s|-compose -image NAME:TAG [flags]\n", filepath.Base(os.Args[0]))
@@ -57,6 +59,8 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 		return usagef("deploy: -image is required: the image that holds this program, as NAME:TAG")
 	case *apply && !*k8s:
 		return usagef("deploy: -apply goes with -k8s")
+	case !*withTLS && !*k8s:
+		return usagef("deploy: -tls=false goes with -k8s")
 	case *apply && *out != "":
 		return usagef("deploy: -apply applies the manifests; -o writes them: not both")
 	case *logFormat != "text" && *logFormat != "json":
@@ -88,6 +92,14 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 				fleet.Clusters = append(fleet.Clusters, kube.Cluster{Name: l.Name, Size: sizeOf(sizes.sizes, l)})
 			}
 		}
+		if _, err := kube.Objects(fleet); err != nil {
+			return usageError{err}
+		}
+		if fleet.Plaintext = !*withTLS; !fleet.Plaintext {
+			if fleet.TLS, err = kubeTLSFiles(fleet); err != nil {
+				return err
+			}
+		}
 		if *apply {
 			kubectl, err := exec.LookPath("kubectl")
 			if err != nil {
@@ -113,6 +125,34 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 		return fmt.Errorf("deploy: writing %s: %w", *out, err)
 	}
 	return nil
+}
+
+// kubeTLSFiles issues a CA for the fleet and a certificate for each of its
+// members at the sizes it is written with, and returns them as the files
+// of its Secret: the CA's certificate (not its key, which is dropped) and
+// each member's certificate and key, named after its pod.
+func kubeTLSFiles(f kube.Fleet) (map[string][]byte, error) {
+	pods := map[string]string{} // role -> pod
+	for _, p := range f.Processes {
+		pods[p] = f.Pod(p, 0)
+	}
+	for _, c := range f.Clusters {
+		for i := range c.Size {
+			pods[c.Name+"/"+strconv.Itoa(i)] = f.Pod(c.Name, i)
+		}
+	}
+	certs, err := IssueTLS(f.Name, slices.Sorted(maps.Keys(pods))...)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for role, pod := range pods {
+		t := certs[role]
+		files[kube.TLSCAFile] = t.CA
+		files[kube.CertFile(pod)] = t.Cert
+		files[kube.KeyFile(pod)] = t.Key
+	}
+	return files, nil
 }
 
 // portLocations lists the flow's external ports, each with the process

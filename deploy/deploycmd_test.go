@@ -5,9 +5,13 @@ package deploy_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,6 +122,7 @@ func TestDeployMistakes(t *testing.T) {
 		{[]string{"deploy", "-k8s", "-compose", "-image", "a:b"}, "want one of -k8s and -compose"},
 		{[]string{"deploy", "-k8s"}, "-image is required"},
 		{[]string{"deploy", "-compose", "-image", "a:b", "-apply"}, "-apply goes with -k8s"},
+		{[]string{"deploy", "-compose", "-image", "a:b", "-tls=false"}, "-tls=false goes with -k8s"},
 		{[]string{"deploy", "-k8s", "-image", "a:b", "-cluster", "nope=2"}, "the flow has no cluster nope"},
 		{[]string{"deploy", "-k8s", "-image", "a:b", "-name", "Bad_Name"}, `fleet name "Bad_Name"`},
 		{[]string{"deploy", "-k8s", "-image", "a:b", "-port", "0"}, "-port 0"},
@@ -130,5 +135,63 @@ func TestDeployMistakes(t *testing.T) {
 		if stdout.Len() > 0 {
 			t.Errorf("Command(%q) printed %q; want nothing", tc.args, stdout.String())
 		}
+	}
+}
+
+// TestDeployK8sTLS: deploy -k8s fills the fleet's Secret with a CA
+// certificate, without its key, and a certificate and a key per member at
+// the sizes written, named after its pod: each certificate names its
+// member's role and is signed by the CA.
+func TestDeployK8sTLS(t *testing.T) {
+	config, files := writeFleet(t, cliFlow, "-name", "cli", "-cluster", "cliWorker=3")
+	if v, ok := config[deploy.EnvTLS]; ok {
+		t.Errorf("the ConfigMap sets %s=%s; want TLS on", deploy.EnvTLS, v)
+	}
+	got := slices.Sorted(maps.Keys(files))
+	want := []string{"ca.crt", "cli-clileader-0.crt", "cli-clileader-0.key", "cli-cliworker-0.crt", "cli-cliworker-0.key",
+		"cli-cliworker-1.crt", "cli-cliworker-1.key", "cli-cliworker-2.crt", "cli-cliworker-2.key"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the Secret's files = %v; want %v", got, want)
+	}
+	caBlock, rest := pem.Decode(files["ca.crt"])
+	if caBlock == nil || caBlock.Type != "CERTIFICATE" || len(bytes.TrimSpace(rest)) != 0 {
+		t.Fatalf("ca.crt = %q; want one certificate and nothing else (no CA key)", files["ca.crt"])
+	}
+	ca, err := x509.ParseCertificate(caBlock.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(ca)
+	for pod, role := range map[string]string{"cli-clileader-0": "cliLeader", "cli-cliworker-0": "cliWorker/0", "cli-cliworker-2": "cliWorker/2"} {
+		b, _ := pem.Decode(files[pod+".crt"])
+		if b == nil {
+			t.Fatalf("%s.crt holds no PEM", pod)
+		}
+		cert, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+			t.Errorf("%s.crt is not signed by ca.crt: %v", pod, err)
+		}
+		if len(cert.URIs) != 1 || cert.URIs[0].String() != "hydro:cli/"+role {
+			t.Errorf("%s.crt names %v; want hydro:cli/%s", pod, cert.URIs, role)
+		}
+		if k, _ := pem.Decode(files[pod+".key"]); k == nil || !strings.Contains(k.Type, "PRIVATE KEY") {
+			t.Errorf("%s.key holds no private key", pod)
+		}
+	}
+}
+
+// TestDeployK8sPlaintext: deploy -k8s -tls=false writes an empty Secret
+// and turns TLS off in every pod through the ConfigMap.
+func TestDeployK8sPlaintext(t *testing.T) {
+	config, files := writeFleet(t, cliFlow, "-name", "cli", "-tls=false")
+	if len(files) != 0 {
+		t.Errorf("the Secret of a plaintext fleet holds %d files; want none", len(files))
+	}
+	if got := config[deploy.EnvTLS]; got != "off" {
+		t.Errorf("the ConfigMap's %s = %q; want off", deploy.EnvTLS, got)
 	}
 }

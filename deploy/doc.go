@@ -26,7 +26,12 @@
 // CGO_ENABLED=0, as an OCI image layout tar that ctr images import and
 // docker load read. A binary that finds itself in a pod of the manifests
 // (kube.EnvPod in its environment) runs the node its pod's name names,
-// and follows its clusters' scale.
+// and follows its clusters' scale. deploy -k8s issues a CA for the fleet
+// and a certificate per member at the sizes it writes, into the fleet's
+// Secret; a pod's node reads its own from where the Secret is mounted
+// (kube.TLSMount), unless its environment gives TLS. deploy -k8s
+// -tls=false writes none and turns TLS off in the pods, for a trusted
+// network only.
 //
 // RunNode also runs a node configured by the caller (NodeConfig): several
 // nodes in one test process, or nodes whose addresses an orchestrator hands

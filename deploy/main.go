@@ -46,7 +46,7 @@ import (
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
 //	PROGRAM version
-//	PROGRAM deploy -k8s|-compose -image NAME:TAG [-cluster Name=N]... [-name NAME] [-namespace NS] [-o FILE] [-image-tar FILE] [-apply]
+//	PROGRAM deploy -k8s|-compose -image NAME:TAG [-cluster Name=N]... [-name NAME] [-namespace NS] [-o FILE] [-image-tar FILE] [-apply] [-tls=false]
 //
 // and PROGRAM -h lists the flow's processes, clusters and external ports.
 // graph -format html writes a page that draws the flow in a browser,

@@ -11,10 +11,35 @@
 // it with Manifests, for kubectl apply -f. Every process becomes a
 // StatefulSet of one pod and every cluster a StatefulSet of as many pods
 // as it has members, each with a headless Service of the same name; a
-// ConfigMap holds the flow's settings and a Secret is the slot for its TLS
-// material. Programs built with package deploy do this with
+// ConfigMap holds the flow's settings and a Secret its TLS files
+// (Fleet.TLS). Programs built with package deploy do this with
 //
 //	PROGRAM deploy -k8s -image IMAGE [-cluster Worker=3] > fleet.yaml
+//
+// # Security
+//
+// Nodes speak mutual TLS with each other (package deploy). deploy -k8s
+// makes a CA for the fleet and a certificate and a key for each member at
+// the sizes it writes, and puts them in the Secret NAME-tls: the CA's
+// certificate as TLSCAFile (its key is not kept anywhere) and each
+// member's as CertFile and KeyFile of its pod's name (wc-worker-2.crt,
+// wc-worker-2.key). Every pod mounts the Secret read-only at TLSMount and
+// its node reads the CA certificate and its own pair from there. The
+// manifests hold private keys: keep them, and the Secret, as secret as
+// the fleet's data.
+//
+// A member added by scaling a cluster beyond the size written has no
+// certificate, and its node does not start; it says so, naming the file
+// it misses. To grow past that size, write the manifests again with the
+// new size, apply them, and restart the fleet's pods (kubectl rollout
+// restart) so that all of them take the new CA. Scaling down, and back up
+// to the size written, needs nothing.
+//
+// deploy -k8s -tls=false (Fleet.Plaintext) writes an empty Secret and sets
+// HYDRO_TLS=off in the ConfigMap: the nodes speak plaintext and believe
+// any peer's hello, so any process that reaches their ports can pose as a
+// member. For a network where every such process is trusted, and nowhere
+// else.
 //
 // # Discovery
 //
@@ -31,7 +56,8 @@
 // the SRV records of the cluster's headless Service every few seconds and
 // reports a new size once two looks agree; package deploy hands it to the
 // node (deploy.NodeConfig.Resize), which reports the members added as
-// joined once it reaches them and those removed as left. A pod that is
+// joined once it reaches them and those removed as left (a member past the
+// size written needs a certificate first: see Security). A pod that is
 // deleted comes back under the same name and address, and rejoins as any
 // member that restarted does.
 //

@@ -5,6 +5,7 @@ package kube
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,6 +42,16 @@ type Fleet struct {
 	Domain string
 	// LogFormat is the nodes' log format, text or json (the default).
 	LogFormat string
+	// TLS holds the files of the fleet's Secret (Name + "-tls"), mounted
+	// at TLSMount in every node, by file name: the deployment's CA
+	// certificate (TLSCAFile, never its key) and each member's
+	// certificate and key (CertFile and KeyFile of its pod's name,
+	// Fleet.Pod). A name is made of letters, digits, '-', '.' and '_'.
+	TLS map[string][]byte
+	// Plaintext turns TLS off in every node (EnvTLS=off in the
+	// ConfigMap), with TLS empty: for a network where every process that
+	// can reach the pods is trusted, and nowhere else.
+	Plaintext bool
 }
 
 // Cluster is a cluster of the flow and its number of members.
@@ -86,9 +97,34 @@ const (
 	EnvLogFormat = "HYDRO_KUBE_LOG_FORMAT"
 )
 
-// TLSMount is where each node's container finds the fleet's Secret
-// (Fleet.Name + "-tls"), when it exists: the slot for the TLS material.
+// EnvTLS is package deploy's variable that turns a node's TLS off when it
+// is "off" (deploy.EnvTLS); the ConfigMap sets it for a Plaintext fleet.
+const EnvTLS = "HYDRO_TLS"
+
+// TLSMount is where each node's container finds the files of the fleet's
+// Secret (Fleet.Name + "-tls", Fleet.TLS): TLSMount/TLSCAFile and the
+// pod's TLSMount/CertFile(pod) and TLSMount/KeyFile(pod).
 const TLSMount = "/etc/hydro/tls"
+
+// TLSCAFile is the file of the deployment's CA certificate in the Secret.
+const TLSCAFile = "ca.crt"
+
+// CertFile names the file of the certificate of the member that runs in
+// the pod named pod, in the Secret.
+func CertFile(pod string) string { return pod + ".crt" }
+
+// KeyFile names the file of the private key of the member that runs in the
+// pod named pod, in the Secret.
+func KeyFile(pod string) string { return pod + ".key" }
+
+// maxSecret is the most a Secret's data may hold, in bytes.
+const maxSecret = 1 << 20
+
+// Pod returns the name of the pod that runs the member of loc (0 for a
+// process): its StatefulSet's name and the member's index.
+func (f Fleet) Pod(loc string, member int) string {
+	return f.Name + "-" + Label(loc) + "-" + itoa(member)
+}
 
 // PortName is the name of every node's peer port, in its container, its
 // Service and so in the DNS SRV records of its members.
@@ -154,6 +190,19 @@ func (f Fleet) fill() (Fleet, error) {
 			errs = append(errs, fmt.Errorf("kube: cluster %s has %d members; want at least 1", c.Name, c.Size))
 		}
 	}
+	if f.Plaintext && len(f.TLS) > 0 {
+		errs = append(errs, errors.New("kube: a Plaintext fleet has no TLS files"))
+	}
+	size := 0
+	for _, name := range slices.Sorted(maps.Keys(f.TLS)) {
+		size += len(name) + len(f.TLS[name])
+		if !isSecretKey(name) {
+			errs = append(errs, fmt.Errorf("kube: TLS file name %q: want letters, digits, '-', '.' and '_' only", name))
+		}
+	}
+	if size > maxSecret {
+		errs = append(errs, fmt.Errorf("kube: the TLS files hold %d bytes; a Secret holds at most %d (fewer members, or TLS from elsewhere)", size, maxSecret))
+	}
 	for _, p := range f.Ports {
 		if !slices.Contains(f.Processes, p.Location) {
 			errs = append(errs, fmt.Errorf("kube: external port %s: %q is not a process of the fleet", p.Name, p.Location))
@@ -193,6 +242,19 @@ func isLabel(s string) bool {
 	}
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isSecretKey reports whether s may name a key of a Secret's data.
+func isSecretKey(s string) bool {
+	if s == "" || len(s) > 253 || s == "." || s == ".." {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
 			return false
 		}
 	}

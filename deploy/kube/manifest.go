@@ -27,6 +27,8 @@ type secret struct {
 	typeMeta
 	Metadata objectMeta `json:"metadata"`
 	Type     string     `json:"type"`
+	// Data is written base64-encoded, as the API wants it.
+	Data map[string][]byte `json:"data,omitempty"`
 }
 
 type service struct {

@@ -19,6 +19,8 @@ type Placement struct {
 	// a process ("Leader"), with the member's index for a cluster
 	// ("Worker/2"), which is the pod's ordinal in its StatefulSet.
 	Role string
+	// Pod is the name of the node's pod (EnvPod).
+	Pod string
 	// Location is the location the node runs, Member its index in its
 	// cluster (0 for a process), and Cluster whether it is a cluster.
 	Location string
@@ -66,7 +68,7 @@ func Place(getenv func(string) string) (*Placement, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	p := &Placement{Location: loc, namespace: ns, domain: domain, services: map[string]string{}, Sizes: map[string]int{}, Ports: map[string]string{},
+	p := &Placement{Pod: pod, Location: loc, namespace: ns, domain: domain, services: map[string]string{}, Sizes: map[string]int{}, Ports: map[string]string{},
 		LogFormat: getenv(EnvLogFormat)}
 	if p.LogFormat == "" {
 		p.LogFormat = "json"

@@ -14,8 +14,9 @@ import (
 //
 //   - a ConfigMap NAME-flow with the flow's settings, which every node
 //     reads into its environment (the Env constants);
-//   - a Secret NAME-tls with no data: the slot for the fleet's TLS
-//     material, mounted (optionally) at TLSMount in every node;
+//   - a Secret NAME-tls with the fleet's TLS files (Fleet.TLS), mounted
+//     at TLSMount in every node (optionally: a Plaintext fleet's is
+//     empty);
 //   - per location a headless Service NAME-LOC and a StatefulSet NAME-LOC
 //     of one replica for a process and of the cluster's size for a
 //     cluster.
@@ -88,7 +89,10 @@ func objects(f Fleet) ([]Object, error) {
 			EnvLogFormat: f.LogFormat,
 		},
 	}
-	sec := secret{typeMeta: typeMeta{APIVersion: "v1", Kind: "Secret"}, Metadata: meta(f.Name+"-tls", common), Type: "Opaque"}
+	if f.Plaintext {
+		cm.Data[EnvTLS] = "off"
+	}
+	sec := secret{typeMeta: typeMeta{APIVersion: "v1", Kind: "Secret"}, Metadata: meta(f.Name+"-tls", common), Type: "Opaque", Data: f.TLS}
 	objs := []Object{{Kind: "ConfigMap", Name: cm.Metadata.Name, obj: cm}, {Kind: "Secret", Name: sec.Metadata.Name, obj: sec}}
 	place := func(loc string, replicas int) {
 		name := f.Name + "-" + Label(loc)

@@ -224,6 +224,9 @@ func TestFleetRefused(t *testing.T) {
 		{"long name", func(f *kube.Fleet) { f.Name = strings.Repeat("w", 50) }, "at most 52"},
 		{"pull", func(f *kube.Fleet) { f.Pull = "Sometimes" }, `pull policy "Sometimes"`},
 		{"log format", func(f *kube.Fleet) { f.LogFormat = "xml" }, `log format "xml"`},
+		{"TLS file name", func(f *kube.Fleet) { f.TLS = map[string][]byte{"wc/leader-0.crt": []byte("x")} }, `TLS file name "wc/leader-0.crt"`},
+		{"plaintext with TLS", func(f *kube.Fleet) { f.Plaintext, f.TLS = true, map[string][]byte{kube.TLSCAFile: []byte("x")} }, "a Plaintext fleet has no TLS files"},
+		{"TLS too large", func(f *kube.Fleet) { f.TLS = map[string][]byte{kube.TLSCAFile: make([]byte, 1<<20)} }, "a Secret holds at most 1048576"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := wordcount
