@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hydro-go/hydro"
@@ -44,7 +45,7 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 	out := fs.String("o", "", "write the manifests or the Compose file to `FILE` instead of standard output")
 	imageTar := fs.String("image-tar", "", "also write this binary's image, an OCI image layout tar for ctr images import or docker load, to `FILE`")
 	apply := fs.Bool("apply", false, "with -k8s: apply the manifests with kubectl and follow the rollout, instead of writing them")
-	withTLS := fs.Bool("tls", true, "with -k8s: issue a CA and a certificate per member into the Secret; -tls=false writes none and runs the nodes in plaintext, for a network where every process that can reach the pods is trusted, and nowhere else")
+	withTLS := fs.Bool("tls", true, "issue a CA and a certificate per member (with -k8s into the Secret, with -compose into each service's environment); -tls=false writes none and runs the nodes in plaintext, for a network where every process that can reach the nodes is trusted, and nowhere else")
 	timeout := fs.Duration("timeout", 5*time.Minute, "with -apply: how long to wait for the rollout")
 	if err := parse(fs, args, stderr, func() {
 		fmt.Fprintf(stderr, "Usage: %s deploy -k8s|-compose -image NAME:TAG [flags]\n", filepath.Base(os.Args[0]))
@@ -59,8 +60,6 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 		return usagef("deploy: -image is required: the image that holds this program, as NAME:TAG")
 	case *apply && !*k8s:
 		return usagef("deploy: -apply goes with -k8s")
-	case !*withTLS && !*k8s:
-		return usagef("deploy: -tls=false goes with -k8s")
 	case *apply && *out != "":
 		return usagef("deploy: -apply applies the manifests; -o writes them: not both")
 	case *logFormat != "text" && *logFormat != "json":
@@ -113,7 +112,11 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 			return usageError{err}
 		}
 	} else {
-		if text, err = compose.File(composeFleet(fl, sizes.sizes, *name, *img, ports, *port, *logFormat)); err != nil {
+		cf, err := composeFleet(fl, sizes.sizes, *name, *img, ports, *port, *logFormat, *withTLS)
+		if err != nil {
+			return err
+		}
+		if text, err = compose.File(cf); err != nil {
 			return usageError{err}
 		}
 	}
@@ -173,9 +176,15 @@ func portLocations(fl *ir.Flow, sizes map[string]int) ([]kube.Port, error) {
 
 // composeFleet is the Compose file's fleet: a service per process and
 // cluster member, each given its role and the address table as Localhost
-// gives them, every node listening on its service's name.
-func composeFleet(fl *ir.Flow, sizes map[string]int, name, img string, ports []kube.Port, port int, logFormat string) compose.Fleet {
+// gives them, every node listening on its service's name. With withTLS
+// each service's environment carries the fleet's CA and the member's own
+// certificate and key (HYDRO_TLS_*), issued for the fleet named name;
+// without, HYDRO_TLS=off.
+func composeFleet(fl *ir.Flow, sizes map[string]int, name, img string, ports []kube.Port, port int, logFormat string, withTLS bool) (compose.Fleet, error) {
 	members := fleetMembers(fl, sizes)
+	if err := issueMembers(members, name, !withTLS); err != nil {
+		return compose.Fleet{}, err
+	}
 	for i := range members {
 		members[i].Addr = net.JoinHostPort(compose.Service(members[i].Name), strconv.Itoa(port))
 	}
@@ -189,15 +198,26 @@ func composeFleet(fl *ir.Flow, sizes map[string]int, name, img string, ports []k
 	cf := compose.Fleet{Name: name, Image: img}
 	for _, m := range members {
 		cf.Nodes = append(cf.Nodes, compose.Node{
-			Role: m.Name,
-			Env: map[string]string{
-				launch.EnvRole: m.Name, launch.EnvPeers: launch.EncodePeers(members), launch.EnvSizes: launch.EncodeSizes(sizes),
-				launch.EnvPorts: launch.EncodePeers(portAddrs), launch.EnvLogFormat: logFormat,
-			},
+			Role:    m.Name,
+			Env:     composeEnv(m, members, sizes, portAddrs, logFormat),
 			Publish: slices.Clone(publish[m.Name]),
 		})
 	}
-	return cf
+	return cf, nil
+}
+
+// composeEnv is a member's environment in the Compose file: its role, the
+// fleet's tables and its own variables (its TLS).
+func composeEnv(m launch.Member, members []launch.Member, sizes map[string]int, portAddrs []launch.Member, logFormat string) map[string]string {
+	env := map[string]string{
+		launch.EnvRole: m.Name, launch.EnvPeers: launch.EncodePeers(members), launch.EnvSizes: launch.EncodeSizes(sizes),
+		launch.EnvPorts: launch.EncodePeers(portAddrs), launch.EnvLogFormat: logFormat,
+	}
+	for _, kv := range m.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return env
 }
 
 // writeImage writes this binary's image named ref to path.

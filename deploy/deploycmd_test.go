@@ -95,6 +95,52 @@ func TestDeployCompose(t *testing.T) {
 	if ps := p.Services["clileader"].Ports; len(ps) != 2 || ps[0].Target != 7001 || ps[1].Target != 7002 {
 		t.Errorf("clileader publishes %v; want 7001 and 7002, its external ports", ps)
 	}
+	// Each service carries the fleet's CA and a certificate of its own.
+	ca := ""
+	for svc, role := range map[string]string{"clileader": "cliLeader", "cliworker-0": "cliWorker/0", "cliworker-1": "cliWorker/1"} {
+		env := p.Services[svc].Environment
+		if ca == "" {
+			ca = env[deploy.EnvTLSCA]
+		}
+		if env[deploy.EnvTLSCA] == "" || env[deploy.EnvTLSCA] != ca || env[deploy.EnvTLSKey] == "" {
+			t.Errorf("%s's environment has no TLS of the fleet's one CA", svc)
+			continue
+		}
+		block, _ := pem.Decode([]byte(env[deploy.EnvTLSCert]))
+		if block == nil {
+			t.Fatalf("%s's %s is not PEM", svc, deploy.EnvTLSCert)
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cert.URIs) != 1 || cert.URIs[0].String() != "hydro:cli/"+role {
+			t.Errorf("%s's certificate names %v; want hydro:cli/%s", svc, cert.URIs, role)
+		}
+	}
+}
+
+// TestDeployComposePlaintext: deploy -compose -tls=false gives every
+// service HYDRO_TLS=off and no certificate.
+func TestDeployComposePlaintext(t *testing.T) {
+	var out bytes.Buffer
+	err := deploy.Command(context.Background(), cliFlow, []string{"deploy", "-compose", "-image", "hydro.local/cli:v1", "-name", "cli", "-tls=false"}, &out, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Services map[string]struct {
+			Environment map[string]string `json:"environment"`
+		} `json:"services"`
+	}
+	if err := yaml.Unmarshal(out.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	for svc, s := range p.Services {
+		if s.Environment[deploy.EnvTLS] != "off" || s.Environment[deploy.EnvTLSCert] != "" {
+			t.Errorf("%s's environment = %v; want %s=off and no certificate", svc, s.Environment, deploy.EnvTLS)
+		}
+	}
 }
 
 // TestDeployImageTar: -image-tar writes this binary's image when it is
@@ -122,7 +168,6 @@ func TestDeployMistakes(t *testing.T) {
 		{[]string{"deploy", "-k8s", "-compose", "-image", "a:b"}, "want one of -k8s and -compose"},
 		{[]string{"deploy", "-k8s"}, "-image is required"},
 		{[]string{"deploy", "-compose", "-image", "a:b", "-apply"}, "-apply goes with -k8s"},
-		{[]string{"deploy", "-compose", "-image", "a:b", "-tls=false"}, "-tls=false goes with -k8s"},
 		{[]string{"deploy", "-k8s", "-image", "a:b", "-cluster", "nope=2"}, "the flow has no cluster nope"},
 		{[]string{"deploy", "-k8s", "-image", "a:b", "-name", "Bad_Name"}, `fleet name "Bad_Name"`},
 		{[]string{"deploy", "-k8s", "-image", "a:b", "-port", "0"}, "-port 0"},

@@ -29,9 +29,11 @@
 // and follows its clusters' scale. deploy -k8s issues a CA for the fleet
 // and a certificate per member at the sizes it writes, into the fleet's
 // Secret; a pod's node reads its own from where the Secret is mounted
-// (kube.TLSMount), unless its environment gives TLS. deploy -k8s
-// -tls=false writes none and turns TLS off in the pods, for a trusted
-// network only.
+// (kube.TLSMount), unless its environment gives TLS. deploy -compose
+// puts the CA and each member's certificate and key in its service's
+// environment (HYDRO_TLS_CA, HYDRO_TLS_CERT, HYDRO_TLS_KEY): the file
+// holds private keys, so keep it as a secret. -tls=false writes none and
+// turns TLS off in the nodes, for a trusted network only.
 //
 // RunNode also runs a node configured by the caller (NodeConfig): several
 // nodes in one test process, or nodes whose addresses an orchestrator hands
