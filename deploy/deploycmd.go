@@ -47,15 +47,27 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 	apply := fs.Bool("apply", false, "with -k8s: apply the manifests with kubectl and follow the rollout, instead of writing them")
 	withTLS := fs.Bool("tls", true, "issue a CA and a certificate per member (with -k8s into the Secret, with -compose into each service's environment); -tls=false writes none and runs the nodes in plaintext, for a network where every process that can reach the nodes is trusted, and nowhere else")
 	timeout := fs.Duration("timeout", 5*time.Minute, "with -apply: how long to wait for the rollout")
+	viaSSH := newSSHFlags(fs)
 	if err := parse(fs, args, stderr, func() {
-		fmt.Fprintf(stderr, "Usage: %s deploy -k8s|-compose -image NAME:TAG [flags]\n", filepath.Base(os.Args[0]))
+		fmt.Fprintf(stderr, "Usage: %s deploy -k8s|-compose -image NAME:TAG [flags]\n       %s deploy -ssh [USER@]HOST,... [flags]\n", filepath.Base(os.Args[0]), filepath.Base(os.Args[0]))
 		fs.PrintDefaults()
 	}); err != nil {
 		return err
 	}
+	if *viaSSH.hosts != "" {
+		switch {
+		case *k8s || *comp:
+			return usagef("deploy: want one of -k8s, -compose and -ssh")
+		case *img != "" || *apply || *out != "" || *imageTar != "":
+			return usagef("deploy: -ssh runs the fleet: -image, -apply, -o and -image-tar go with -k8s or -compose")
+		case *logFormat != "text" && *logFormat != "json":
+			return usagef("deploy: -log-format %q: want text or json", *logFormat)
+		}
+		return viaSSH.run(ctx, f, sizes.sizes, *name, *port, *logFormat, *withTLS, stdout)
+	}
 	switch {
 	case *k8s == *comp:
-		return usagef("deploy: want one of -k8s and -compose")
+		return usagef("deploy: want one of -k8s, -compose and -ssh")
 	case *img == "":
 		return usagef("deploy: -image is required: the image that holds this program, as NAME:TAG")
 	case *apply && !*k8s:

@@ -164,8 +164,13 @@ func TestDeployMistakes(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"deploy", "-image", "a:b"}, "want one of -k8s and -compose"},
-		{[]string{"deploy", "-k8s", "-compose", "-image", "a:b"}, "want one of -k8s and -compose"},
+		{[]string{"deploy", "-image", "a:b"}, "deploy: want one of -k8s, -compose and -ssh"},
+		{[]string{"deploy", "-k8s", "-compose", "-image", "a:b"}, "want one of -k8s, -compose and -ssh"},
+		{[]string{"deploy", "-ssh", "h1", "-k8s"}, "want one of -k8s, -compose and -ssh"},
+		{[]string{"deploy", "-ssh", "h1", "-image", "a:b"}, "-ssh runs the fleet"},
+		{[]string{"deploy", "-ssh", "h1", "-log-level", "loud"}, `-log-level "loud"`},
+		{[]string{"deploy", "-ssh", "h1", "-place", "Worker"}, "want NAME=HOST"},
+		{[]string{"deploy", "-ssh", "h1", "-log-format", "xml"}, `-log-format "xml"`},
 		{[]string{"deploy", "-k8s"}, "-image is required"},
 		{[]string{"deploy", "-compose", "-image", "a:b", "-apply"}, "-apply goes with -k8s"},
 		{[]string{"deploy", "-k8s", "-image", "a:b", "-cluster", "nope=2"}, "the flow has no cluster nope"},
@@ -174,7 +179,7 @@ func TestDeployMistakes(t *testing.T) {
 	} {
 		var stdout, stderr bytes.Buffer
 		err := deploy.Command(context.Background(), cliFlow, tc.args, &stdout, &stderr)
-		if !errors.Is(err, deploy.ErrUsage) || !strings.Contains(err.Error(), tc.want) {
+		if !errors.Is(err, deploy.ErrUsage) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "deploy: deploy:") {
 			t.Errorf("Command(%q) = %v; want an ErrUsage containing %q", tc.args, err, tc.want)
 		}
 		if stdout.Len() > 0 {

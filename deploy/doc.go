@@ -35,6 +35,16 @@
 // holds private keys, so keep it as a secret. -tls=false writes none and
 // turns TLS off in the nodes, for a trusted network only.
 //
+// deploy -ssh runs the fleet on hosts you already have (SSH): it logs in
+// to each (package remote; a host's key must be in known_hosts), copies
+// this one binary there, starts each member with its role, the address
+// table and its own certificate and key, streams every member's lines
+// back prefixed like the localhost fleet's, reports a member that exits,
+// and on Ctrl-C stops every member by its process ID and removes what it
+// copied. Members go to the hosts in turn, or where -place puts them; a
+// member whose deployer is gone (its connection dropped) stops by itself
+// (launch.EnvLifeline).
+//
 // RunNode also runs a node configured by the caller (NodeConfig): several
 // nodes in one test process, or nodes whose addresses an orchestrator hands
 // out. Dial connects a client to an external port, with the port's codecs.

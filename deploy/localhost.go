@@ -108,6 +108,12 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	if err != nil {
 		return err
 	}
+	announce(out, members, ports, admins)
+	return supervise(ctx, fleet, len(members), out, d.StopOnFailure)
+}
+
+// announce prints the fleet's members, external ports and admin addresses.
+func announce(out io.Writer, members, ports, admins []launch.Member) {
 	noun := "members"
 	if len(members) == 1 {
 		noun = "member"
@@ -119,19 +125,31 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	for _, a := range admins {
 		fmt.Fprintf(out, "[deployer] admin %s on %s\n", a.Name, a.Addr)
 	}
+}
+
+// running is a fleet a deployer started: its members' exits, and a way to
+// stop those still running.
+type running interface {
+	Exits() <-chan launch.Exit
+	Stop(ctx context.Context) error
+}
+
+// supervise reports each of the fleet's n members as it exits, until all
+// have, ctx ends or (with stopOnFailure) one fails; then it stops the rest
+// within 5 s. It returns the failures and what stopping met.
+func supervise(ctx context.Context, fleet running, n int, out io.Writer, stopOnFailure bool) error {
 	var failed error
-	running := len(members)
 wait:
-	for running > 0 {
+	for n > 0 {
 		select {
 		case <-ctx.Done():
 			break wait
 		case e := <-fleet.Exits():
-			running--
+			n--
 			if e.Err != nil {
 				fmt.Fprintf(out, "[deployer] %s exited: %v\n", e.Name, e.Err)
 				failed = errors.Join(failed, fmt.Errorf("deploy: %s exited: %w", e.Name, e.Err))
-				if d.StopOnFailure {
+				if stopOnFailure {
 					break wait
 				}
 			} else {

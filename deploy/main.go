@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -98,7 +99,13 @@ var ErrUsage = errors.New("deploy: bad command line")
 
 type usageError struct{ err error }
 
-func (e usageError) Error() string        { return "deploy: " + e.err.Error() }
+func (e usageError) Error() string {
+	msg := e.err.Error()
+	if strings.HasPrefix(msg, "deploy: ") {
+		return msg
+	}
+	return "deploy: " + msg
+}
 func (e usageError) Unwrap() error        { return e.err }
 func (e usageError) Is(target error) bool { return target == ErrUsage }
 
@@ -201,6 +208,11 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer, usage func()) erro
 // runRole runs the location named by role until ctx ends, configured by the
 // environment the deployer gave it.
 func runRole(ctx context.Context, f *hydro.Flow, role string) error {
+	ctx, stop, err := lifeline(ctx, os.Getenv(launch.EnvLifeline), os.Stdin)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	peers, err := launch.DecodePeers(os.Getenv(launch.EnvPeers))
 	if err != nil {
 		return err

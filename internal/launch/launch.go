@@ -34,6 +34,12 @@ const (
 	// EnvAdmin carries the admin address of every node that serves one,
 	// as name=host:port pairs (see EncodePeers); absent without -admin.
 	EnvAdmin = "HYDRO_ADMIN"
+	// EnvLifeline, set to "stdin", tells a node that its deployer is on
+	// the other end of its standard input: when that input ends, the
+	// deployer is gone and the node stops. The SSH deployer sets it, so
+	// that a fleet on remote hosts never outlives the command that
+	// started it.
+	EnvLifeline = "HYDRO_LIFELINE"
 )
 
 // Member is one process of a fleet: its name ("Leader", "Worker/3") and the
@@ -171,20 +177,7 @@ func Launch(exe string, args []string, env []string, members []Member, out io.Wr
 		f.cmds = append(f.cmds, cmd)
 		f.names = append(f.names, m.Name)
 		prefix := "[" + m.Name + "] "
-		f.wg.Go(func() {
-			sc := bufio.NewScanner(pr)
-			sc.Buffer(make([]byte, 64<<10), maxLine)
-			// NB: with bufio.ScanLines a line over the buffer's limit
-			// would stop the scanner, and the member's later output
-			// would be dropped.
-			sc.Split(scanLines)
-			for sc.Scan() {
-				mu.Lock()
-				fmt.Fprintln(out, prefix+sc.Text())
-				mu.Unlock()
-			}
-			_, _ = io.Copy(io.Discard, pr)
-		})
+		f.wg.Go(func() { CopyLines(out, &mu, prefix, pr) })
 		f.wg.Go(func() {
 			err := cmd.Wait()
 			pw.Close()
@@ -194,7 +187,24 @@ func Launch(exe string, args []string, env []string, members []Member, out io.Wr
 	return f, nil
 }
 
-// maxLine is the longest line Launch copies in one piece.
+// CopyLines copies every line r holds to out with prefix before it, under
+// mu (which serialises the lines of several members), until r ends. A line
+// longer than 1 MiB comes in pieces of 1 MiB.
+func CopyLines(out io.Writer, mu *sync.Mutex, prefix string, r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
+	// NB: with bufio.ScanLines a line over the buffer's limit would stop
+	// the scanner, and the member's later output would be dropped.
+	sc.Split(scanLines)
+	for sc.Scan() {
+		mu.Lock()
+		fmt.Fprintln(out, prefix+sc.Text())
+		mu.Unlock()
+	}
+	_, _ = io.Copy(io.Discard, r)
+}
+
+// maxLine is the longest line CopyLines copies in one piece.
 const maxLine = 1 << 20
 
 // stopGrace is how long Launch lets the members it started stop after

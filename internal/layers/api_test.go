@@ -20,6 +20,7 @@ var public = []string{
 	module + "/deploy/deploytest",
 	module + "/deploy/kube",
 	module + "/deploy/compose",
+	module + "/deploy/remote",
 	module + "/sim",
 	module + "/dfir",
 	module + "/lattice",

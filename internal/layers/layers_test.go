@@ -54,6 +54,7 @@ var shells = []string{
 	module + "/internal/node",
 	module + "/internal/launch",
 	module + "/transport/tcp",
+	module + "/deploy/remote",
 }
 
 // rule says what one package must not import.
@@ -101,6 +102,8 @@ var rules = []rule{
 	{module + "/std/bench", ioPkgs, append(ioDeps, shells...), "a component is built on the language alone: any shell runs it"},
 	{module + "/std/resp", ioPkgs, append(ioDeps, shells...), "a codec is built on the language alone: any shell runs it"},
 	{module + "/std/rediskv", ioPkgs, append(ioDeps, shells...), "a state machine is built on the language alone: any shell runs it"},
+	{module + "/deploy/remote", nil, []string{module, module + "/deploy", module + "/internal/lang", module + "/internal/compile"},
+		"running programs over SSH knows nothing of flows: the deployer decides what runs where"},
 	{module + "/sim", nil, []string{"net", "os/exec", "net/http", module + "/deploy", module + "/internal/node", module + "/internal/launch", module + "/transport/tcp"},
 		"the simulator runs flows in memory, never over sockets"},
 }
@@ -118,6 +121,8 @@ var importers = map[string][]string{
 	module + "/internal/pki":    {module + "/deploy", module + "/internal/node"},
 	// The hostile-peer suite is tests only: nothing imports it.
 	module + "/internal/hostile": {},
+	// sshd for tests of the SSH deployer: tests only.
+	module + "/internal/sshdtest": {},
 }
 
 // TestLayers checks the import rule: shells → language → compile → dfir →
