@@ -280,14 +280,15 @@ func (f *sshFleet) start(ctx context.Context, p sshPlan, exe string, d SSHConfig
 			defer r.Close()
 			if err := h.Upload(ctx, f.hostDir(i)+"/"+name, r, 0o700); err != nil {
 				errs[i] = fmt.Errorf("deploy: copying %s to %s: %w", exe, h.Target, err)
-				return
 			}
-			fmt.Fprintf(out, "[deployer] copied %s to %s:%s\n", name, h.Target.Host, f.hostDir(i))
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	for i, h := range f.hosts {
+		fmt.Fprintf(out, "[deployer] copied %s to %s:%s\n", name, h.Target.Host, f.hostDir(i))
 	}
 	common := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat,
 		launch.EnvLogLevel + "=" + d.LogLevel, launch.EnvPorts + "=" + launch.EncodePeers(p.ports),
