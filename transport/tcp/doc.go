@@ -110,11 +110,15 @@
 // Listener refuses counts a connection as up and its first frames as
 // sent; they are lost, and the Conn reconnects.
 //
-// Over TLS, a Conn's Send never writes on the caller's goroutine: it
-// queues, and the Conn's goroutine gathers what is queued into records of
-// up to 64 KiB. Closing a connection closes the TCP connection under it
-// without a close_notify alert (which could wait on a full socket); the
-// peer reads the end of the stream at a record boundary as a clean end.
+// Over TLS, a Send of up to 64 KiB made while the Conn's writer is idle is
+// written from the caller's goroutine too: TLS seals it into records, and
+// what the socket does not take at once waits, sealed, under TLS for the
+// writer, ahead of anything sealed later, so records reach the peer in the
+// order they were numbered. Larger Sends, and those made while the writer
+// is busy, are queued, and the writer gathers them into records of up to
+// 64 KiB. Closing a connection closes the TCP connection under it without
+// a close_notify alert (which could wait on a full socket); the peer reads
+// the end of the stream at a record boundary as a clean end.
 //
 // # Concurrency
 //

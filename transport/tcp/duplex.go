@@ -36,7 +36,9 @@ type peerConn struct {
 	// what halt closes and halfClose half-closes, which never wait for
 	// the peer (a TLS close would send an alert, and wait while the
 	// socket is full).
-	raw      net.Conn
+	raw net.Conn
+	// wire is the TCP connection as TLS writes to it, nil without TLS.
+	wire     *wire
 	duplex   bool          // the peer opened it and reads what is written back
 	stop     chan struct{} // closed by halt
 	stopOnce sync.Once

@@ -253,7 +253,7 @@ func (ls *Listener) serve(nc net.Conn) {
 	}()
 	remote := nc.RemoteAddr().String()
 	nc.SetDeadline(time.Now().Add(helloTimeout))
-	secured, certName, err := ls.secure(nc)
+	secured, w, certName, err := ls.secure(nc)
 	if err != nil {
 		if !ls.isClosing() {
 			ls.logger.Error("tcp: refusing connection", "remote", remote, "err", err)
@@ -273,6 +273,7 @@ func (ls *Listener) serve(nc net.Conn) {
 	}
 	clearDeadline(nc)
 	pc := newPeerConn(name, secured, nc)
+	pc.wire = w
 	defer close(pc.exited)
 	if !ls.accepted(pc, duplex) {
 		return
@@ -287,18 +288,18 @@ func (ls *Listener) serve(nc net.Conn) {
 }
 
 // secure runs the TLS handshake on nc, for a Listener with TLS, and
-// returns the connection to read and the name the peer's certificate
-// gives; without TLS it returns nc.
-func (ls *Listener) secure(nc net.Conn) (net.Conn, string, error) {
+// returns the connection to read, the wire under it and the name the
+// peer's certificate gives; without TLS it returns nc.
+func (ls *Listener) secure(nc net.Conn) (net.Conn, *wire, string, error) {
 	if ls.tls == nil {
-		return nc, "", nil
+		return nc, nil, "", nil
 	}
 	// The deadline serve set bounds the handshake; Close ends it sooner.
-	tc, name, err := ls.tls.accept(context.Background(), nc)
+	tc, w, name, err := ls.tls.accept(context.Background(), nc)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
-	return tc, name, nil
+	return tc, w, name, nil
 }
 
 // tlsOption gives the Conns made by Dial the Listener's TLS.
