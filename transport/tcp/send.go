@@ -43,7 +43,10 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 	c.mu.Lock()
 	queued, full := c.mu.stats.QueuedBytes, !c.mu.closed && c.mu.stats.QueuedBytes > 0 && c.mu.stats.QueuedBytes+size > c.opts.queueBytes
 	var buf []byte
-	if !full && cap(c.mu.spare) >= size {
+	if !full && cap(c.mu.spare) >= size && c.mu.pc != nil && !c.mu.writing && len(c.mu.queue) == 0 {
+		// Likely to be written at once, and spared again. NB: a buffer
+		// queued holds its capacity while QueuedBytes counts its length:
+		// taken only into an empty queue, at most one spare is queued.
 		buf, c.mu.spare = c.mu.spare[:0], nil
 	}
 	c.mu.Unlock()
