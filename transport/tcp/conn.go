@@ -64,6 +64,8 @@ type Conn struct {
 		// spare is a buffer Send encoded into and is done with, for the
 		// next Send (see spareLocked).
 		spare []byte
+		// wrote says a Send was taken since the last keepalive tick.
+		wrote bool
 		// directs counts the Sends written from the caller's goroutine
 		// over TLS, for tests.
 		directs   int
@@ -422,6 +424,8 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	}
 	c.writeDirect(pc)
 	closing := c.closing
+	ka := time.NewTicker(c.opts.idle / 3)
+	defer ka.Stop()
 	var vec [][]byte // reused: the batches of one write
 	// Over TLS each write is a record of its own, and a syscall: gather
 	// small batches into records of up to 64 KiB.
@@ -458,6 +462,10 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 		}
 		select {
 		case <-c.wake:
+		case <-ka.C:
+			if err := c.keepalive(pc); err != nil {
+				return fmt.Errorf("writing a keepalive: %w", err)
+			}
 		case <-closing:
 			closing = nil
 		case <-broken:
@@ -470,6 +478,26 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	}
 }
 
+// keepalive writes a keepalive frame on pc, unless a Send was taken since
+// the last call or the writer is busy: a peer's Listener closes a
+// connection silent for its idle timeout (WithIdleTimeout), and one call
+// every third of it keeps a quiet link open.
+func (c *Conn) keepalive(pc *peerConn) error {
+	c.mu.Lock()
+	if c.mu.wrote || c.mu.writing || len(c.mu.queue) > 0 || pc.halted() {
+		c.mu.wrote = false
+		c.mu.Unlock()
+		return nil
+	}
+	c.mu.writing = true // Send queues meanwhile, and serve writes it next
+	c.mu.Unlock()
+	_, err := pc.nc.Write(keepaliveFrame)
+	c.mu.Lock()
+	c.mu.writing = false
+	c.mu.Unlock()
+	return err
+}
+
 // read reads the connection the Conn dialed until it ends. A Conn made by
 // Listener.Dial delivers what the peer writes back on it through the
 // Listener; any other Conn, and one whose Listener is closed, discards it,
@@ -478,7 +506,7 @@ func (c *Conn) read(pc *peerConn) {
 	var r io.Reader = pc.nc
 	if c.ls != nil && c.ls.enroll(pc.nc) {
 		br := bufio.NewReaderSize(pc.nc, readBufSize)
-		c.ls.read(pc, br, c.logger)
+		c.ls.read(pc, br, 0, c.logger)
 		if !c.ls.unenroll(pc.nc) {
 			return // the connection ended, or was halted
 		}

@@ -18,6 +18,7 @@ import (
 // Send refuses the whole call, queuing nothing:
 //   - with an error matching transport.ErrFrameTooLarge if a frame is above
 //     Limits.MaxFrameBytes (the peer would close the connection on it);
+//   - if a frame's channel is math.MaxUint32, reserved for keepalives;
 //   - with ErrBackpressure if the queue is not empty and the call would
 //     take it past its bound (see WithQueueBytes);
 //   - with ErrClosed after Close, or after Dial's context ended.
@@ -35,6 +36,9 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 	for _, f := range frames {
 		if err := c.limits.CheckFrame(f); err != nil {
 			return fmt.Errorf("tcp: send to %s: %w", c.addr, err)
+		}
+		if f.Channel == keepaliveChannel {
+			return fmt.Errorf("tcp: send to %s: channel %d is reserved for keepalives", c.addr, f.Channel)
 		}
 		size += transport.EncodedLen(f)
 	}
@@ -72,6 +76,7 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 		c.mu.Unlock()
 		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
 	}
+	c.mu.wrote = true // no keepalive needed (see keepalive)
 	b := batch{buf: buf, frames: len(frames)}
 	if idle := c.mu.pc != nil && !c.mu.writing && len(c.mu.queue) == 0 && !c.mu.pc.halted(); idle && c.mu.direct != nil {
 		// The writer is idle: write from here what the socket takes now,

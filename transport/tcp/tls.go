@@ -79,15 +79,6 @@ func WithTLS(t TLS) TLSOption {
 func (o TLSOption) apply(d *dialOptions)         { d.tls = o.s }
 func (o TLSOption) applyListen(l *listenOptions) { l.tls = o.s }
 
-// ListenOption configures Listen and ListenFunc.
-type ListenOption interface {
-	applyListen(*listenOptions)
-}
-
-type listenOptions struct {
-	tls *tlsSetup
-}
-
 // tlsSetup is a TLS made into the configurations of both sides.
 type tlsSetup struct {
 	server, client *tls.Config
