@@ -59,8 +59,16 @@ type Conn struct {
 		writing bool // serve is writing batches it took from the queue
 		// direct writes the connection now up, past its hello; nil while
 		// there is none, or where the platform has no direct writes.
-		direct    *direct
-		pc        *peerConn // the connection direct writes
+		direct *direct
+		pc     *peerConn // the connection direct writes
+		// spare is a buffer Send encoded into and is done with, for the
+		// next Send (see spareLocked).
+		spare []byte
+		// wrote says a Send was taken since the last keepalive tick.
+		wrote bool
+		// directs counts the Sends written from the caller's goroutine
+		// over TLS, for tests.
+		directs   int
 		stats     Stats
 		abortLost int   // frames lost because run was stopped before flushing
 		cause     error // what stopped it then
@@ -76,7 +84,14 @@ type batch struct {
 	// on pc, and is garbage at the start of any other connection. It is
 	// written on pc or not at all (see ended).
 	pc *peerConn
+	// wired is set, with pc and no buf, when Send wrote the batch over
+	// TLS itself and pc's wire still holds that many bytes of its sealed
+	// records: the writer flushes them.
+	wired int
 }
+
+// size is what the batch holds, in bytes.
+func (b batch) size() int { return len(b.buf) + b.wired }
 
 // Stats describe a Conn's traffic so far.
 type Stats struct {
@@ -146,106 +161,6 @@ func (c *Conn) start(ctx context.Context) {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	c.cancel = cancel
 	go c.run(runCtx)
-}
-
-// Send queues frames to be written in order, all in one write, and
-// returns without waiting for the network. It is safe for concurrent use;
-// the frames of one call stay together and calls are queued in the order
-// they take the Conn's lock. The caller may reuse the payloads when Send
-// returns.
-//
-// Send refuses the whole call, queuing nothing:
-//   - with an error matching transport.ErrFrameTooLarge if a frame is above
-//     Limits.MaxFrameBytes (the peer would close the connection on it);
-//   - with ErrBackpressure if the queue is not empty and the call would
-//     take it past its bound (see WithQueueBytes);
-//   - with ErrClosed after Close, or after Dial's context ended.
-//
-// Delivery is a fail-stop prefix per connection: frames are written in the
-// order queued and never reordered or duplicated, but when a connection
-// fails, the frames of the writes under way, and any the peer had not read,
-// may be lost (counted in Stats.Lost); the frames queued after them go out
-// on the next connection.
-func (c *Conn) Send(frames ...transport.Frame) error {
-	if len(frames) == 0 {
-		return nil
-	}
-	size := 0
-	for _, f := range frames {
-		if err := c.limits.CheckFrame(f); err != nil {
-			return fmt.Errorf("tcp: send to %s: %w", c.addr, err)
-		}
-		size += transport.EncodedLen(f)
-	}
-	// A refused Send (the caller retries it later) costs no copy: look
-	// before encoding. The look is checked again below.
-	c.mu.Lock()
-	queued, full := c.mu.stats.QueuedBytes, !c.mu.closed && c.mu.stats.QueuedBytes > 0 && c.mu.stats.QueuedBytes+size > c.opts.queueBytes
-	c.mu.Unlock()
-	if full {
-		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
-	}
-	buf := make([]byte, 0, size)
-	for _, f := range frames {
-		buf = transport.AppendFrame(buf, f)
-	}
-
-	c.mu.Lock()
-	switch {
-	case c.mu.closed:
-		c.mu.Unlock()
-		return fmt.Errorf("tcp: send to %s: %w", c.addr, ErrClosed)
-	case c.mu.stats.QueuedBytes > 0 && c.mu.stats.QueuedBytes+size > c.opts.queueBytes:
-		queued := c.mu.stats.QueuedBytes
-		c.mu.Unlock()
-		return fmt.Errorf("tcp: send %d bytes to %s with %d of %d queued: %w", size, c.addr, queued, c.opts.queueBytes, ErrBackpressure)
-	}
-	b := batch{buf: buf, frames: len(frames)}
-	if c.mu.direct != nil && !c.mu.writing && len(c.mu.queue) == 0 && !c.mu.pc.halted() {
-		// The writer is idle: write from here what the socket takes now,
-		// and leave only the rest to the writer.
-		n, err := c.mu.direct.write(buf)
-		if err != nil {
-			c.mu.stats.Lost += uint64(len(frames))
-			c.mu.direct = nil
-			c.mu.pc.halt() // serve stops writing on it, and reconnects
-			c.mu.Unlock()
-			return nil
-		}
-		whole, end := wholeFrames(frames, n)
-		c.mu.stats.Sent += uint64(whole)
-		if whole == len(frames) {
-			c.mu.Unlock()
-			return nil
-		}
-		b = batch{buf: buf[n:], frames: len(frames) - whole}
-		if n > end {
-			b.pc = c.mu.pc // the socket took part of a frame
-		}
-	}
-	c.mu.queue = append(c.mu.queue, b)
-	c.mu.stats.QueuedBytes += len(b.buf)
-	c.mu.stats.QueuedFrames += b.frames
-	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-	return nil
-}
-
-// wholeFrames returns how many of frames, encoded one after the other, the
-// first n bytes hold whole, and where the last of them ends.
-func wholeFrames(frames []transport.Frame, n int) (whole, end int) {
-	for _, f := range frames {
-		l := transport.EncodedLen(f)
-		if end+l > n {
-			break
-		}
-		end += l
-		whole++
-	}
-	return whole, end
 }
 
 // Stats returns the Conn's counters.
@@ -395,9 +310,10 @@ func (c *Conn) connect(ctx context.Context, rng *rand.Rand, failures *int) *peer
 		}
 		nc, err := c.opts.dial(ctx, c.addr)
 		var secured net.Conn = nc
+		var w *wire
 		refused := false
 		if err == nil && c.opts.tls != nil {
-			if secured, err = c.opts.tls.dial(ctx, nc, c.peer); err != nil {
+			if secured, w, err = c.opts.tls.dial(ctx, nc, c.peer); err != nil {
 				nc.Close()
 				refused = true
 			}
@@ -406,7 +322,9 @@ func (c *Conn) connect(ctx context.Context, rng *rand.Rand, failures *int) *peer
 			if *failures > 0 {
 				c.logger.Info("tcp: connected", "after_failures", *failures)
 			}
-			return newPeerConn(c.peer, secured, nc)
+			pc := newPeerConn(c.peer, secured, nc)
+			pc.wire = w
+			return pc
 		}
 		if ctx.Err() != nil {
 			return nil
@@ -506,6 +424,8 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	}
 	c.writeDirect(pc)
 	closing := c.closing
+	ka := time.NewTicker(c.opts.idle / 3)
+	defer ka.Stop()
 	var vec [][]byte // reused: the batches of one write
 	// Over TLS each write is a record of its own, and a syscall: gather
 	// small batches into records of up to 64 KiB.
@@ -523,6 +443,9 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 			var err error
 			if bw != nil {
 				err = writeTLS(bw, vec)
+				if err == nil && pc.wire != nil {
+					err = pc.wire.flush() // when Send's records are all there is
+				}
 			} else {
 				bufs := net.Buffers(vec)
 				_, err = bufs.WriteTo(nc) // one writev for all batches queued
@@ -539,6 +462,10 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 		}
 		select {
 		case <-c.wake:
+		case <-ka.C:
+			if err := c.keepalive(pc); err != nil {
+				return fmt.Errorf("writing a keepalive: %w", err)
+			}
 		case <-closing:
 			closing = nil
 		case <-broken:
@@ -551,6 +478,26 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	}
 }
 
+// keepalive writes a keepalive frame on pc, unless a Send was taken since
+// the last call or the writer is busy: a peer's Listener closes a
+// connection silent for its idle timeout (WithIdleTimeout), and one call
+// every third of it keeps a quiet link open.
+func (c *Conn) keepalive(pc *peerConn) error {
+	c.mu.Lock()
+	if c.mu.wrote || c.mu.writing || len(c.mu.queue) > 0 || pc.halted() {
+		c.mu.wrote = false
+		c.mu.Unlock()
+		return nil
+	}
+	c.mu.writing = true // Send queues meanwhile, and serve writes it next
+	c.mu.Unlock()
+	_, err := pc.nc.Write(keepaliveFrame)
+	c.mu.Lock()
+	c.mu.writing = false
+	c.mu.Unlock()
+	return err
+}
+
 // read reads the connection the Conn dialed until it ends. A Conn made by
 // Listener.Dial delivers what the peer writes back on it through the
 // Listener; any other Conn, and one whose Listener is closed, discards it,
@@ -559,7 +506,7 @@ func (c *Conn) read(pc *peerConn) {
 	var r io.Reader = pc.nc
 	if c.ls != nil && c.ls.enroll(pc.nc) {
 		br := bufio.NewReaderSize(pc.nc, readBufSize)
-		c.ls.read(pc, br, c.logger)
+		c.ls.read(pc, br, 0, c.logger)
 		if !c.ls.unenroll(pc.nc) {
 			return // the connection ended, or was halted
 		}
@@ -659,7 +606,7 @@ func (c *Conn) ended(pc *peerConn, aborted bool) {
 		}
 		c.mu.stats.Lost += uint64(b.frames)
 		c.mu.stats.QueuedFrames -= b.frames
-		c.mu.stats.QueuedBytes -= len(b.buf)
+		c.mu.stats.QueuedBytes -= b.size()
 		if aborted {
 			c.mu.abortLost += b.frames
 		}

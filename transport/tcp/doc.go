@@ -110,11 +110,43 @@
 // Listener refuses counts a connection as up and its first frames as
 // sent; they are lost, and the Conn reconnects.
 //
-// Over TLS, a Conn's Send never writes on the caller's goroutine: it
-// queues, and the Conn's goroutine gathers what is queued into records of
-// up to 64 KiB. Closing a connection closes the TCP connection under it
-// without a close_notify alert (which could wait on a full socket); the
-// peer reads the end of the stream at a record boundary as a clean end.
+// Over TLS, a Send of up to 64 KiB made while the Conn's writer is idle is
+// written from the caller's goroutine too: TLS seals it into records, and
+// what the socket does not take at once waits, sealed, under TLS for the
+// writer, ahead of anything sealed later, so records reach the peer in the
+// order they were numbered. Larger Sends, and those made while the writer
+// is busy, are queued, and the writer gathers them into records of up to
+// 64 KiB. Closing a connection closes the TCP connection under it without
+// a close_notify alert (which could wait on a full socket); the peer reads
+// the end of the stream at a record boundary as a clean end.
+//
+// # Limits
+//
+// What a peer can make a Listener hold, and for how long, is bounded:
+//
+//   - a connection must finish its TLS handshake and say hello within
+//     10 s;
+//   - after the hello, a connection that sends nothing for the idle
+//     timeout (WithIdleTimeout, DefaultIdleTimeout: 30 s) is closed; a Conn
+//     writes a keepalive frame (channel math.MaxUint32, no payload; readers
+//     drop it) whenever it has written nothing for a third of it, so a
+//     peer that is live but quiet is not cut. The deadline moves lazily: a
+//     silent connection goes between 1 and 1.25 idle timeouts;
+//   - once a frame's first byte has arrived, the rest must arrive within
+//     the frame timeout (WithFrameTimeout, DefaultFrameTimeout: 10 s), so
+//     a peer that sends half a frame and stops is dropped well before the
+//     idle timeout;
+//   - a frame is at most Limits.MaxFrameBytes, refused before anything is
+//     allocated for it, and a connection's read buffer is 64 KiB, besides
+//     the frame buffer of transport.Reader;
+//   - a Conn queues at most WithQueueBytes (DefaultQueueBytes: 8 MiB) of
+//     encoded frames, and over TLS at most 64 KiB of sealed records a
+//     direct write could not hand to the socket.
+//
+// A connection closed for any of these is logged at level Warn (idle, a
+// stalled frame) or Error (refused, a bad frame) with the peer's name, and
+// counted in Listener.Stats, with the frames and bytes taken in: a node
+// shell puts them on its metrics.
 //
 // # Concurrency
 //

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/hydro-go/hydro/transport"
 )
@@ -36,7 +37,9 @@ type peerConn struct {
 	// what halt closes and halfClose half-closes, which never wait for
 	// the peer (a TLS close would send an alert, and wait while the
 	// socket is full).
-	raw      net.Conn
+	raw net.Conn
+	// wire is the TCP connection as TLS writes to it, nil without TLS.
+	wire     *wire
 	duplex   bool          // the peer opened it and reads what is written back
 	stop     chan struct{} // closed by halt
 	stopOnce sync.Once
@@ -98,7 +101,7 @@ func (ls *Listener) Dial(ctx context.Context, peer, addr, self string, logger *s
 	if err := validName(peer); err != nil {
 		panic(fmt.Sprintf("tcp: Dial %s: %v", addr, err))
 	}
-	c := newConn(addr, self, ls.limits, logger, append([]DialOption{ls.tlsOption()}, opts...))
+	c := newConn(addr, self, ls.limits, logger, append([]DialOption{ls.tlsOption(), WithIdleTimeout(ls.idle)}, opts...))
 	c.ls, c.peer, c.adopt = ls, peer, make(chan struct{}, 1)
 	c.hello = appendHello(nil, self, true)
 	c.logger = c.logger.With("peer", peer)
@@ -161,16 +164,31 @@ func (ls *Listener) unenroll(nc net.Conn) (closed bool) {
 }
 
 // read delivers the frames of pc until it ends or is halted, or the
-// Listener closes.
-func (ls *Listener) read(pc *peerConn, br *bufio.Reader, log *slog.Logger) {
+// Listener closes, holding it to the frame timeout and to idle (none if 0).
+func (ls *Listener) read(pc *peerConn, br *bufio.Reader, idle time.Duration, log *slog.Logger) {
 	r := transport.NewReader(br, ls.limits)
+	p := pacer{nc: pc.raw, br: br, r: r, idle: idle, frame: ls.frame, closing: ls.closing}
 	claimed := false
 	promised := false // the Handler was last called with more true
 	for {
-		f, err := r.Next()
+		err := p.wait()
+		var f transport.Frame
+		if err == nil {
+			f, err = r.Next()
+		}
 		if err != nil {
-			ls.logEnd(log, pc, err)
+			ls.logEnd(log, pc, p.explain(err))
 			break
+		}
+		if f.Channel == keepaliveChannel {
+			ls.stats.keepalives.Add(1)
+			if promised && !r.Buffered() {
+				// No frame follows at once after all: keep the
+				// promise with a call that has none (see Handler).
+				ls.handle(Inbound{}, false)
+				promised = false
+			}
+			continue
 		}
 		if !claimed {
 			claimed = true
@@ -178,6 +196,8 @@ func (ls *Listener) read(pc *peerConn, br *bufio.Reader, log *slog.Logger) {
 				break
 			}
 		}
+		ls.stats.frames.Add(1)
+		ls.stats.bytes.Add(uint64(transport.EncodedLen(f)))
 		more := r.Buffered()
 		ok := ls.deliver(pc, f, more)
 		promised = more && ls.handle != nil

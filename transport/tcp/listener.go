@@ -60,6 +60,9 @@ type Listener struct {
 	logger  *slog.Logger
 	inbound chan Inbound // nil when handle is set
 	handle  Handler
+	idle    time.Duration // WithIdleTimeout
+	frame   time.Duration // WithFrameTimeout
+	stats   listenerCounters
 
 	closing   chan struct{} // closed by Close: stop everything
 	closeOnce sync.Once
@@ -68,8 +71,9 @@ type Listener struct {
 
 	mu struct {
 		sync.Mutex
-		closed bool
-		conns  map[net.Conn]struct{} // every open connection peers opened, for Close
+		closed  bool
+		drainBy time.Time             // set by Close: when the connections' drain ends
+		conns   map[net.Conn]struct{} // every open connection peers opened, for Close
 		// dialed are the connections of Conns made by Dial whose readers
 		// deliver to this Listener, each counted in wg (see enroll).
 		dialed map[net.Conn]struct{}
@@ -118,7 +122,7 @@ func ListenFunc(ctx context.Context, addr string, l transport.Limits, logger *sl
 }
 
 func newListener(ctx context.Context, addr string, l transport.Limits, logger *slog.Logger, h Handler, opts []ListenOption) (*Listener, error) {
-	var o listenOptions
+	o := listenOptions{idle: DefaultIdleTimeout, frame: DefaultFrameTimeout}
 	for _, opt := range opts {
 		opt.applyListen(&o)
 	}
@@ -139,6 +143,8 @@ func newListener(ctx context.Context, addr string, l transport.Limits, logger *s
 		logger:  logger.With("listener", ln.Addr().String()),
 		handle:  h,
 		tls:     o.tls,
+		idle:    o.idle,
+		frame:   o.frame,
 		closing: make(chan struct{}),
 		exited:  make(chan struct{}),
 	}
@@ -194,6 +200,7 @@ func (ls *Listener) Close(ctx context.Context) error {
 		ls.mu.closed = true
 		close(ls.closing)
 		drainBy := time.Now().Add(closeDrain)
+		ls.mu.drainBy = drainBy
 		for nc := range ls.mu.conns {
 			// Tell the peer, then read what it still sends until it
 			// closes too (serve): closing at once with data unread would
@@ -253,11 +260,9 @@ func (ls *Listener) serve(nc net.Conn) {
 	}()
 	remote := nc.RemoteAddr().String()
 	nc.SetDeadline(time.Now().Add(helloTimeout))
-	secured, certName, err := ls.secure(nc)
+	secured, w, certName, err := ls.secure(nc)
 	if err != nil {
-		if !ls.isClosing() {
-			ls.logger.Error("tcp: refusing connection", "remote", remote, "err", err)
-		}
+		ls.refuse(remote, err)
 		return
 	}
 	br := bufio.NewReaderSize(secured, readBufSize)
@@ -266,39 +271,55 @@ func (ls *Listener) serve(nc net.Conn) {
 		err = fmt.Errorf("impostor: a certificate of %s claims to be %s", certName, name)
 	}
 	if err != nil {
-		if !ls.isClosing() {
-			ls.logger.Error("tcp: refusing connection", "remote", remote, "err", err)
-		}
+		ls.refuse(remote, err)
 		return
 	}
 	clearDeadline(nc)
 	pc := newPeerConn(name, secured, nc)
+	pc.wire = w
 	defer close(pc.exited)
 	if !ls.accepted(pc, duplex) {
 		return
 	}
 	defer forget(ls, ls.mu.accepted, name, pc)
+	ls.stats.accepted.Add(1)
+	ls.stats.open.Add(1)
+	defer ls.stats.open.Add(-1)
 	log := ls.logger.With("peer", name, "remote", remote)
 	log.Debug("tcp: peer connected")
-	ls.read(pc, br, log)
+	ls.read(pc, br, ls.idle, log)
 	if ls.isClosing() {
-		io.Copy(io.Discard, br) // until the peer closes, or closeDrain (Close)
+		// Until the peer closes, or closeDrain (Close): the reader may
+		// have moved the deadline Close set.
+		ls.mu.Lock()
+		nc.SetReadDeadline(ls.mu.drainBy)
+		ls.mu.Unlock()
+		io.Copy(io.Discard, br)
 	}
 }
 
+// refuse logs and counts a connection refused before it is served.
+func (ls *Listener) refuse(remote string, err error) {
+	if ls.isClosing() {
+		return
+	}
+	ls.stats.refused.Add(1)
+	ls.logger.Error("tcp: refusing connection", "remote", remote, "err", err)
+}
+
 // secure runs the TLS handshake on nc, for a Listener with TLS, and
-// returns the connection to read and the name the peer's certificate
-// gives; without TLS it returns nc.
-func (ls *Listener) secure(nc net.Conn) (net.Conn, string, error) {
+// returns the connection to read, the wire under it and the name the
+// peer's certificate gives; without TLS it returns nc.
+func (ls *Listener) secure(nc net.Conn) (net.Conn, *wire, string, error) {
 	if ls.tls == nil {
-		return nc, "", nil
+		return nc, nil, "", nil
 	}
 	// The deadline serve set bounds the handshake; Close ends it sooner.
-	tc, name, err := ls.tls.accept(context.Background(), nc)
+	tc, w, name, err := ls.tls.accept(context.Background(), nc)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
-	return tc, name, nil
+	return tc, w, name, nil
 }
 
 // tlsOption gives the Conns made by Dial the Listener's TLS.
@@ -334,7 +355,7 @@ func (ls *Listener) accepted(pc *peerConn, duplex bool) bool {
 }
 
 // logEnd logs why a connection stopped reading, at a level that says
-// whose fault it is.
+// whose fault it is, and counts those this side closed.
 func (ls *Listener) logEnd(log *slog.Logger, pc *peerConn, err error) {
 	select {
 	case <-ls.closing:
@@ -348,7 +369,15 @@ func (ls *Listener) logEnd(log *slog.Logger, pc *peerConn, err error) {
 	case err == io.EOF:
 		log.Debug("tcp: peer closed the connection")
 	case errors.As(err, &fe):
+		ls.stats.malformed.Add(1)
 		log.Error("tcp: closing connection: bad frame", "err", err)
+	case errors.Is(err, errIdle):
+		ls.stats.idle.Add(1)
+		log.Warn("tcp: closing idle connection", "err", err)
+	case errors.Is(err, errStalled):
+		ls.stats.stalled.Add(1)
+		log.Warn("tcp: closing connection: a frame stalled", "err", err)
+	case errors.Is(err, errClosing):
 	default:
 		log.Warn("tcp: connection lost", "err", err)
 	}

@@ -22,6 +22,7 @@ type dialOptions struct {
 	dial       func(ctx context.Context, addr string) (net.Conn, error)
 	state      func(up bool)
 	tls        *tlsSetup // nil: plaintext
+	idle       time.Duration
 }
 
 // Defaults of the dial options.
@@ -33,12 +34,19 @@ const (
 	dialTimeout = 5 * time.Second
 )
 
+// Defaults of the timeouts (WithIdleTimeout, WithFrameTimeout).
+const (
+	DefaultIdleTimeout  = 30 * time.Second
+	DefaultFrameTimeout = 10 * time.Second
+)
+
 func defaultDialOptions() dialOptions {
 	d := &net.Dialer{Timeout: dialTimeout}
 	return dialOptions{
 		queueBytes: DefaultQueueBytes,
 		minBackoff: DefaultMinBackoff,
 		maxBackoff: DefaultMaxBackoff,
+		idle:       DefaultIdleTimeout,
 		dial: func(ctx context.Context, addr string) (net.Conn, error) {
 			return d.DialContext(ctx, "tcp", addr)
 		},
@@ -98,4 +106,55 @@ func WithDialFunc(dial func(ctx context.Context, addr string) (net.Conn, error))
 // call the Conn's Close.
 func WithStateFunc(f func(up bool)) DialOption {
 	return optionFunc(func(o *dialOptions) { o.state = f })
+}
+
+// ListenOption configures Listen and ListenFunc.
+type ListenOption interface {
+	applyListen(*listenOptions)
+}
+
+type listenOptions struct {
+	tls   *tlsSetup
+	idle  time.Duration
+	frame time.Duration
+}
+
+type listenOptionFunc func(*listenOptions)
+
+func (f listenOptionFunc) applyListen(o *listenOptions) { f(o) }
+
+// IdleOption is both a DialOption and a ListenOption: see WithIdleTimeout.
+type IdleOption struct{ d time.Duration }
+
+// WithIdleTimeout sets how long a connection may be silent: d <= 0 means
+// DefaultIdleTimeout.
+//
+// Given to Listen or ListenFunc, it closes a connection a peer opened that
+// sends nothing, not even a keepalive, for d after its hello (between d and
+// 1.25 d: the deadline is moved lazily), and counts it in
+// ListenerStats.Idle; the Conns the Listener's Dial makes take it too.
+// Given to Dial, it makes the Conn write a keepalive frame on its
+// connection whenever it has written nothing for d/3, so that a peer that
+// is live but has nothing to say is not cut. Give both sides the same d.
+func WithIdleTimeout(d time.Duration) IdleOption {
+	if d <= 0 {
+		d = DefaultIdleTimeout
+	}
+	return IdleOption{d}
+}
+
+func (o IdleOption) apply(d *dialOptions)         { d.idle = o.d }
+func (o IdleOption) applyListen(l *listenOptions) { l.idle = o.d }
+
+// WithFrameTimeout bounds how long a frame may take to arrive whole once
+// its first byte has: a peer that sends part of a frame and stops has its
+// connection closed after d, counted in ListenerStats.Stalled, and not
+// after the idle timeout. It applies to the connections peers opened and
+// to those of the Conns the Listener's Dial makes. d <= 0 means
+// DefaultFrameTimeout.
+func WithFrameTimeout(d time.Duration) ListenOption {
+	if d <= 0 {
+		d = DefaultFrameTimeout
+	}
+	return listenOptionFunc(func(o *listenOptions) { o.frame = d })
 }

@@ -79,15 +79,6 @@ func WithTLS(t TLS) TLSOption {
 func (o TLSOption) apply(d *dialOptions)         { d.tls = o.s }
 func (o TLSOption) applyListen(l *listenOptions) { l.tls = o.s }
 
-// ListenOption configures Listen and ListenFunc.
-type ListenOption interface {
-	applyListen(*listenOptions)
-}
-
-type listenOptions struct {
-	tls *tlsSetup
-}
-
 // tlsSetup is a TLS made into the configurations of both sides.
 type tlsSetup struct {
 	server, client *tls.Config
@@ -95,38 +86,41 @@ type tlsSetup struct {
 }
 
 // accept runs the server side of the handshake on nc, within the deadline
-// nc has, and returns the connection and the name the peer's certificate
-// gives. Its errors say why the peer is refused.
-func (s *tlsSetup) accept(ctx context.Context, nc net.Conn) (*tls.Conn, string, error) {
-	tc := tls.Server(nc, s.server)
+// nc has, and returns the connection, the wire under it, and the name the
+// peer's certificate gives. Its errors say why the peer is refused.
+func (s *tlsSetup) accept(ctx context.Context, nc net.Conn) (*tls.Conn, *wire, string, error) {
+	w := newWire(nc)
+	tc := tls.Server(w, s.server)
 	if err := tc.HandshakeContext(ctx); err != nil {
-		return nil, "", handshakeError(err)
+		return nil, nil, "", handshakeError(err)
 	}
 	cs := tc.ConnectionState()
 	name, err := s.identify(cs.PeerCertificates[0])
 	if err != nil {
-		return nil, "", fmt.Errorf("certificate refused: %w", err)
+		return nil, nil, "", fmt.Errorf("certificate refused: %w", err)
 	}
-	return tc, name, nil
+	return tc, w, name, nil
 }
 
 // dial runs the client side of the handshake on nc and checks that the
-// peer's certificate names peer (any name, if peer is empty).
-func (s *tlsSetup) dial(ctx context.Context, nc net.Conn, peer string) (*tls.Conn, error) {
+// peer's certificate names peer (any name, if peer is empty). It returns
+// the connection and the wire under it.
+func (s *tlsSetup) dial(ctx context.Context, nc net.Conn, peer string) (*tls.Conn, *wire, error) {
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	tc := tls.Client(nc, s.client)
+	w := newWire(nc)
+	tc := tls.Client(w, s.client)
 	if err := tc.HandshakeContext(ctx); err != nil {
-		return nil, handshakeError(err)
+		return nil, nil, handshakeError(err)
 	}
 	name, err := s.identify(tc.ConnectionState().PeerCertificates[0])
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("certificate refused: %w", err)
+		return nil, nil, fmt.Errorf("certificate refused: %w", err)
 	case peer != "" && name != peer:
-		return nil, fmt.Errorf("impostor: the listener's certificate is %s's, not %s's", name, peer)
+		return nil, nil, fmt.Errorf("impostor: the listener's certificate is %s's, not %s's", name, peer)
 	}
-	return tc, nil
+	return tc, w, nil
 }
 
 // handshakeError says why a handshake failed, in a peer's terms.
