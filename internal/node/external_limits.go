@@ -3,7 +3,9 @@
 package node
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -159,6 +161,21 @@ func (s *PortStats) Port(name string) *PortCounts {
 		s.ports[name] = pc
 	}
 	return pc
+}
+
+// Each calls f with each port's name and counters, in the order of the
+// names.
+func (s *PortStats) Each(f func(name string, pc *PortCounts)) {
+	s.mu.Lock()
+	names := slices.Sorted(maps.Keys(s.ports))
+	pcs := make([]*PortCounts, len(names))
+	for i, n := range names {
+		pcs[i] = s.ports[n]
+	}
+	s.mu.Unlock()
+	for i, n := range names {
+		f(n, pcs[i])
+	}
 }
 
 func (pc *PortCounts) notePeak(n int64) {
