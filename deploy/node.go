@@ -149,6 +149,10 @@ func runWithAdmin(ctx context.Context, f *hydro.Flow, g *compile.Graph, self nod
 		return fmt.Errorf("deploy: %s: admin port: %w", self.Name, err)
 	}
 	st := admin.Watch(g, node.NameOf)
+	if self.PortStats == nil {
+		self.PortStats = &node.PortStats{}
+	}
+	st.WatchPorts(portCounts(self.PortStats))
 	page, err := lang.View(f)
 	if err != nil {
 		_ = ln.Close()
@@ -170,6 +174,20 @@ func runWithAdmin(ctx context.Context, f *hydro.Flow, g *compile.Graph, self nod
 	err = node.Run(ctx, g, self, members)
 	stop()
 	return errors.Join(err, <-served)
+}
+
+// portCounts reads the ports' counters for the admin's metrics.
+func portCounts(stats *node.PortStats) func() []admin.PortCounts {
+	return func() []admin.PortCounts {
+		var out []admin.PortCounts
+		stats.Each(func(name string, pc *node.PortCounts) {
+			out = append(out, admin.PortCounts{Port: name, Clients: pc.Clients.Load(), Accepted: pc.Accepted.Load(),
+				Refused: pc.Refused.Load(), AuthFailed: pc.AuthFailed.Load(), BytesIn: pc.BytesIn.Load(), BytesOut: pc.BytesOut.Load(),
+				Dropped: pc.Dropped.Load(), Slow: pc.Slow.Load(), TimedOut: pc.TimedOut.Load(), Paused: pc.Paused.Load(),
+				Full: pc.Full.Load(), RateLimited: pc.RateLimited.Load(), QueuedPeak: pc.QueuedPeak.Load()})
+		})
+		return out
+	}
 }
 
 // roleDest finds the process or cluster member a role names.

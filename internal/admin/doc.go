@@ -43,6 +43,23 @@
 //	hydro_channel_received_frames_total counter   frames received, by channel and peer
 //	hydro_channel_received_bytes_total counter    their payload bytes
 //
+// and, by external port (label port), when the shell hands its counters
+// to WatchPorts:
+//
+//	hydro_port_clients                 gauge      clients served now
+//	hydro_port_accepted_total          counter    clients taken in
+//	hydro_port_refused_total           counter    TLS handshakes failed or too slow
+//	hydro_port_auth_failures_total     counter    missing or wrong tokens
+//	hydro_port_received_bytes_total    counter    bytes read from clients
+//	hydro_port_sent_bytes_total        counter    bytes written to them
+//	hydro_port_dropped_total           counter    messages for clients gone
+//	hydro_port_slow_closed_total       counter    clients closed as too slow
+//	hydro_port_timed_out_total         counter    clients closed for stalling or idling
+//	hydro_port_paused_total            counter    times a reader waited for room
+//	hydro_port_full_total              counter    stops at the bound on clients
+//	hydro_port_rate_limited_total      counter    stops at the accept rate
+//	hydro_port_queued_peak_bytes       gauge      most bytes queued at once
+//
 // A subgraph is labelled with its id, stratum and the operators fused into
 // it: dfir counts items where they enter a subgraph, not per operator.
 //

@@ -33,6 +33,8 @@ type Stats struct {
 	sent      map[channelPeer]*traffic
 	received  map[channelPeer]*traffic
 
+	ports func() []PortCounts // the external ports' counters (WatchPorts)
+
 	ticks atomic.Uint64 // ticks ended
 	want  atomic.Bool   // a scrape asks the next tick for a snapshot
 
@@ -230,6 +232,7 @@ func (s *Stats) WriteMetrics(w io.Writer, ls Labels) error {
 	}
 	writeTraffic(p, "sent", "to", sent)
 	writeTraffic(p, "received", "from", received)
+	s.writePorts(p)
 	s.scraped()
 	return p.w.Flush()
 }

@@ -57,11 +57,36 @@
 // (see Usage). The node dials only listeners whose certificates name the
 // peer it means to reach.
 //
-// What TLS does not cover: the external ports (external.go) speak
-// plaintext to any client; the keys are as safe as the
-// files or environment that carry them; and a node with Node.TLS nil
-// believes every hello, so that any process that reaches its port can
-// pose as any peer.
+// The external ports ask of their clients what Node.PortSecurity says
+// (PortSecurity; nothing by default: plaintext to any client):
+//
+//   - TLS: every port serves TLS (1.2 at least) with PortSecurity.TLS,
+//     and with ClientAuth set to tls.RequireAndVerifyClientCert, takes in
+//     only a client whose certificate one of its ClientCAs signed; its
+//     certificate's common name is logged with the client's lines.
+//   - A token: a client's first line must be "AUTH <token>" (compared in
+//     constant time); the port answers "OK" once the client is taken in,
+//     before any message of the flow, or "ERR <reason>" ("bad token",
+//     "expected AUTH <token>") and closes the connection. A client may send
+//     its messages behind the AUTH line without waiting for the OK.
+//
+// The handshake and the AUTH line run on a goroutine per connection, never
+// on the loop, and within PortLimits.AuthTimeout (10 s); a connection
+// counts against MaxClients from its accept, so that stalled handshakes
+// hold at most MaxClients connections for AuthTimeout. A client refused is
+// logged at WARN and counted (PortCounts.Refused for its TLS handshake or
+// a timeout, AuthFailed for its token), the flow never hears of it, and it
+// takes no connection id. Once in, a client is registered before the OK is
+// written: a client that read its OK gets every message the flow sends
+// after. With TLS and no token, the client's handshake can return just
+// before the port has taken it in, so a client of a SinkExternal port may
+// miss the messages of that moment: ask for a token where that matters.
+//
+// What TLS does not cover: the keys are as safe as the files or
+// environment that carry them; a token is as safe as the channel it
+// crosses (plaintext without TLS); and a node with Node.TLS nil believes
+// every hello, so that any process that reaches its port can pose as any
+// peer.
 //
 // # Concurrency
 //
@@ -192,6 +217,11 @@
 //     (PortCounts.TimedOut).
 //   - Linger (1 s): a client of a PortBidi that half-closed is kept open
 //     until no answer was queued for it that long.
+//   - AuthTimeout (10 s) for a client's TLS handshake and AUTH line
+//     (PortCounts.Refused).
+//   - AcceptRate (off) connections per second, in bursts of AcceptBurst:
+//     beyond, new connections wait in the kernel's accept queue
+//     (PortCounts.RateLimited).
 //   - Messages on their way from clients' readers to the loop: 256 events
 //     and 4 MiB; readers wait beyond.
 //   - Readers and writers keep buffers of at most 64 KiB between messages:

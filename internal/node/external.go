@@ -41,18 +41,22 @@ import (
 
 // ports serves a node's external ports.
 type ports struct {
-	servers []*portServer
-	events  chan portEvent // nil without ports: the loop's case is disabled
-	closing chan struct{}
-	wg      sync.WaitGroup // watchers, readers, writers
-	log     *slog.Logger
-	lim     PortLimits
-	budget  budget // bytes of messages in events
+	servers  []*portServer
+	events   chan portEvent // nil without ports: the loop's case is disabled
+	closing  chan struct{}
+	wg       sync.WaitGroup // watchers, readers, writers
+	log      *slog.Logger
+	lim      PortLimits
+	security PortSecurity
+	budget   budget             // bytes of messages in events
+	ctx      context.Context    // ends when the ports close
+	cancel   context.CancelFunc // ends ctx
 
 	mu struct {
 		sync.Mutex
 		closed  bool
-		clients map[*client]struct{} // whose reader or writer runs
+		clients map[*client]struct{}  // whose reader or writer runs
+		gating  map[net.Conn]struct{} // in the port's handshake (gate), or on their way to the loop
 	}
 
 	// Owned by the loop.
@@ -78,6 +82,7 @@ type portServer struct {
 		sync.Mutex
 		ch chan struct{} // closed when a writer made room
 	}
+	rate acceptRate
 	pend struct { // connections accepted by watch (not Unix)
 		sync.Mutex
 		conns []net.Conn
@@ -97,25 +102,37 @@ const (
 	evMessage eventKind = iota
 	evEnd
 	evAccept // connections wait in srv's accept queue
+	evAdmit  // a connection passed srv's security (gate)
 )
 
 type portEvent struct {
 	c    *client
-	srv  *portServer // evAccept
+	srv  *portServer // evAccept, evAdmit
 	kind eventKind
 	msg  []byte
-	err  error // evEnd: why, if the client broke or was closed
+	err  error    // evEnd: why, if the client broke or was closed
+	nc   net.Conn // evAdmit: the connection to serve the client on
+	raw  net.Conn // evAdmit: the TCP connection under it
+	who  string   // evAdmit: the client's certificate's name, if any
 }
 
 // servePorts listens on every port of bs, at the address addrs gives its
 // name (127.0.0.1 and a free port if none), and starts watching for
-// clients. stats, if not nil, receives each port's counters.
-func servePorts(ctx context.Context, bs []*compile.PortBinding, addrs map[string]string, lim PortLimits, stats *PortStats, log *slog.Logger) (*ports, error) {
+// clients. stats, if not nil, receives each port's counters; sec is what
+// the ports ask of a client before taking it in.
+func servePorts(ctx context.Context, bs []*compile.PortBinding, addrs map[string]string, lim PortLimits, stats *PortStats, sec PortSecurity, log *slog.Logger) (*ports, error) {
 	ps := &ports{closing: make(chan struct{}), log: log, lim: lim.withDefaults()}
 	ps.mu.clients = make(map[*client]struct{})
+	ps.mu.gating = make(map[net.Conn]struct{})
 	if len(bs) == 0 {
 		return ps, nil
 	}
+	if sec.TLS != nil && len(sec.TLS.Certificates) == 0 && sec.TLS.GetCertificate == nil && sec.TLS.GetConfigForClient == nil {
+		return nil, errors.New("external ports: TLS without a certificate")
+	}
+	sec.TLS = withMinVersion(sec.TLS)
+	ps.security = sec
+	ps.ctx, ps.cancel = context.WithCancel(context.Background())
 	if stats == nil {
 		stats = &PortStats{}
 	}
@@ -142,6 +159,7 @@ func servePorts(ctx context.Context, bs []*compile.PortBinding, addrs map[string
 		for _, s := range ps.servers {
 			s.closeListener()
 		}
+		ps.cancel()
 		return nil, fmt.Errorf("listening for external port %s on %s: %w", b.Name, addr, err)
 	}
 	for _, s := range ps.servers {
@@ -160,8 +178,13 @@ func (ps *ports) close(ctx context.Context) error {
 	if !ps.mu.closed {
 		ps.mu.closed = true
 		close(ps.closing)
+		ps.cancel()
+		for nc := range ps.mu.gating {
+			nc.Close()
+		}
 		for _, s := range ps.servers {
 			s.closeListener()
+			s.stopRate()
 			s.pend.Lock()
 			for _, nc := range s.pend.conns {
 				nc.Close()
@@ -226,6 +249,9 @@ func (ps *ports) acceptPending(s *portServer) {
 			}
 			return
 		}
+		if !ps.allow(s) {
+			return
+		}
 		nc, err := s.acceptNow()
 		if err != nil {
 			if err != errNoneWaiting && !errors.Is(err, net.ErrClosed) {
@@ -234,36 +260,57 @@ func (ps *ports) acceptPending(s *portServer) {
 			return
 		}
 		s.full = false
-		ps.start(s, nc)
+		s.took()
+		if ps.security.on() {
+			ps.gate(s, nc)
+			continue
+		}
+		s.live.Add(1)
+		ps.start(s, nc, nc, "")
 	}
 }
 
-// start registers a new client, tells the flow, and starts its goroutines.
-// The lock is held.
-func (ps *ports) start(s *portServer, nc net.Conn) {
+// start registers a new client on nc, tells the flow, and starts its
+// goroutines; raw is the TCP connection under nc, and who the name of its
+// certificate. The client counts in s.live already. The lock is held.
+func (ps *ports) start(s *portServer, nc, raw net.Conn, who string) {
 	s.next++
+	log := s.log.With("conn", s.next, "remote", raw.RemoteAddr().String())
+	if who != "" {
+		log = log.With("client", who)
+	}
 	c := &client{id: s.next, srv: s, nc: nc, wake: make(chan struct{}, 1), dead: make(chan struct{}),
-		writes: s.b.Kind != compile.PortIn,
-		log:    s.log.With("conn", s.next, "remote", nc.RemoteAddr().String())}
+		writes: s.b.Kind != compile.PortIn, log: log}
 	ps.mu.Lock()
+	delete(ps.mu.gating, raw)
 	if ps.mu.closed {
 		ps.mu.Unlock()
 		nc.Close()
+		ps.unlive(s)
 		return
 	}
 	ps.mu.clients[c] = struct{}{}
 	ps.mu.Unlock()
-	s.live.Add(1)
 	s.stats.Accepted.Add(1)
+	s.stats.Clients.Add(1)
 	c.open = true
 	s.open[c.id] = c
 	c.log.Info("client connected")
 	if s.b.Connect != nil {
 		s.b.Connect(c.id)
 	}
+	// A client that sent a token is told it is in once it is: from then
+	// on the flow's output reaches it.
+	c.greet = ps.security.Token != ""
 	c.live.Store(1)
 	if c.writes {
 		c.live.Store(2)
+		if c.greet {
+			c.greet = false
+			c.mu.out = append(c.mu.out, authOK...)
+			c.holdLocked(len(authOK))
+			c.kick()
+		}
 		ps.wg.Go(func() { ps.write(c) })
 	}
 	ps.wg.Go(func() { ps.read(c) })
@@ -271,9 +318,13 @@ func (ps *ports) start(s *portServer, nc net.Conn) {
 
 // handle applies one event from a client or a watcher. The lock is held.
 func (ps *ports) handle(ev portEvent) {
-	if ev.kind == evAccept {
+	switch ev.kind {
+	case evAccept:
 		ev.srv.asked.Store(false)
 		ps.acceptPending(ev.srv)
+		return
+	case evAdmit:
+		ps.start(ev.srv, ev.nc, ev.raw, ev.who)
 		return
 	}
 	c, b := ev.c, ev.c.srv.b

@@ -30,6 +30,7 @@ type client struct {
 	bytes      atomic.Int64  // queued for it: its share of srv.total
 	lastQueued atomic.Int64  // when the loop last queued for it, Unix ns
 	open       bool          // Connect delivered, Disconnect not yet; loop only
+	greet      bool          // the reader answers the AUTH line first (no writer)
 	queued     bool          // in ports.touched; loop only
 
 	wake chan struct{} // capacity 1
@@ -128,7 +129,15 @@ func (ps *ports) read(c *client) {
 		}
 		return
 	}
-	tr := &timedReader{nc: c.nc, lim: c.srv.lim}
+	if c.greet {
+		c.nc.SetWriteDeadline(time.Now().Add(c.srv.lim.AuthTimeout))
+		if _, err := c.nc.Write([]byte(authOK)); err != nil {
+			why = err
+			return
+		}
+		c.nc.SetWriteDeadline(time.Time{})
+	}
+	tr := &timedReader{nc: c.nc, lim: c.srv.lim, in: &c.srv.stats.BytesIn}
 	r := NewMessageReader(tr, c.srv.b.In, c.srv.b.MaxMessage).WithSplit(c.srv.b.Split)
 	for {
 		if !ps.waitRoom(c, tr) {
@@ -251,9 +260,8 @@ func (ps *ports) exit(c *client) {
 	ps.mu.Lock()
 	delete(ps.mu.clients, c)
 	ps.mu.Unlock()
-	if c.srv.live.Add(-1) == int64(c.srv.lim.MaxClients-1) {
-		ps.wantAccept(c.srv) // it was full: take in who waits
-	}
+	c.srv.stats.Clients.Add(-1)
+	ps.unlive(c.srv) // if it was full, it takes in who waits
 }
 
 // write writes what the loop queued for c, one write per wake-up. A write
@@ -277,7 +285,8 @@ func (ps *ports) write(c *client) {
 			return
 		}
 		if len(buf) > 0 {
-			_, err := c.nc.Write(buf)
+			n, err := c.nc.Write(buf)
+			c.srv.stats.BytesOut.Add(uint64(n))
 			c.mu.Lock()
 			c.releaseLocked(len(buf))
 			if err != nil {
@@ -310,9 +319,10 @@ func keep(b []byte) []byte {
 type timedReader struct {
 	nc      net.Conn
 	lim     PortLimits
-	inFrame bool      // bytes of a message not yet returned have arrived
-	started time.Time // when they began to
-	set     time.Time // the deadline set last
+	in      *atomic.Uint64 // counts the bytes read
+	inFrame bool           // bytes of a message not yet returned have arrived
+	started time.Time      // when they began to
+	set     time.Time      // the deadline set last
 }
 
 func (t *timedReader) Read(p []byte) (int, error) {
@@ -330,6 +340,7 @@ func (t *timedReader) Read(p []byte) (int, error) {
 		t.set = dl
 	}
 	n, err := t.nc.Read(p)
+	t.in.Add(uint64(n))
 	if n > 0 && !t.inFrame {
 		t.inFrame, t.started = true, time.Now()
 	}

@@ -3,6 +3,9 @@
 package node
 
 import (
+	"maps"
+	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +40,16 @@ type PortLimits struct {
 	// kept open for answers after the last one queued for it
 	// (DefaultLinger); then the port closes it.
 	Linger time.Duration
+	// AuthTimeout is how long a client may take over the port's TLS
+	// handshake and its AUTH line (PortSecurity), and over reading the
+	// port's OK (DefaultAuthTimeout); then the port closes it.
+	AuthTimeout time.Duration
+	// AcceptRate, if positive, bounds the connections one port takes in
+	// per second, with bursts of up to AcceptBurst (at least 1; AcceptRate
+	// rounded up if zero). Beyond it new connections wait in the kernel's
+	// accept queue (PortCounts.RateLimited). Off by default.
+	AcceptRate  float64
+	AcceptBurst int
 }
 
 // Defaults of PortLimits.
@@ -46,6 +59,7 @@ const (
 	DefaultPortQueueBytes   = 64 << 20
 	DefaultFrameTimeout     = 10 * time.Second
 	DefaultLinger           = time.Second
+	DefaultAuthTimeout      = 10 * time.Second
 )
 
 // withDefaults fills in the zero fields.
@@ -64,6 +78,12 @@ func (l PortLimits) withDefaults() PortLimits {
 	}
 	if l.Linger <= 0 {
 		l.Linger = DefaultLinger
+	}
+	if l.AuthTimeout <= 0 {
+		l.AuthTimeout = DefaultAuthTimeout
+	}
+	if l.AcceptRate > 0 && l.AcceptBurst <= 0 {
+		l.AcceptBurst = int(math.Ceil(l.AcceptRate))
 	}
 	return l
 }
@@ -94,8 +114,20 @@ type PortStats struct {
 
 // PortCounts are one port's counters.
 type PortCounts struct {
+	// Clients is the number of clients the port serves now.
+	Clients atomic.Int64
 	// Accepted counts the clients taken in.
 	Accepted atomic.Uint64
+	// Refused counts the connections closed in the port's TLS handshake:
+	// it failed (a plaintext client, no client certificate or one of
+	// another CA) or took longer than AuthTimeout.
+	Refused atomic.Uint64
+	// AuthFailed counts the connections closed for their AUTH line:
+	// missing, malformed or with a wrong token.
+	AuthFailed atomic.Uint64
+	// BytesIn and BytesOut count the bytes read from clients and written
+	// to them (after TLS: the messages and their framing).
+	BytesIn, BytesOut atomic.Uint64
 	// Slow counts the clients closed because their queue, or the port's,
 	// passed its bound.
 	Slow atomic.Uint64
@@ -109,6 +141,9 @@ type PortCounts struct {
 	Paused atomic.Uint64
 	// Full counts the times the port stopped accepting at MaxClients.
 	Full atomic.Uint64
+	// RateLimited counts the times the port stopped accepting at
+	// AcceptRate.
+	RateLimited atomic.Uint64
 	// QueuedPeak is the most bytes queued for the port's clients at once.
 	QueuedPeak atomic.Int64
 }
@@ -126,6 +161,21 @@ func (s *PortStats) Port(name string) *PortCounts {
 		s.ports[name] = pc
 	}
 	return pc
+}
+
+// Each calls f with each port's name and counters, in the order of the
+// names.
+func (s *PortStats) Each(f func(name string, pc *PortCounts)) {
+	s.mu.Lock()
+	names := slices.Sorted(maps.Keys(s.ports))
+	pcs := make([]*PortCounts, len(names))
+	for i, n := range names {
+		pcs[i] = s.ports[n]
+	}
+	s.mu.Unlock()
+	for i, n := range names {
+		f(n, pcs[i])
+	}
 }
 
 func (pc *PortCounts) notePeak(n int64) {

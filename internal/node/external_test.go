@@ -160,6 +160,13 @@ type msgIn struct {
 // A message "bad" does not decode.
 func startPort(t *testing.T, k compile.PortKind, fr compile.Framing, answer func(string) string) *portNode {
 	t.Helper()
+	return startPortWith(t, k, fr, answer, nil)
+}
+
+// startPortWith is startPort with the node's configuration changed by
+// config, if not nil.
+func startPortWith(t *testing.T, k compile.PortKind, fr compile.Framing, answer func(string) string, config func(*Node)) *portNode {
+	t.Helper()
 	g := dfir.New()
 	in, evs := dfir.SourceInput[msgIn](g) // messages and events, in push order
 	pn := &portNode{logs: &fleettest.Output{}}
@@ -215,9 +222,11 @@ func startPort(t *testing.T, k compile.PortKind, fr compile.Framing, answer func
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(pn.logs, nil))
-	go func() {
-		done <- Run(ctx, cg, Node{Name: "Server", Addr: addrs[0], Ports: map[string]string{"P": addrs[1]}, Logger: log, Limits: testLimits}, nil)
-	}()
+	self := Node{Name: "Server", Addr: addrs[0], Ports: map[string]string{"P": addrs[1]}, Logger: log, Limits: testLimits}
+	if config != nil {
+		config(&self)
+	}
+	go func() { done <- Run(ctx, cg, self, nil) }()
 	var once sync.Once
 	var runErr error
 	pn.stop = func() error {

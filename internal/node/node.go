@@ -71,6 +71,9 @@ type Node struct {
 	// PortStats, if set, counts what the external ports do at their
 	// bounds.
 	PortStats *PortStats
+	// PortSecurity is what the external ports ask of their clients: TLS,
+	// client certificates, a token (see PortSecurity). Zero: nothing.
+	PortSecurity PortSecurity
 	// TLS, if set, is the node's certificate and its deployment's CA: the
 	// node then speaks mutual TLS 1.3 with its peers, and accepts only the
 	// peers of Peers whose certificates name them (see the package's
@@ -182,7 +185,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		defer lcancel()
 		err = errors.Join(err, ln.Close(lctx))
 	}()
-	if n.ports, err = servePorts(ctx, g.Ports, self.Ports, self.PortLimits, self.PortStats, log); err != nil {
+	if n.ports, err = servePorts(ctx, g.Ports, self.Ports, self.PortLimits, self.PortStats, self.PortSecurity, log); err != nil {
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
 	defer func() {

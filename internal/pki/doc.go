@@ -19,6 +19,13 @@
 // A node reads the identity of a peer's certificate, once TLS has verified
 // that the CA signed it, with creds.Identify.
 //
+// The external ports use certificates that name no node: a CA made for
+// them issues a server certificate for the hosts clients reach the ports
+// at, and client certificates that a port asking for them accepts:
+//
+//	srv, err := ca.IssueServer("127.0.0.1", "localhost") // srv.CertPEM, srv.KeyPEM
+//	cl, err := ca.IssueClient("alice")
+//
 // # Identity
 //
 // A certificate's identity is one URI SAN, hydro:FLOW/ROLE: the flow's
