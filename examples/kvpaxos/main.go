@@ -38,10 +38,12 @@ type Replica struct{}
 
 // Config is f = 1 with two replicas: a heartbeat every 100ms, proposer 0
 // runs for leader after 5 silent periods and proposer 1 after 15, and the
-// front end sends a command again after 2 to 4 periods unanswered.
+// front end sends a command again after 2 to 4 periods unanswered; a
+// replica that missed commits fetches them from the other within a
+// second.
 var Config = rediskv.Config{
 	Paxos:   paxos.Config{F: 1, Replicas: 2, Period: 100 * time.Millisecond, Timeout: 5, Stagger: 10},
-	Replica: replica.Config{Checkpoint: 64},
+	Replica: replica.Config{Checkpoint: 64, CatchUp: 500 * time.Millisecond, Replicas: 2},
 	Retry:   200 * time.Millisecond,
 }
 

@@ -22,7 +22,7 @@ type (
 
 var testConfig = Config{
 	Paxos:   paxos.Config{F: 1, Replicas: 2, Period: 100 * time.Millisecond, Timeout: 2, Stagger: 2},
-	Replica: replica.Config{Checkpoint: 2},
+	Replica: replica.Config{Checkpoint: 2, CatchUp: 200 * time.Millisecond, Replicas: 2},
 	Retry:   100 * time.Millisecond,
 }
 
