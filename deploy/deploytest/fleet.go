@@ -178,9 +178,13 @@ func (f *Fleet) Stop() {
 
 // processes lists the pids of the processes carrying the fleet's mark in
 // their environment, read from /proc.
-func (f *Fleet) processes() []int {
+func (f *Fleet) processes() []int { return f.processesWith() }
+
+// processesWith lists the pids of the processes carrying the fleet's mark
+// and every one of also (KEY=value) in their environment.
+func (f *Fleet) processesWith(also ...string) []int {
 	entries, _ := os.ReadDir("/proc")
-	mark := []byte(f.mark)
+	want := append([]string{f.mark}, also...)
 	var pids []int
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
@@ -191,11 +195,16 @@ func (f *Fleet) processes() []int {
 		if err != nil {
 			continue // gone, or not ours
 		}
+		found := 0
 		for kv := range bytes.SplitSeq(env, []byte{0}) {
-			if bytes.Equal(kv, mark) {
-				pids = append(pids, pid)
-				break
+			for _, w := range want {
+				if string(kv) == w {
+					found++
+				}
 			}
+		}
+		if found == len(want) {
+			pids = append(pids, pid)
 		}
 	}
 	return pids

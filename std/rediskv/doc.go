@@ -21,9 +21,36 @@
 // 64-bit integer gets an error reply, as Redis words it, and changes
 // nothing.
 //
+// # Replicated
+//
+// Replicate serves the same commands from a store replicated on a
+// Multi-Paxos log (packages paxos and replica): a front end process holds
+// the port, every command, reads included, goes through the log, and a
+// client hears a reply only once a replica has applied its command from
+// the committed log. The store is then linearizable, and keeps serving
+// while a minority of acceptors and any one proposer are down:
+//
+//	front := hydro.NewProcess[Front](f)
+//	kv := rediskv.Replicate(front, hydro.NewExternal[Client](f), proposers, acceptors, replicas, cfg, nd)
+//	// kv.Port is where redis-cli connects
+//
+// Each connection has one batch of its commands in the log at a time, and
+// the front end sends it again every Config.Retry until a replica answers,
+// so commands pipelined on a connection are answered in order. Up to
+// Config.MaxPending commands wait behind that batch; those past it are
+// answered with an error in their turn.
+//
+// NB: the front end keeps its connections' state in memory and names a
+// connection in the log by its hydro.ConnID. A front end that restarts
+// numbers its connections from 1 again, and the replicas, which remember
+// each connection's last request, drop the new requests that reuse an old
+// number: restart the whole fleet, not the front end alone. The replicas
+// also remember one reply per connection ever opened.
+//
 // # Determinism
 //
 // Apply is a pure function of the store and the command: replicas that
 // apply the same commands in the same order hold the same store and give
-// the same replies.
+// the same replies. Under Replicate, which connection's commands take
+// which slot of the log depends on timing, which its NonDet accepts.
 package rediskv

@@ -25,14 +25,21 @@
 // # Faults
 //
 // A replica misses a commit only when the message carrying it is lost (a
-// crash of the leader, a partition); the next leader commits again every
-// slot its quorum holds, which fills such a hole. There is no catch-up
-// short of that, and no state transfer: a replica must keep its state
-// across a restart (sim.Durable in the simulator), since the acceptors may
-// have collected the log below it.
+// crash of the leader, a partition). The next leader commits again every
+// slot its quorum holds, which fills such a hole; with Config.CatchUp a
+// replica need not wait for one. Every CatchUp period each replica tells
+// the others how far it applied the log, and a replica that applied more
+// sends it the slots it lacks, at most Config.CatchUpBatch a message,
+// from the last Config.Retain slots it keeps (it forgets those every
+// replica has reported applying). There is no state transfer: a replica
+// further behind than that, or one that restarted without its state, does
+// not catch up, so a replica must keep its state across a restart
+// (sim.Durable in the simulator), since the acceptors may have collected
+// the log below it.
 //
 // # Determinism
 //
 // A replica's state and answers are a function of the log, whatever order
-// the commits arrive in.
+// the commits arrive in, and whether they come from a leader or from a
+// peer catching it up.
 package replica
