@@ -62,8 +62,9 @@ func (c CompartmentConfig) read() func(ids []hydro.MemberID[Acceptor]) bool {
 // SequenceCompartmentalized runs compartmentalized Multi-Paxos (Whittaker
 // et al.): the proposers elect a leader as Sequence does, with a read
 // quorum of the acceptor grid (an acceptor in every column, see Grid);
-// the leader hands each slot's p2a to proxy leader (slot+try) mod
-// Proxies, which sends it to one column of the grid, collects the column's
+// the leader hands each slot's p2a to one proxy leader, which sends it to
+// one column of the grid (both picked by the slot and how often it was
+// sent), collects the column's
 // p2bs and announces the chosen slot. It returns the log at the proxy
 // leaders: every slot at least once (a slot sent again may be announced
 // again, with the same value), in any order, each a batch of the payloads
@@ -71,8 +72,10 @@ func (c CompartmentConfig) read() func(ids []hydro.MemberID[Acceptor]) bool {
 //
 // payloads, checkpoints and nd are as for Sequence. The leader keeps each
 // slot until a proxy leader reports its commit, and sends it again every
-// Config.Retry periods with the next try, so a crashed proxy leader or an
-// acceptor missing from a column delays a slot but does not lose it.
+// CompartmentConfig.Retry periods with the next try, which moves on to the
+// next proxy leader, and once every proxy leader was tried, to the next
+// column: a crashed proxy leader or an acceptor missing from a column
+// delays a slot but does not lose it.
 func SequenceCompartmentalized[P any](proposers *hydro.Cluster[Proposer], proxies *hydro.Cluster[ProxyLeader], acceptors *hydro.Cluster[Acceptor], payloads hydro.Stream[P, *hydro.Cluster[Proposer]], checkpoints hydro.Stream[Checkpoint, *hydro.Cluster[Acceptor]], cfg CompartmentConfig, nd hydro.NonDet) hydro.Stream[Slot[P], *hydro.Cluster[ProxyLeader]] {
 	cfg.check()
 	feedback, fed := hydro.ForwardRef[event[P]](proposers, hydro.Unordered)
@@ -88,8 +91,8 @@ func SequenceCompartmentalized[P any](proposers *hydro.Cluster[Proposer], proxie
 	requests := hydro.FlatMap(acts, func(a actions[P]) []toAcceptor[P] { return a.ToAcceptors })
 	p1a := hydro.Broadcast(requests.Filter(func(m toAcceptor[P]) bool { return m.Kind == kindP1a }), acceptors, nd)
 	p2a := hydro.Demux(hydro.IntoKeyed(hydro.FilterMap(requests, func(m toAcceptor[P]) (hydro.KV[hydro.MemberID[ProxyLeader], toAcceptor[P]], bool) {
-		to := hydro.MemberID[ProxyLeader]((m.Slot + int(m.Try)) % cfg.Proxies)
-		return hydro.KV[hydro.MemberID[ProxyLeader], toAcceptor[P]]{Key: to, Val: m}, m.Kind == kindP2a
+		to, _ := route(m.Slot, m.Try, cfg.Proxies, cfg.Grid.Cols)
+		return hydro.KV[hydro.MemberID[ProxyLeader], toAcceptor[P]]{Key: hydro.MemberID[ProxyLeader](to), Val: m}, m.Kind == kindP2a
 	})), proxies)
 
 	p2bFwd, p2b := hydro.ForwardRef[reply[P]](proxies, hydro.Unordered)
@@ -123,7 +126,7 @@ func proxySteps[P any](proxies *hydro.Cluster[ProxyLeader], p2a hydro.Stream[toA
 	return hydro.Scan(hydro.CrossSingleton(events, proxies.SelfID()), func() *proxy[P] { return nil },
 		func(x **proxy[P], e selfEvent) proxyActions[P] {
 			if *x == nil {
-				*x = newProxy[P](e.Right, cfg.Grid, cfg.Retry)
+				*x = newProxy[P](e.Right, cfg.Grid, cfg.Proxies, cfg.Retry)
 			}
 			return (*x).step(e.Left)
 		})

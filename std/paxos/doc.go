@@ -55,17 +55,17 @@
 //	log := paxos.SequenceCompartmentalized(proposers, proxies, acceptors, payloads, ckpts, ccfg, nd)
 //	atReplicas := hydro.Broadcast(log, replicas, nd) // from the proxy leaders
 //
-// The leader sends each slot's p2a to one proxy leader (slot+try mod
-// Proxies) instead of to every acceptor; the proxy leader sends it to one
-// column of the grid (slot+try mod Cols), counts the p2bs, and once the
+// The leader sends each slot's p2a to one proxy leader instead of to every
+// acceptor; the proxy leader sends it to one column of the grid, counts
+// the p2bs, and once the
 // whole column accepted it, announces the slot (the log is returned at the
 // proxy leaders) and tells the leader. Every column is a write quorum; a
 // read quorum, which a candidate needs to lead, is any set with an
 // acceptor in every column (every row is one), so it meets every write
 // quorum. Phase 2 load on each acceptor falls with the number of columns.
 // A slot whose proxy leader crashed, or whose column lost an acceptor,
-// is sent again after CompartmentConfig.Retry periods with the next try:
-// through the next proxy leader to the next column. Batchers and
+// is sent again after CompartmentConfig.Retry periods with the next try,
+// through another proxy leader or to another column. Batchers and
 // unbatchers of the paper are not part of it.
 //
 // # Faults

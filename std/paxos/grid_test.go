@@ -87,15 +87,15 @@ func TestGridCheck(t *testing.T) {
 // ignores a deposed leader's p2a, and forgets an idle slot.
 func TestProxy(t *testing.T) {
 	g := Grid{Rows: 2, Cols: 2}
-	x := newProxy[string](1, g, 2)
+	x := newProxy[string](1, g, 2, 2)
 	b := Ballot{Num: 2, Proposer: 1}
 	a := x.step(proxyEvent[string]{Kind: pxP2a, P2a: toAcceptor[string]{Kind: kindP2a, Ballot: b, Slot: 4, Batch: []string{"v"}}})
 	if len(a.ToAcceptors) != 2 || a.ToAcceptors[0].Key != 0 || a.ToAcceptors[1].Key != 2 || a.ToAcceptors[0].Val.From != 1 {
 		t.Fatalf("p2a for slot 4, try 0: sent %+v; want acceptors 0 and 2 (column 0), from proxy 1", a.ToAcceptors)
 	}
-	a = x.step(proxyEvent[string]{Kind: pxP2a, P2a: toAcceptor[string]{Kind: kindP2a, Ballot: b, Slot: 4, Batch: []string{"v"}, Try: 1}})
+	a = x.step(proxyEvent[string]{Kind: pxP2a, P2a: toAcceptor[string]{Kind: kindP2a, Ballot: b, Slot: 4, Batch: []string{"v"}, Try: 2}})
 	if len(a.ToAcceptors) != 2 || a.ToAcceptors[0].Key != 1 || a.ToAcceptors[1].Key != 3 {
-		t.Fatalf("p2a for slot 4, try 1: sent %+v; want acceptors 1 and 3 (column 1)", a.ToAcceptors)
+		t.Fatalf("p2a for slot 4, try 2: sent %+v; want acceptors 1 and 3 (column 1, once both proxies had column 0)", a.ToAcceptors)
 	}
 	ack := func(acc hydro.MemberID[Acceptor]) proxyActions[string] {
 		return x.step(proxyEvent[string]{Kind: pxP2b, Reply: reply[string]{OK: true, Acceptor: acc, Ballot: b, Max: b, Slot: 4}})
@@ -166,6 +166,23 @@ func TestProposerResends(t *testing.T) {
 	for range 4 {
 		if a := p.step(event[string]{Kind: evTimer}); len(a.ToAcceptors) != 0 {
 			t.Errorf("after the commit: sent %+v; want nothing", a.ToAcceptors)
+		}
+	}
+}
+
+// TestRoute: Proxies × Cols tries of a slot take every pair of proxy
+// leader and column.
+func TestRoute(t *testing.T) {
+	for _, pc := range [][2]int{{1, 1}, {2, 2}, {3, 2}, {2, 3}, {4, 4}} {
+		for s := range 5 {
+			seen := map[[2]int]bool{}
+			for try := range pc[0] * pc[1] {
+				p, c := route(s, uint32(try), pc[0], pc[1])
+				seen[[2]int{p, c}] = true
+			}
+			if len(seen) != pc[0]*pc[1] {
+				t.Errorf("route(%d, 0..%d, %d, %d) took %d pairs; want all %d", s, pc[0]*pc[1]-1, pc[0], pc[1], len(seen), pc[0]*pc[1])
+			}
 		}
 	}
 }

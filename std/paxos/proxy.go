@@ -48,14 +48,23 @@ type tally[P any] struct {
 // in flight; a tally that hears nothing for forget timer periods goes (the
 // leader sends its slot again by then, if it still leads).
 type proxy[P any] struct {
-	self   hydro.MemberID[ProxyLeader]
-	grid   Grid
-	forget int
-	open   map[int]*tally[P]
+	self    hydro.MemberID[ProxyLeader]
+	grid    Grid
+	proxies int
+	forget  int
+	open    map[int]*tally[P]
 }
 
-func newProxy[P any](self hydro.MemberID[ProxyLeader], grid Grid, forget int) *proxy[P] {
-	return &proxy[P]{self: self, grid: grid, forget: forget, open: map[int]*tally[P]{}}
+func newProxy[P any](self hydro.MemberID[ProxyLeader], grid Grid, proxies, forget int) *proxy[P] {
+	return &proxy[P]{self: self, grid: grid, proxies: proxies, forget: forget, open: map[int]*tally[P]{}}
+}
+
+// route is the proxy leader and the column that try t of slot s takes:
+// the proxy leader moves on at every try, the column once every proxy
+// leader was tried with it, so that Proxies × Cols tries take every pair,
+// and one dead proxy leader and one broken column cannot stop a slot.
+func route(s int, t uint32, proxies, cols int) (proxy, col int) {
+	return (s + int(t)) % proxies, (s + int(t)/proxies) % cols
 }
 
 func (x *proxy[P]) step(ev proxyEvent[P]) proxyActions[P] {
@@ -75,8 +84,8 @@ func (x *proxy[P]) step(ev proxyEvent[P]) proxyActions[P] {
 	return a
 }
 
-// onP2a sends the leader's p2a to column (Slot+Try) mod Cols, so that
-// slots spread over the columns and each retry takes the next one.
+// onP2a sends the leader's p2a to the column its try routes it to (see
+// route): slots spread over the columns, and retries move on.
 func (x *proxy[P]) onP2a(m toAcceptor[P], a *proxyActions[P]) {
 	t := x.open[m.Slot]
 	switch {
@@ -88,7 +97,8 @@ func (x *proxy[P]) onP2a(m toAcceptor[P], a *proxyActions[P]) {
 	}
 	t.idle = 0
 	m.From = uint32(x.self)
-	for _, id := range x.grid.Column((m.Slot + int(m.Try)) % x.grid.Cols) {
+	_, col := route(m.Slot, m.Try, x.proxies, x.grid.Cols)
+	for _, id := range x.grid.Column(col) {
 		a.ToAcceptors = append(a.ToAcceptors, hydro.KV[hydro.MemberID[Acceptor], toAcceptor[P]]{Key: id, Val: m})
 	}
 }
