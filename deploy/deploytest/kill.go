@@ -13,8 +13,9 @@ import (
 )
 
 // Kill ends the fleet's member named member ("Acceptor/2", "Leader") with
-// SIGKILL, as a crash would: it gets no chance to stop cleanly, and the
-// rest of the fleet runs on (the deployer reports its exit). It fails the
+// SIGKILL, as a crash would: it gets no chance to stop cleanly. The
+// deployer reports its exit and, by default, stops the fleet: start it
+// with "-stop-on-failure=false" for the rest to run on. Kill fails the
 // test if no running process of the fleet is that member.
 func (f *Fleet) Kill(member string) {
 	f.t.Helper()
