@@ -44,6 +44,30 @@
 // below the lowest report, and a new leader recovers from the highest such
 // point of its quorum upwards.
 //
+// # Compartmentalized Paxos
+//
+// SequenceCompartmentalized is the same protocol with the leader's work
+// spread out, after Whittaker et al., "Scaling Replicated State Machines
+// with Compartmentalization": a cluster of ProxyLeader members and the
+// acceptors arranged in a Grid.
+//
+//	proxies := hydro.NewCluster[paxos.ProxyLeader](f)
+//	log := paxos.SequenceCompartmentalized(proposers, proxies, acceptors, payloads, ckpts, ccfg, nd)
+//	atReplicas := hydro.Broadcast(log, replicas, nd) // from the proxy leaders
+//
+// The leader sends each slot's p2a to one proxy leader instead of to every
+// acceptor; the proxy leader sends it to one column of the grid, counts
+// the p2bs, and once the
+// whole column accepted it, announces the slot (the log is returned at the
+// proxy leaders) and tells the leader. Every column is a write quorum; a
+// read quorum, which a candidate needs to lead, is any set with an
+// acceptor in every column (every row is one), so it meets every write
+// quorum. Phase 2 load on each acceptor falls with the number of columns.
+// A slot whose proxy leader crashed, or whose column lost an acceptor,
+// is sent again after CompartmentConfig.Retry periods with the next try,
+// through another proxy leader or to another column. Batchers and
+// unbatchers of the paper are not part of it.
+//
 // # Faults
 //
 // Safety (one value per slot) holds under any crash, partition or delay,

@@ -76,7 +76,13 @@ type toAcceptor[P any] struct {
 	Ballot Ballot
 	Slot   int // p2a: the slot; checkpoint: the slot below which all is applied
 	Batch  []P // p2a: the value
-	From   uint32
+	// From is, on a checkpoint, the replica's number; on a p2a of
+	// compartmentalized Paxos, the proxy leader that sent it.
+	From uint32
+	// Try is, on a p2a of compartmentalized Paxos, how many times the
+	// leader sent this slot at this ballot before: it picks the proxy
+	// leader and the grid's column.
+	Try uint32
 }
 
 // entry is a value an acceptor accepted for a slot, with its ballot.

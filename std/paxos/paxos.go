@@ -65,23 +65,9 @@ func Sequence[P any](proposers *hydro.Cluster[Proposer], acceptors *hydro.Cluste
 	// this cycle: acceptors' replies, quorums reached, heartbeats.
 	feedback, fed := hydro.ForwardRef[event[P]](proposers, hydro.Unordered)
 
-	// The payloads of one tick become one batch, one slot of the log.
-	tick := hydro.NewTick(proposers)
-	inTick := hydro.Collect(hydro.Batch(hydro.AssumeOrdered(payloads, nd), tick, nd))
-	batches := hydro.AllTicks(hydro.FilterMapSingleton(inTick, func(b []P) (event[P], bool) {
-		return event[P]{Kind: evPayloads, Batch: b}, len(b) > 0
-	}).IntoStream())
-	timer := hydro.Map(hydro.SourceInterval(proposers, cfg.Period, nd), func(time.Duration) event[P] { return event[P]{Kind: evTimer} })
-
-	events := hydro.AssumeOrdered(hydro.Merge(timer, batches, fed), nd)
-	type selfEvent = hydro.Pair[event[P], hydro.MemberID[Proposer]]
-	acts := hydro.Scan(hydro.CrossSingleton(events, proposers.SelfID()), func() *proposer[P] { return nil },
-		func(p **proposer[P], e selfEvent) actions[P] {
-			if *p == nil {
-				*p = newProposer[P](cfg, e.Right)
-			}
-			return (*p).step(e.Left)
-		})
+	acts := proposerSteps(proposers, payloads, fed, func(self hydro.MemberID[Proposer]) *proposer[P] {
+		return newProposer[P](cfg, self)
+	}, cfg.Period, nd)
 
 	// Phase 1 and phase 2 requests go to every acceptor, on one channel.
 	requests := hydro.FlatMap(acts, func(a actions[P]) []toAcceptor[P] { return a.ToAcceptors })
@@ -134,4 +120,27 @@ func acceptorsFlow[P any](acceptors *hydro.Cluster[Acceptor], requests hydro.Str
 			return maybe{r, ok}
 		})
 	return hydro.IntoKeyed(hydro.FilterMap(out, func(m maybe) (answer, bool) { return m.a, m.ok }))
+}
+
+// proposerSteps runs each proposer's state machine, made by newP, over its
+// events: a timer every period, each tick's payloads as one batch, and
+// what comes back through fed. It returns what each step does.
+func proposerSteps[P any](proposers *hydro.Cluster[Proposer], payloads hydro.Stream[P, *hydro.Cluster[Proposer]], fed hydro.Stream[event[P], *hydro.Cluster[Proposer]], newP func(hydro.MemberID[Proposer]) *proposer[P], period time.Duration, nd hydro.NonDet) hydro.Stream[actions[P], *hydro.Cluster[Proposer]] {
+	// The payloads of one tick become one batch, one slot of the log.
+	tick := hydro.NewTick(proposers)
+	inTick := hydro.Collect(hydro.Batch(hydro.AssumeOrdered(payloads, nd), tick, nd))
+	batches := hydro.AllTicks(hydro.FilterMapSingleton(inTick, func(b []P) (event[P], bool) {
+		return event[P]{Kind: evPayloads, Batch: b}, len(b) > 0
+	}).IntoStream())
+	timer := hydro.Map(hydro.SourceInterval(proposers, period, nd), func(time.Duration) event[P] { return event[P]{Kind: evTimer} })
+
+	events := hydro.AssumeOrdered(hydro.Merge(timer, batches, fed), nd)
+	type selfEvent = hydro.Pair[event[P], hydro.MemberID[Proposer]]
+	return hydro.Scan(hydro.CrossSingleton(events, proposers.SelfID()), func() *proposer[P] { return nil },
+		func(p **proposer[P], e selfEvent) actions[P] {
+			if *p == nil {
+				*p = newP(e.Right)
+			}
+			return (*p).step(e.Left)
+		})
 }

@@ -40,6 +40,8 @@ type actions[P any] struct {
 type proposal[P any] struct {
 	ballot Ballot
 	batch  []P
+	idle   int    // timer periods since it was last sent
+	try    uint32 // how many times it was sent again
 }
 
 // proposer is one proposer's state machine: Multi-Paxos's leader election
@@ -60,10 +62,25 @@ type proposer[P any] struct {
 
 	next     int                 // the next slot a leader fills
 	proposed map[int]proposal[P] // phase 2 requests not yet committed
+
+	// read reports whether the acceptors that promised make a read
+	// quorum; nil counts them against Config's F+1.
+	read func(ids []hydro.MemberID[Acceptor]) bool
+	// retry is how many timer periods a leader waits for a slot to be
+	// committed before it sends the slot again with the next Try; 0 never.
+	retry int
 }
 
 func newProposer[P any](cfg Config, self hydro.MemberID[Proposer]) *proposer[P] {
 	return &proposer[P]{cfg: cfg, self: self, proposed: map[int]proposal[P]{}}
+}
+
+// readQuorum reports whether the promises make a read quorum.
+func (p *proposer[P]) readQuorum() bool {
+	if p.read == nil {
+		return len(p.promises) >= p.cfg.quorum()
+	}
+	return p.read(slices.Collect(maps.Keys(p.promises)))
 }
 
 // timeout is how many quiet periods this proposer waits before it runs
@@ -116,6 +133,7 @@ func (p *proposer[P]) hear(b Ballot) {
 func (p *proposer[P]) onTimer(a *actions[P]) {
 	if p.leader {
 		a.Heartbeats = append(a.Heartbeats, p.ballot)
+		p.resend(a)
 		return
 	}
 	p.quiet++
@@ -141,7 +159,7 @@ func (p *proposer[P]) onP1b(r reply[P], a *actions[P]) {
 		return
 	}
 	p.promises[r.Acceptor] = r
-	if len(p.promises) < p.cfg.quorum() {
+	if !p.readQuorum() {
 		return
 	}
 	p.campaigning, p.leader = false, true
@@ -185,4 +203,22 @@ func (p *proposer[P]) recommit(a *actions[P]) {
 func (p *proposer[P]) propose(slot int, batch []P, a *actions[P]) {
 	p.proposed[slot] = proposal[P]{ballot: p.ballot, batch: batch}
 	a.ToAcceptors = append(a.ToAcceptors, toAcceptor[P]{Kind: kindP2a, Ballot: p.ballot, Slot: slot, Batch: batch})
+}
+
+// resend sends again, with the next Try, every slot that has waited retry
+// periods for its commit: the path it took (a proxy leader, a column of
+// the grid) may have lost an acceptor or crashed.
+func (p *proposer[P]) resend(a *actions[P]) {
+	if p.retry == 0 {
+		return
+	}
+	for _, s := range slices.Sorted(maps.Keys(p.proposed)) {
+		pr := p.proposed[s]
+		if pr.idle++; pr.idle >= p.retry {
+			pr.idle = 0
+			pr.try++
+			a.ToAcceptors = append(a.ToAcceptors, toAcceptor[P]{Kind: kindP2a, Ballot: pr.ballot, Slot: s, Batch: pr.batch, Try: pr.try})
+		}
+		p.proposed[s] = pr
+	}
 }
