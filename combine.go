@@ -47,9 +47,14 @@ func CrossProduct[A, B any, L Location](a Stream[A, L], b Stream[B, L]) Stream[P
 // bounded (at a tick, or fixed from the start); to pair with a changing
 // value, Snapshot it into a tick.
 func CrossSingleton[T, U any, L Location](s Stream[T, L], x Singleton[U, L]) Stream[Pair[T, U], L] {
+	return crossSingleton(s, x, "CrossSingleton")
+}
+
+// crossSingleton is CrossSingleton for the operator op.
+func crossSingleton[T, U any, L Location](s Stream[T, L], x Singleton[U, L], op string) Stream[Pair[T, U], L] {
 	a, b := s.node(), x.node()
 	n := build[Pair[T, U]](s.l, "cross_singleton", a.Props, []*ir.Node{a, b}, compile.CrossSingleton[T, U]{}, nil)
-	needBounded(n, 1, "CrossSingleton")
+	needBounded(n, 1, op)
 	return stream[Pair[T, U]](n, s.l)
 }
 

@@ -86,7 +86,7 @@ func checkCompileFail(t *testing.T, err error, want []compileFailWant) {
 		re := regexp.MustCompile(compileFailExpand(t, w.msg))
 		found := false
 		for i, p := range probs {
-			if used[i] || p.file != "compilefail_test.go" || p.line != line || !re.MatchString(p.msg) {
+			if used[i] || p.file != compileFailFile(t, w.at) || p.line != line || !re.MatchString(p.msg) {
 				continue
 			}
 			used[i], found = true, true
@@ -96,7 +96,7 @@ func checkCompileFail(t *testing.T, err error, want []compileFailWant) {
 			break
 		}
 		if !found {
-			t.Errorf("no problem at compilefail_test.go:%d (%s) matching %q; got:\n%v", line, w.at, re, err)
+			t.Errorf("no problem at %s:%d (%s) matching %q; got:\n%v", compileFailFile(t, w.at), line, w.at, re, err)
 		}
 	}
 	for i, p := range probs {
@@ -137,35 +137,53 @@ func parseCompileFailProblem(t *testing.T, p error) compileFailProblem {
 
 var (
 	compileFailMarkersOnce sync.Once
-	compileFailMarkers     map[string]int
+	compileFailMarkers     map[string]compileFailMark
 	compileFailMarkersErr  error
 	compileFailMarkerRE    = regexp.MustCompile(`// line: ([a-z0-9-]+)\s*$`)
 	compileFailRefRE       = regexp.MustCompile(`@([a-z0-9-]+)`)
 )
 
-// compileFailLine returns the line of the `// line: name` marker in this file.
-func compileFailLine(t *testing.T, name string) int {
+// compileFailFiles are the files whose cases use `// line: name` markers.
+var compileFailFiles = []string{"compilefail_test.go", "compilefail_ops_test.go"}
+
+// compileFailMark is where a marker is.
+type compileFailMark struct {
+	file string
+	line int
+}
+
+// compileFailLine returns the line of the `// line: name` marker.
+func compileFailLine(t *testing.T, name string) int { return compileFailMarkOf(t, name).line }
+
+// compileFailFile returns the file of the `// line: name` marker.
+func compileFailFile(t *testing.T, name string) string { return compileFailMarkOf(t, name).file }
+
+func compileFailMarkOf(t *testing.T, name string) compileFailMark {
 	t.Helper()
 	compileFailMarkersOnce.Do(func() {
-		compileFailMarkers, compileFailMarkersErr = compileFailReadMarkers("compilefail_test.go")
+		compileFailMarkers = make(map[string]compileFailMark)
+		for _, file := range compileFailFiles {
+			if compileFailMarkersErr = compileFailReadMarkers(file, compileFailMarkers); compileFailMarkersErr != nil {
+				return
+			}
+		}
 	})
 	if compileFailMarkersErr != nil {
 		t.Fatal(compileFailMarkersErr)
 	}
-	line, ok := compileFailMarkers[name]
+	m, ok := compileFailMarkers[name]
 	if !ok {
-		t.Fatalf("no `// line: %s` marker in compilefail_test.go", name)
+		t.Fatalf("no `// line: %s` marker in %v", name, compileFailFiles)
 	}
-	return line
+	return m
 }
 
-func compileFailReadMarkers(file string) (map[string]int, error) {
+func compileFailReadMarkers(file string, marks map[string]compileFailMark) error {
 	fd, err := os.Open(file)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer fd.Close()
-	marks := make(map[string]int)
 	sc := bufio.NewScanner(fd)
 	for line := 1; sc.Scan(); line++ {
 		m := compileFailMarkerRE.FindStringSubmatch(sc.Text())
@@ -173,11 +191,11 @@ func compileFailReadMarkers(file string) (map[string]int, error) {
 			continue
 		}
 		if prev, dup := marks[m[1]]; dup {
-			return nil, fmt.Errorf("%s: marker %q on lines %d and %d", file, m[1], prev, line)
+			return fmt.Errorf("marker %q at %s:%d and %s:%d", m[1], prev.file, prev.line, file, line)
 		}
-		marks[m[1]] = line
+		marks[m[1]] = compileFailMark{file: file, line: line}
 	}
-	return marks, sc.Err()
+	return sc.Err()
 }
 
 // compileFailExpand replaces every @name in a message regexp by the position of
@@ -185,14 +203,15 @@ func compileFailReadMarkers(file string) (map[string]int, error) {
 func compileFailExpand(t *testing.T, msg string) string {
 	t.Helper()
 	return compileFailRefRE.ReplaceAllStringFunc(msg, func(ref string) string {
-		return fmt.Sprintf(`compilefail_test\.go:%d`, compileFailLine(t, ref[1:]))
+		m := compileFailMarkOf(t, ref[1:])
+		return fmt.Sprintf(`%s:%d`, regexp.QuoteMeta(m.file), m.line)
 	})
 }
 
 func compileFailFormat(t *testing.T, want []compileFailWant) string {
 	var b strings.Builder
 	for _, w := range want {
-		fmt.Fprintf(&b, "\n\tcompilefail_test.go:%d: hydro: %s (hint: %s)", compileFailLine(t, w.at), w.msg, w.hint)
+		fmt.Fprintf(&b, "\n\t%s:%d: hydro: %s (hint: %s)", compileFailFile(t, w.at), compileFailLine(t, w.at), w.msg, w.hint)
 	}
 	return b.String()
 }

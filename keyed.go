@@ -83,17 +83,27 @@ func FirstKeyed[K comparable, V any, L Location](s KeyedStream[K, V, L]) KeyedSi
 // Entries is the keyed singleton's (key, value) pairs, unordered. It must be
 // bounded: Snapshot an unbounded one into a tick first.
 func (x KeyedSingleton[K, V, L]) Entries() Stream[KV[K, V], L] {
+	return entriesOf(x, "KeyedSingleton.Entries")
+}
+
+// entriesOf is x.Entries for the operator op.
+func entriesOf[K comparable, V any, L Location](x KeyedSingleton[K, V, L], op string) Stream[KV[K, V], L] {
 	in := x.node()
 	n := build[KV[K, V]](x.l, "entries", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, compile.SettledEntries[K, V]{}, nil)
-	needBounded(n, 0, "KeyedSingleton.Entries")
+	needBounded(n, 0, op)
 	return stream[KV[K, V]](n, x.l)
 }
 
 // Keys is the keyed singleton's keys, unordered; it must be bounded.
 func (x KeyedSingleton[K, V, L]) Keys() Stream[K, L] {
+	return keysOf(x, "KeyedSingleton.Keys")
+}
+
+// keysOf is x.Keys for the operator op.
+func keysOf[K comparable, V any, L Location](x KeyedSingleton[K, V, L], op string) Stream[K, L] {
 	in := x.node()
 	n := build[K](x.l, "keys", streamProps(in.Props.Bounded, false, true), []*ir.Node{in}, compile.SettledKeys[K, V]{}, nil)
-	needBounded(n, 0, "KeyedSingleton.Keys")
+	needBounded(n, 0, op)
 	return stream[K](n, x.l)
 }
 

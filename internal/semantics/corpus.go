@@ -3,10 +3,10 @@
 package semantics
 
 // Cases returns the corpus, family by family: stream, tick, aggregate,
-// keyed, combine, quickstart. Each call builds fresh cases.
+// keyed, combine, ops, quickstart. Each call builds fresh cases.
 func Cases() []Case {
 	var all []Case
-	for _, family := range []func() []Case{streamCases, tickCases, aggregateCases, keyedCases, combineCases, quickstartCases} {
+	for _, family := range []func() []Case{streamCases, tickCases, aggregateCases, keyedCases, combineCases, opsCases, quickstartCases} {
 		all = append(all, family()...)
 	}
 	return all
