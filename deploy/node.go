@@ -149,6 +149,9 @@ func runWithAdmin(ctx context.Context, f *hydro.Flow, g *compile.Graph, self nod
 		return fmt.Errorf("deploy: %s: admin port: %w", self.Name, err)
 	}
 	st := admin.Watch(g, node.NameOf)
+	link := &node.LinkStats{}
+	self.LinkStats = link
+	st.WatchLink(link.Stats)
 	page, err := lang.View(f)
 	if err != nil {
 		_ = ln.Close()

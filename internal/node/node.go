@@ -71,6 +71,9 @@ type Node struct {
 	// PortStats, if set, counts what the external ports do at their
 	// bounds.
 	PortStats *PortStats
+	// LinkStats, if set, is given the node's Listener once it listens,
+	// for its counters (see LinkStats).
+	LinkStats *LinkStats
 	// TLS, if set, is the node's certificate and its deployment's CA: the
 	// node then speaks mutual TLS 1.3 with its peers, and accepts only the
 	// peers of Peers whose certificates name them (see the package's
@@ -144,6 +147,9 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
 	n.ln = ln
+	if self.LinkStats != nil {
+		self.LinkStats.ln.Store(ln)
+	}
 	defer func() {
 		// From now on frames are dropped, and no tick uses a connection.
 		if !locked {
