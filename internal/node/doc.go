@@ -179,8 +179,8 @@
 // per peer (Node.MaxHeldBytes, 4 MiB), and transport.Limits on frames (see
 // Bounds above). A peer's connection that says nothing for 30 s after its
 // hello (its Conn writes a keepalive every 10 s of silence), or that takes
-// more than 10 s to finish a frame it began, is closed
-// (tcp.WithIdleTimeout, tcp.WithFrameTimeout); Node.LinkStats counts
+// more than 10 s to finish a frame it began, is closed (Node.IdleTimeout,
+// Node.FrameTimeout); Node.LinkStats counts
 // these with the connections, frames and bytes taken in, and deploy puts
 // them on /metrics. On each external port, by Node.PortLimits (PortLimits):
 //

@@ -74,6 +74,12 @@ type Node struct {
 	// LinkStats, if set, is given the node's Listener once it listens,
 	// for its counters (see LinkStats).
 	LinkStats *LinkStats
+	// IdleTimeout closes a peer's connection silent that long after its
+	// hello; the node's own connections write keepalives at a third of it
+	// (tcp.WithIdleTimeout). FrameTimeout closes one whose frame does not
+	// arrive whole that long after its first byte (tcp.WithFrameTimeout).
+	// Zero means tcp.DefaultIdleTimeout, tcp.DefaultFrameTimeout.
+	IdleTimeout, FrameTimeout time.Duration
 	// TLS, if set, is the node's certificate and its deployment's CA: the
 	// node then speaks mutual TLS 1.3 with its peers, and accepts only the
 	// peers of Peers whose certificates name them (see the package's
@@ -139,9 +145,10 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		n.mu.Unlock()
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
+	opts := append(secure, tcp.WithIdleTimeout(self.IdleTimeout), tcp.WithFrameTimeout(self.FrameTimeout))
 	ln, err := tcp.ListenFunc(ctx, self.Addr, self.Limits, log, func(in transport.Inbound, more bool) {
 		n.receive(ctx, in, more)
-	}, secure...)
+	}, opts...)
 	if err != nil {
 		n.mu.Unlock()
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)

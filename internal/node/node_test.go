@@ -204,6 +204,8 @@ type nodes struct {
 	maxHeld, queue int
 	// links, if set, gets each node's Node.LinkStats.
 	links map[string]*node.LinkStats
+	// idle and frame are each node's Node.IdleTimeout and FrameTimeout.
+	idle, frame time.Duration
 }
 
 type run struct {
@@ -277,6 +279,7 @@ func (fl *nodes) start(name string) {
 	r := &run{cancel: cancel, done: make(chan error, 1)}
 	fl.runs[name] = r
 	self := node.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name), FailAfter: fl.failAfter, View: view, MaxHeldBytes: fl.maxHeld, QueueBytes: fl.queue}
+	self.IdleTimeout, self.FrameTimeout = fl.idle, fl.frame
 	if fl.links != nil {
 		self.LinkStats = &node.LinkStats{}
 		fl.links[name] = self.LinkStats
