@@ -149,7 +149,9 @@ func rawListener(t *testing.T) (net.Listener, func() (net.Conn, *transport.Reade
 		if err != nil {
 			t.Fatal(err)
 		}
-		nc.SetReadDeadline(time.Now().Add(testTimeout))
+		// Generous: under -race on a loaded machine, reading a frame of
+		// 8 MiB in growing chunks took over 10 s.
+		nc.SetReadDeadline(time.Now().Add(6 * testTimeout))
 		br := bufio.NewReaderSize(nc, readBufSize)
 		if _, _, err := readHello(br); err != nil {
 			t.Fatal(err)
