@@ -153,6 +153,9 @@ func runWithAdmin(ctx context.Context, f *hydro.Flow, g *compile.Graph, self nod
 		self.PortStats = &node.PortStats{}
 	}
 	st.WatchPorts(portCounts(self.PortStats))
+	link := &node.LinkStats{}
+	self.LinkStats = link
+	st.WatchLink(link.Stats)
 	page, err := lang.View(f)
 	if err != nil {
 		_ = ln.Close()

@@ -70,7 +70,8 @@ func TestAdmin(t *testing.T) {
 	ticks := func() float64 {
 		t.Helper()
 		body := getRetry(t, base+"/metrics")
-		if !strings.Contains(body, "# TYPE hydro_ticks_total counter\n") || !strings.Contains(body, "# TYPE hydro_channel_sent_bytes_total counter\n") {
+		if !strings.Contains(body, "# TYPE hydro_ticks_total counter\n") || !strings.Contains(body, "# TYPE hydro_channel_sent_bytes_total counter\n") ||
+			!strings.Contains(body, "# TYPE hydro_link_frames_total counter\n") {
 			t.Fatalf("GET /metrics lacks the TYPE lines:\n%s", body)
 		}
 		for l := range strings.Lines(body) {

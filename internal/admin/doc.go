@@ -60,6 +60,17 @@
 //	hydro_port_rate_limited_total      counter    stops at the accept rate
 //	hydro_port_queued_peak_bytes       gauge      most bytes queued at once
 //
+// With WatchLink (deploy gives it the node's tcp.Listener.Stats), the link
+// to the node's peers too:
+//
+//	hydro_link_connections_total       counter    connections peers opened
+//	hydro_link_connections_open        gauge      of those, open now
+//	hydro_link_frames_total            counter    frames received, keepalives not counted
+//	hydro_link_bytes_total             counter    their encoded bytes
+//	hydro_link_keepalives_total        counter    keepalive frames received
+//	hydro_link_dropped_total           counter    connections closed, by reason:
+//	                                              refused, idle, stalled, malformed
+//
 // A subgraph is labelled with its id, stratum and the operators fused into
 // it: dfir counts items where they enter a subgraph, not per operator.
 //

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/transport/tcp"
 )
 
 // snapshotEvery is how often, at most, the end of a tick takes a snapshot
@@ -45,7 +46,8 @@ type Stats struct {
 		sent     map[channelPeer]*traffic
 		received map[channelPeer]*traffic
 		durs     histogram
-		snapped  chan struct{} // closed by the next snapshot, for a waiting scrape
+		snapped  chan struct{}            // closed by the next snapshot, for a waiting scrape
+		link     func() tcp.ListenerStats // WatchLink
 	}
 }
 
@@ -207,6 +209,7 @@ func (s *Stats) WriteMetrics(w io.Writer, ls Labels) error {
 	sent := maps.Clone(s.mu.sent)
 	received := maps.Clone(s.mu.received)
 	durs := s.mu.durs.clone()
+	link := s.mu.link
 	s.mu.Unlock()
 
 	p := &promWriter{w: bufio.NewWriter(w), base: renderLabels(label{"node", ls.Node}, label{"location", ls.Location})}
@@ -233,6 +236,7 @@ func (s *Stats) WriteMetrics(w io.Writer, ls Labels) error {
 	writeTraffic(p, "sent", "to", sent)
 	writeTraffic(p, "received", "from", received)
 	s.writePorts(p)
+	writeLink(p, link)
 	s.scraped()
 	return p.w.Flush()
 }

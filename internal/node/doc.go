@@ -128,7 +128,8 @@
 //  5. Writing. After every tick its runner hands each peer what the tick
 //     addressed to it in one tcp.Conn.Send (flush): the Conn writes at
 //     once, on the runner's goroutine, what the socket takes when its own
-//     writer goroutine is idle, and that goroutine writes the rest. What a
+//     writer goroutine is idle (over TLS too, for up to 64 KiB), and that
+//     goroutine writes the rest. What a
 //     Conn refuses (its queue is full) is held and sent first by the next
 //     flush; flush then wakes Run's goroutine, which flushes again 10 ms
 //     later (retryWait), so that held messages go out even if no tick
@@ -201,7 +202,12 @@
 // Every buffer of a node is bounded. Between nodes: the inbox (1,024
 // items, 4 MiB), each Conn's queue (Node.QueueBytes, 8 MiB), what is held
 // per peer (Node.MaxHeldBytes, 4 MiB), and transport.Limits on frames (see
-// Bounds above). On each external port, by Node.PortLimits (PortLimits):
+// Bounds above). A peer's connection that says nothing for 30 s after its
+// hello (its Conn writes a keepalive every 10 s of silence), or that takes
+// more than 10 s to finish a frame it began, is closed (Node.IdleTimeout,
+// Node.FrameTimeout); Node.LinkStats counts
+// these with the connections, frames and bytes taken in, and deploy puts
+// them on /metrics. On each external port, by Node.PortLimits (PortLimits):
 //
 //   - MaxClients (1,024) clients at once; beyond, new connections wait in
 //     the kernel's accept queue until one leaves (PortCounts.Full).

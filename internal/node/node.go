@@ -74,6 +74,15 @@ type Node struct {
 	// PortSecurity is what the external ports ask of their clients: TLS,
 	// client certificates, a token (see PortSecurity). Zero: nothing.
 	PortSecurity PortSecurity
+	// LinkStats, if set, is given the node's Listener once it listens,
+	// for its counters (see LinkStats).
+	LinkStats *LinkStats
+	// IdleTimeout closes a peer's connection silent that long after its
+	// hello; the node's own connections write keepalives at a third of it
+	// (tcp.WithIdleTimeout). FrameTimeout closes one whose frame does not
+	// arrive whole that long after its first byte (tcp.WithFrameTimeout).
+	// Zero means tcp.DefaultIdleTimeout, tcp.DefaultFrameTimeout.
+	IdleTimeout, FrameTimeout time.Duration
 	// TLS, if set, is the node's certificate and its deployment's CA: the
 	// node then speaks mutual TLS 1.3 with its peers, and accepts only the
 	// peers of Peers whose certificates name them (see the package's
@@ -139,14 +148,18 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		n.mu.Unlock()
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
+	opts := append(secure, tcp.WithIdleTimeout(self.IdleTimeout), tcp.WithFrameTimeout(self.FrameTimeout))
 	ln, err := tcp.ListenFunc(ctx, self.Addr, self.Limits, log, func(in transport.Inbound, more bool) {
 		n.receive(ctx, in, more)
-	}, secure...)
+	}, opts...)
 	if err != nil {
 		n.mu.Unlock()
 		return fmt.Errorf("deploy: %s: %w", self.Name, err)
 	}
 	n.ln = ln
+	if self.LinkStats != nil {
+		self.LinkStats.ln.Store(ln)
+	}
 	defer func() {
 		// From now on frames are dropped, and no tick uses a connection.
 		if !locked {
@@ -456,7 +469,11 @@ type node struct {
 	retry []string    // peers whose frames were refused, sent first next time
 	arena []byte      // this tick's payloads (see flush)
 	spans []arenaSpan // where each of them is
-	ports *ports
+	// collect are the functions flush gives each outbox, made once: a
+	// closure made per flush would be an allocation per outbox and tick.
+	collect []func(to compile.Dest, payload []byte) error
+	names   map[compile.Dest]string // NameOf, cached
+	ports   *ports
 	// watched are the members of observed clusters, with the connection
 	// to each and what was last reported.
 	watched []watch
@@ -520,18 +537,17 @@ func (n *node) flush(ctx context.Context) {
 	n.retry = n.retry[:0]
 	n.arena = n.arena[:0]
 	n.spans = n.spans[:0]
-	for _, o := range n.g.Outboxes {
-		err := o.Flush(func(to compile.Dest, payload []byte) error {
-			name := NameOf(to)
-			if len(n.out[name]) == 0 {
-				n.order = append(n.order, name)
+	if len(n.collect) != len(n.g.Outboxes) {
+		n.collect = make([]func(compile.Dest, []byte) error, len(n.g.Outboxes))
+		for i, o := range n.g.Outboxes {
+			n.collect[i] = func(to compile.Dest, payload []byte) error {
+				n.collectFrame(o.Channel, to, payload)
+				return nil
 			}
-			n.spans = append(n.spans, arenaSpan{name: name, frame: len(n.out[name]), start: len(n.arena), end: len(n.arena) + len(payload)})
-			n.arena = append(n.arena, payload...)
-			n.out[name] = append(n.out[name], transport.Frame{Channel: o.Channel, Sender: n.g.Dest.Member})
-			return nil
-		})
-		if err != nil {
+		}
+	}
+	for i, o := range n.g.Outboxes {
+		if err := o.Flush(n.collect[i]); err != nil {
 			n.log.Error("cannot encode a message", "err", err)
 		}
 	}
@@ -541,6 +557,24 @@ func (n *node) flush(ctx context.Context) {
 	n.send(ctx)
 	n.ports.flush()
 	n.waitRoom(ctx)
+}
+
+// collectFrame adds one payload an outbox flushes on channel ch for to.
+func (n *node) collectFrame(ch uint32, to compile.Dest, payload []byte) {
+	name, ok := n.names[to]
+	if !ok {
+		name = NameOf(to)
+		if n.names == nil {
+			n.names = map[compile.Dest]string{}
+		}
+		n.names[to] = name
+	}
+	if len(n.out[name]) == 0 {
+		n.order = append(n.order, name)
+	}
+	n.spans = append(n.spans, arenaSpan{name: name, frame: len(n.out[name]), start: len(n.arena), end: len(n.arena) + len(payload)})
+	n.arena = append(n.arena, payload...)
+	n.out[name] = append(n.out[name], transport.Frame{Channel: ch, Sender: n.g.Dest.Member})
 }
 
 // send hands each peer in n.order what n.out holds for it. What a Conn

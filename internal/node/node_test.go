@@ -202,6 +202,10 @@ type nodes struct {
 	views     map[string]*node.View
 	// maxHeld and queue are each node's Node.MaxHeldBytes and QueueBytes.
 	maxHeld, queue int
+	// links, if set, gets each node's Node.LinkStats.
+	links map[string]*node.LinkStats
+	// idle and frame are each node's Node.IdleTimeout and FrameTimeout.
+	idle, frame time.Duration
 }
 
 type run struct {
@@ -275,6 +279,11 @@ func (fl *nodes) start(name string) {
 	r := &run{cancel: cancel, done: make(chan error, 1)}
 	fl.runs[name] = r
 	self := node.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name), FailAfter: fl.failAfter, View: view, MaxHeldBytes: fl.maxHeld, QueueBytes: fl.queue}
+	self.IdleTimeout, self.FrameTimeout = fl.idle, fl.frame
+	if fl.links != nil {
+		self.LinkStats = &node.LinkStats{}
+		fl.links[name] = self.LinkStats
+	}
 	go func() { r.done <- node.Run(ctx, g, self, fl.members) }()
 }
 

@@ -61,9 +61,9 @@ type Conn struct {
 		// there is none, or where the platform has no direct writes.
 		direct *direct
 		pc     *peerConn // the connection direct writes
-		// spare is a buffer Send encoded into and is done with, for the
-		// next Send (see spareLocked).
-		spare []byte
+		// spares are buffers Sends encoded into that are written, for
+		// the next Sends (see spareLocked).
+		spares [][]byte
 		// wrote says a Send was taken since the last keepalive tick.
 		wrote bool
 		// directs counts the Sends written from the caller's goroutine
@@ -426,7 +426,8 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	closing := c.closing
 	ka := time.NewTicker(c.opts.idle / 3)
 	defer ka.Stop()
-	var vec [][]byte // reused: the batches of one write
+	var vec [][]byte  // reused: the batches of one write
+	var done [][]byte // reused: vec, which writing consumes, for spares
 	// Over TLS each write is a record of its own, and a syscall: gather
 	// small batches into records of up to 64 KiB.
 	var bw *bufio.Writer
@@ -440,6 +441,7 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 			return errHalted
 		}
 		if frames > 0 {
+			done = append(done[:0], vec...)
 			var err error
 			if bw != nil {
 				err = writeTLS(bw, vec)
@@ -451,7 +453,8 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 				_, err = bufs.WriteTo(nc) // one writev for all batches queued
 			}
 			clear(vec) // drop the written batches for the GC
-			c.wrote(frames, err, ctx.Err() != nil)
+			c.wrote(frames, err, ctx.Err() != nil, done)
+			clear(done)
 			if err != nil {
 				return fmt.Errorf("writing %d frames (lost): %w", frames, err)
 			}
@@ -478,8 +481,8 @@ func (c *Conn) serve(ctx context.Context, pc *peerConn) (err error) {
 	}
 }
 
-// keepalive writes a keepalive frame on pc, unless a Send was taken since
-// the last call or the writer is busy: a peer's Listener closes a
+// keepalive writes a keepalive frame on pc, and lets the spare buffers
+// go, unless a Send was taken since the last call or the writer is busy: a peer's Listener closes a
 // connection silent for its idle timeout (WithIdleTimeout), and one call
 // every third of it keeps a quiet link open.
 func (c *Conn) keepalive(pc *peerConn) error {
@@ -489,6 +492,8 @@ func (c *Conn) keepalive(pc *peerConn) error {
 		c.mu.Unlock()
 		return nil
 	}
+	clear(c.mu.spares) // quiet: the memory is better back with the GC
+	c.mu.spares = c.mu.spares[:0]
 	c.mu.writing = true // Send queues meanwhile, and serve writes it next
 	c.mu.Unlock()
 	_, err := pc.nc.Write(keepaliveFrame)
@@ -553,10 +558,17 @@ func (c *Conn) take(pc *peerConn, vec *[][]byte) (frames int, ok bool) {
 	return frames, true
 }
 
-func (c *Conn) wrote(frames int, err error, aborted bool) {
+// wrote records the end of a write of frames in bufs, which Sends may
+// encode into again if it succeeded.
+func (c *Conn) wrote(frames int, err error, aborted bool, bufs [][]byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.mu.writing = false
+	if err == nil {
+		for _, b := range bufs {
+			c.spareLocked(b)
+		}
+	}
 	if err != nil {
 		c.mu.stats.Lost += uint64(frames)
 		if aborted {

@@ -5,6 +5,9 @@ package tcp_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"time"
 
 	"github.com/hydro-go/hydro/transport"
 	"github.com/hydro-go/hydro/transport/tcp"
@@ -77,4 +80,34 @@ func ExampleListener_Dial() {
 	// Output:
 	// Leader on channel 2: re: ping
 	// <nil> <nil> <nil> <nil>
+}
+
+// A Listener drops a connection that says hello and then nothing for its
+// idle timeout, while a Conn with the same timeout keeps its own open with
+// keepalives; Stats counts both.
+func ExampleListener_Stats() {
+	ctx := context.Background()
+	idle := tcp.WithIdleTimeout(300 * time.Millisecond)
+	ln, err := tcp.Listen(ctx, "127.0.0.1:0", transport.DefaultLimits, nil, idle)
+	if err != nil {
+		panic(err)
+	}
+	quiet, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		panic(err)
+	}
+	quiet.Write([]byte("HYD\x01\x05Quiet")) // a hello, then silence
+	worker := tcp.Dial(ctx, ln.Addr().String(), "Worker/0", transport.DefaultLimits, nil, idle)
+	worker.Send(transport.Frame{Channel: 1, Payload: []byte("hi")})
+	<-ln.Inbound()
+
+	_, err = io.ReadAll(quiet) // until the Listener closes it
+	fmt.Println("quiet connection closed:", err == nil)
+	s := ln.Stats()
+	fmt.Println("accepted", s.Accepted, "frames", s.Frames, "idle", s.Idle, "open", s.Open)
+	fmt.Println(worker.Close(ctx), ln.Close(ctx))
+	// Output:
+	// quiet connection closed: true
+	// accepted 2 frames 1 idle 1 open 1
+	// <nil> <nil>
 }

@@ -45,9 +45,9 @@ const readBufSize = 64 << 10
 // and well-formed: the call for it follows at once, so a Handler may put
 // off acting on a burst of frames until the call with more false. If the
 // connection stops delivering first (it was halted because the peer opened
-// another or this side's Conn gave it up, or the Listener is closing), a
-// call with no frame follows instead: a zero Inbound (From "", an empty
-// Frame) and more false. So a call with more true is always followed by
+// another or this side's Conn gave it up, or the Listener is closing), or
+// what followed was a keepalive with nothing after it, a call with no frame
+// follows instead: a zero Inbound (From "", an empty Frame) and more false. So a call with more true is always followed by
 // another on the same goroutine, before Close returns and before another
 // connection delivers the peer's frames.
 type Handler func(in Inbound, more bool)

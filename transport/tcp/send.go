@@ -47,11 +47,15 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 	c.mu.Lock()
 	queued, full := c.mu.stats.QueuedBytes, !c.mu.closed && c.mu.stats.QueuedBytes > 0 && c.mu.stats.QueuedBytes+size > c.opts.queueBytes
 	var buf []byte
-	if !full && cap(c.mu.spare) >= size && c.mu.pc != nil && !c.mu.writing && len(c.mu.queue) == 0 {
-		// Likely to be written at once, and spared again. NB: a buffer
-		// queued holds its capacity while QueuedBytes counts its length:
-		// taken only into an empty queue, at most one spare is queued.
-		buf, c.mu.spare = c.mu.spare[:0], nil
+	if !full {
+		// A Send to an idle writer is likely written at once, and its
+		// buffer spared again: any spare will do. One that is queued
+		// takes one at most twice its size (see takeSpareLocked).
+		most := 2 * size
+		if c.mu.pc != nil && !c.mu.writing && len(c.mu.queue) == 0 {
+			most = maxSpare
+		}
+		buf = c.takeSpareLocked(size, most)
 	}
 	c.mu.Unlock()
 	if full {
@@ -126,16 +130,61 @@ func (c *Conn) Send(frames ...transport.Frame) error {
 // in the connection's wire (see wire), so this bounds that wait too.
 const maxDirectTLS = 64 << 10
 
-// maxSpare is the largest buffer a Conn keeps, once written, for the next
-// Send to encode into.
-const maxSpare = 256 << 10
+// A Conn keeps up to maxSpares buffers of at most maxSpare bytes, once
+// written, for the next Sends to encode into: a stream of Sends then
+// allocates nothing. A Conn that sends nothing for a third of the idle
+// timeout lets them go (see keepalive).
+const (
+	maxSpares = 2
+	maxSpare  = 1 << 20
+)
 
-// spareLocked keeps buf, whose bytes are no longer needed, for the next
-// Send to encode into.
+// spareLocked keeps buf, whose bytes are no longer needed, for a later
+// Send to encode into, in place of the smallest spare if there are
+// maxSpares already.
 func (c *Conn) spareLocked(buf []byte) {
-	if cap(buf) <= maxSpare && cap(buf) > cap(c.mu.spare) {
-		c.mu.spare = buf[:0]
+	if cap(buf) == 0 || cap(buf) > maxSpare {
+		return
 	}
+	if len(c.mu.spares) < maxSpares {
+		c.mu.spares = append(c.mu.spares, buf[:0])
+		return
+	}
+	small := 0
+	for i, b := range c.mu.spares {
+		if cap(b) < cap(c.mu.spares[small]) {
+			small = i
+		}
+	}
+	if cap(buf) > cap(c.mu.spares[small]) {
+		c.mu.spares[small] = buf[:0]
+	}
+}
+
+// takeSpareLocked returns the smallest spare of size to most bytes, or
+// nil.
+//
+// NB: a queued buffer holds its capacity while QueuedBytes counts its
+// length. A Send queued behind others takes no spare more than twice as
+// large as it needs, which keeps what the queue holds within twice its
+// bound; only one written directly may take a larger one, and if the
+// socket takes only part of it, that one is the only batch queued.
+func (c *Conn) takeSpareLocked(size, most int) []byte {
+	best := -1
+	for i, b := range c.mu.spares {
+		if cap(b) >= size && cap(b) <= most && (best < 0 || cap(b) < cap(c.mu.spares[best])) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	b := c.mu.spares[best]
+	last := len(c.mu.spares) - 1
+	c.mu.spares[best] = c.mu.spares[last]
+	c.mu.spares[last] = nil
+	c.mu.spares = c.mu.spares[:last]
+	return b[:0]
 }
 
 // sendTLSLocked writes buf, the encoded frames of one Send, over the TLS
