@@ -149,8 +149,10 @@ func TestHostileSecurePort(t *testing.T) {
 	if grown > 64<<20 {
 		t.Errorf("the heap grew by %d MiB; want under 64", grown>>20)
 	}
-	if pc.Refused.Load() < 150 || pc.AuthFailed.Load() < 8 {
-		t.Errorf("refused %d, auth failed %d; want at least 150 and 8", pc.Refused.Load(), pc.AuthFailed.Load())
+	// NB: on a loaded machine a TLS handshake of the others can outlast
+	// AuthTimeout too, and count as refused: the sum is exact.
+	if r, a, in := pc.Refused.Load(), pc.AuthFailed.Load(), pc.Accepted.Load(); r < 150 || a < 1 || r+a+in != 1+150+8+8+4 {
+		t.Errorf("refused %d, auth failed %d, accepted %d; want at least 150 and 1, and every one of the 171 connections counted once", r, a, in)
 	}
 	logs.WaitFor(t, 10*time.Second, `msg="closing client: bad input"`)
 }
