@@ -45,6 +45,12 @@ func WithToken(token string) DialOption {
 // its certificate. Dial does not try again after it.
 var ErrRefused = errors.New("deploy: refused by the port")
 
+// refused is a refusal with its reason; it matches ErrRefused.
+type refused struct{ reason string }
+
+func (e refused) Error() string        { return "refused by the port: " + e.reason }
+func (e refused) Is(target error) bool { return target == ErrRefused }
+
 // handshake runs the client's side of the port's security on nc, until
 // ctx ends: TLS, then the AUTH line and the answer to it. It returns the
 // connection to use, and whether an error is final (not worth a retry).
@@ -87,7 +93,7 @@ func (dc *dialConfig) handshake(ctx context.Context, nc net.Conn, addr string) (
 			if dc.tls != nil && !errors.Is(err, net.ErrClosed) {
 				// A TLS 1.3 client learns that its certificate was
 				// refused here, after its handshake returned.
-				return nil, true, fmt.Errorf("%w: %v", ErrRefused, err)
+				return nil, true, refused{err.Error()}
 			}
 			return nil, false, fmt.Errorf("reading the answer to AUTH: %w", err)
 		}
@@ -106,7 +112,7 @@ func (dc *dialConfig) handshake(ctx context.Context, nc net.Conn, addr string) (
 		return nc, false, nil
 	}
 	if reason, ok := bytes.CutPrefix(line, []byte("ERR ")); ok {
-		return nil, true, fmt.Errorf("%w: %s", ErrRefused, reason)
+		return nil, true, refused{string(reason)}
 	}
 	return nil, true, fmt.Errorf("the answer to AUTH is %q, not OK: not a port that asks for a token?", line)
 }
