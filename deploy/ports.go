@@ -237,15 +237,15 @@ type portLimit struct {
 // portLimits lists every field of PortLimits, for the flags of run and
 // the environment of a node.
 var portLimits = []portLimit{
-	{"port-max-clients", "HYDRO_PORT_MAX_CLIENTS", "clients one external port serves at once, handshakes included (default 1024)", func(l *PortLimits) any { return &l.MaxClients }},
-	{"port-client-queue", "HYDRO_PORT_CLIENT_QUEUE_BYTES", "bytes queued for one client of a port before it is closed as too slow (default 4 MiB)", func(l *PortLimits) any { return &l.ClientQueueBytes }},
-	{"port-queue", "HYDRO_PORT_QUEUE_BYTES", "bytes queued for all the clients of a port (default 64 MiB)", func(l *PortLimits) any { return &l.PortQueueBytes }},
-	{"port-accept-rate", "HYDRO_PORT_ACCEPT_RATE", "connections a port takes in per second (default 0: no bound)", func(l *PortLimits) any { return &l.AcceptRate }},
-	{"port-accept-burst", "HYDRO_PORT_ACCEPT_BURST", "connections a port takes in at once within its accept rate (default: the rate)", func(l *PortLimits) any { return &l.AcceptBurst }},
-	{"port-frame-timeout", "HYDRO_PORT_FRAME_TIMEOUT", "time a client may take to finish a message it started (default 10s)", func(l *PortLimits) any { return &l.FrameTimeout }},
-	{"port-idle-timeout", "HYDRO_PORT_IDLE_TIMEOUT", "time a client may send nothing before it is closed (default 0: no bound)", func(l *PortLimits) any { return &l.IdleTimeout }},
-	{"port-linger", "HYDRO_PORT_LINGER", "time a client that half-closed is kept for answers (default 1s)", func(l *PortLimits) any { return &l.Linger }},
-	{"port-auth-timeout", "HYDRO_PORT_AUTH_TIMEOUT", "time a client may take over its TLS handshake and AUTH line (default 10s)", func(l *PortLimits) any { return &l.AuthTimeout }},
+	{"port-max-clients", "HYDRO_PORT_MAX_CLIENTS", "`N` clients one external port serves at once, handshakes included (default 1024)", func(l *PortLimits) any { return &l.MaxClients }},
+	{"port-client-queue", "HYDRO_PORT_CLIENT_QUEUE_BYTES", "`BYTES` queued for one client of a port before it is closed as too slow (default 4 MiB)", func(l *PortLimits) any { return &l.ClientQueueBytes }},
+	{"port-queue", "HYDRO_PORT_QUEUE_BYTES", "`BYTES` queued for all the clients of a port (default 64 MiB)", func(l *PortLimits) any { return &l.PortQueueBytes }},
+	{"port-accept-rate", "HYDRO_PORT_ACCEPT_RATE", "`N` connections a port takes in per second (default: no bound)", func(l *PortLimits) any { return &l.AcceptRate }},
+	{"port-accept-burst", "HYDRO_PORT_ACCEPT_BURST", "`N` connections a port takes in at once within its accept rate (default: the rate)", func(l *PortLimits) any { return &l.AcceptBurst }},
+	{"port-frame-timeout", "HYDRO_PORT_FRAME_TIMEOUT", "`DURATION` a client may take to finish a message it started (default 10s)", func(l *PortLimits) any { return &l.FrameTimeout }},
+	{"port-idle-timeout", "HYDRO_PORT_IDLE_TIMEOUT", "`DURATION` a client may send nothing before it is closed (default: no bound)", func(l *PortLimits) any { return &l.IdleTimeout }},
+	{"port-linger", "HYDRO_PORT_LINGER", "`DURATION` a client that half-closed is kept for answers (default 1s)", func(l *PortLimits) any { return &l.Linger }},
+	{"port-auth-timeout", "HYDRO_PORT_AUTH_TIMEOUT", "`DURATION` a client may take over its TLS handshake and AUTH line (default 10s)", func(l *PortLimits) any { return &l.AuthTimeout }},
 }
 
 // setLimit parses s into the field p points to, refusing negative values.
@@ -321,11 +321,15 @@ func (l PortLimits) Env() []string {
 // limitFlag is one of run's -port-... flags.
 type limitFlag struct{ p any }
 
+// String is empty for a zero value, the default, which the help says.
 func (f limitFlag) String() string {
 	if f.p == nil {
 		return ""
 	}
-	return formatLimit(f.p)
+	if s := formatLimit(f.p); s != "0" && s != "0s" {
+		return s
+	}
+	return ""
 }
 func (f limitFlag) Set(s string) error { return setLimit(f.p, s) }
 
