@@ -52,8 +52,9 @@ type Config struct {
 	// them. For a machine whose every user is trusted, and nowhere else.
 	NoTLS bool
 	// PortTLS is what the external ports ask of their clients (TLS, client
-	// certificates, a token), and PortLimits bound them: each member is
-	// given both in its environment (PortTLS.Env, PortLimits.Env).
+	// certificates, a token), and PortLimits bound them: each member that
+	// serves ports is given PortTLS in its environment (PortTLS.Env), and
+	// every member PortLimits (PortLimits.Env).
 	PortTLS    PortTLS
 	PortLimits PortLimits
 }
@@ -105,7 +106,10 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	out := fleetOutput(d.Output, d.LogFormat)
 	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat, launch.EnvLogLevel + "=" + d.LogLevel,
 		launch.EnvPorts + "=" + launch.EncodePeers(ports)}
-	env = append(append(env, d.PortTLS.Env()...), d.PortLimits.Env()...)
+	env = append(env, d.PortLimits.Env()...)
+	if err := givePortTLS(fl, d.Sizes, members, d.PortTLS); err != nil {
+		return err
+	}
 	var admins []launch.Member
 	if d.Admin != "" {
 		if admins, err = adminAddrs(d.Admin, members); err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hydro-go/hydro"
 )
 
 func TestPortTLSFromEnv(t *testing.T) {
@@ -96,5 +98,37 @@ func TestPortLimitsEnv(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), `HYDRO_PORT_LINGER="soon": want a duration`) {
 		t.Errorf("portLimitsFromEnv(HYDRO_PORT_LINGER=soon) = %v; want an error naming it", err)
+	}
+}
+
+type giveLeader struct{}
+type giveWorker struct{}
+type giveClient struct{}
+
+// Only the members that serve ports are given the ports' key and token.
+func TestGivePortTLS(t *testing.T) {
+	f := hydro.NewFlow()
+	leader := hydro.NewProcess[giveLeader](f)
+	workers := hydro.NewCluster[giveWorker](f)
+	_, lines := hydro.SourceExternal(leader, hydro.NewExternal[giveClient](f), hydro.Lines)
+	hydro.ForEach(hydro.AssumeOrdered(lines, "dropped"), func(string) {})
+	hydro.ForEach(hydro.SourceIter(workers, []int{1}), func(int) {})
+	fl, err := sized(f, map[string]int{"giveWorker": 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := fleetMembers(fl, map[string]int{"giveWorker": 2})
+	if err := givePortTLS(fl, map[string]int{"giveWorker": 2}, members, PortTLS{Token: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range members {
+		got := strings.Join(m.Env, " ")
+		want := ""
+		if m.Name == "giveLeader" {
+			want = EnvPortToken + "=t"
+		}
+		if got != want {
+			t.Errorf("%s's environment = %q; want %q", m.Name, got, want)
+		}
 	}
 }

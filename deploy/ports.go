@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
+	"github.com/hydro-go/hydro/internal/launch"
 	"github.com/hydro-go/hydro/internal/node"
 	"github.com/hydro-go/hydro/internal/pki"
 )
@@ -332,6 +335,32 @@ func (f limitFlag) String() string {
 	return ""
 }
 func (f limitFlag) Set(s string) error { return setLimit(f.p, s) }
+
+// givePortTLS adds t to the environment of the members that serve
+// external ports, and of no other: the ports' key and token go where they
+// are used alone.
+func givePortTLS(f *ir.Flow, sizes map[string]int, members []launch.Member, t PortTLS) error {
+	env := t.Env()
+	if len(env) == 0 {
+		return nil
+	}
+	p, err := compile.Lower(f, compile.Env{Size: func(l *ir.Location) int { return sizeOf(sizes, l) }})
+	if err != nil {
+		return err
+	}
+	serves := map[string]bool{}
+	for _, g := range p.Graphs {
+		if len(g.Ports) > 0 {
+			serves[node.NameOf(g.Dest)] = true
+		}
+	}
+	for i, m := range members {
+		if serves[m.Name] {
+			members[i].Env = append(members[i].Env, env...)
+		}
+	}
+	return nil
+}
 
 // PortCerts are the certificates of a deployment's external ports, made by
 // IssuePortTLS.
