@@ -63,7 +63,18 @@ const clientQueue = 64
 // it keeps trying, backing off from 10 ms to 0.5 s, so that it can be
 // called while the fleet starts: bound ctx, as a wrong address is retried
 // until then. Once connected, ctx no longer matters.
-func Dial[Req, Resp any](ctx context.Context, addr string, req hydro.Codec[Req], resp hydro.Codec[Resp]) (*Client[Req, Resp], error) {
+//
+// With WithTLS it speaks TLS with the port, and with WithToken it sends
+// the port's token and returns once the port took it in. A failed TLS
+// handshake, or a token or certificate the port refused (ErrRefused),
+// returns at once. With TLS and no token, a port that refuses the client's
+// certificate ends the connection after Dial returned: the first Receive
+// reports it.
+func Dial[Req, Resp any](ctx context.Context, addr string, req hydro.Codec[Req], resp hydro.Codec[Resp], opts ...DialOption) (*Client[Req, Resp], error) {
+	var dc dialConfig
+	for _, o := range opts {
+		o.apply(&dc)
+	}
 	reqFraming, _ := lang.Codec(req)
 	respFraming, respMax := lang.Codec(resp)
 	if reqFraming == 0 || respFraming == 0 {
@@ -74,6 +85,17 @@ func Dial[Req, Resp any](ctx context.Context, addr string, req hydro.Codec[Req],
 	wait := 10 * time.Millisecond
 	for {
 		nc, err := d.DialContext(ctx, "tcp", addr)
+		if err == nil {
+			var final bool
+			var raw net.Conn
+			raw, nc = nc, nil
+			if nc, final, err = dc.handshake(ctx, raw, addr); err != nil {
+				raw.Close()
+				if final {
+					return nil, fmt.Errorf("deploy: dialing port at %s: %w", addr, err)
+				}
+			}
+		}
 		if err == nil {
 			c := &Client[Req, Resp]{nc: nc, req: req, resp: resp, reqFraming: reqFraming, respFraming: respFraming, respSplit: respSplit, respMax: respMax,
 				msgs: make(chan received[Resp], clientQueue), closing: make(chan struct{}), done: make(chan struct{})}
@@ -177,8 +199,8 @@ func (c *Client[Req, Resp]) Receive(ctx context.Context) (Resp, error) {
 // connection close once it has taken what was sent, and the answers it
 // gives at once still arrive.
 func (c *Client[Req, Resp]) CloseWrite() error {
-	if tc, ok := c.nc.(*net.TCPConn); ok {
-		return tc.CloseWrite()
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
 	}
 	return errors.New("deploy: CloseWrite: not a TCP connection")
 }

@@ -72,7 +72,43 @@
 // start. TLS is turned off by -tls=false (Config.NoTLS), TLS.Off or
 // HYDRO_TLS=off: the nodes then speak plaintext and believe any hello, so
 // any process that reaches their ports can pose as a member. Turn it off
-// on a trusted network only. External ports speak plaintext either way.
+// on a trusted network only. External ports speak plaintext unless asked
+// otherwise (see External ports).
+//
+// # External ports
+//
+// Each external port listens on an address the deployer prints, and
+// serves any number of clients, up to its limits. What a port asks of its
+// clients is PortTLS (NodeConfig.PortTLS, Config.PortTLS, or the node's
+// environment):
+//
+//	-port-tls CERT.pem,KEY.pem   HYDRO_PORT_TLS_CERT, HYDRO_PORT_TLS_KEY (or _FILE)
+//	-port-client-ca CA.pem       HYDRO_PORT_TLS_CLIENT_CA (or _FILE)
+//	-port-token-file FILE        HYDRO_PORT_TOKEN (or HYDRO_PORT_TOKEN_FILE)
+//
+// With a certificate every port speaks TLS; with client CAs, a client
+// must hold a certificate one of them signed; with a token, a client's
+// first line must be "AUTH <token>": the port answers "OK" once the client
+// is in, and from then on the client gets every message the flow sends,
+// or "ERR <reason>" and closes. Dial speaks this with WithTLS and
+// WithToken, and returns ErrRefused for a client the port refused.
+// IssuePortTLS makes a CA for the ports, their certificate and client
+// certificates. A client refused never reaches the flow.
+//
+// Each port is bounded (PortLimits; the -port-... flags, or
+// HYDRO_PORT_MAX_CLIENTS and the like): the clients it serves at once,
+// handshakes included; the bytes queued for one client and for all of a
+// port's; the connections taken in per second; the time to finish a
+// started message, to send the next one, and to finish the handshake. A
+// bound reached stops the node reading whoever fills it, leaves new
+// connections waiting in the kernel's queue, or closes the client at
+// fault: a client that never reads, sends a line past the codec's limit,
+// stalls inside a message or its handshake, or opens connection after
+// connection, never grows the node's memory past the bounds or holds up
+// the flow. With NodeConfig.Admin, /metrics reports each port's counters
+// (hydro_port_clients, hydro_port_accepted_total,
+// hydro_port_refused_total, hydro_port_auth_failures_total, bytes each
+// way, drops and the times a bound was reached).
 //
 // # Concurrency
 //

@@ -51,6 +51,12 @@ type Config struct {
 	// speak plaintext, and any process on this machine can pose as one of
 	// them. For a machine whose every user is trusted, and nowhere else.
 	NoTLS bool
+	// PortTLS is what the external ports ask of their clients (TLS, client
+	// certificates, a token), and PortLimits bound them: each member that
+	// serves ports is given PortTLS in its environment (PortTLS.Env), and
+	// every member PortLimits (PortLimits.Env).
+	PortTLS    PortTLS
+	PortLimits PortLimits
 }
 
 // Localhost launches the flow's fleet on this machine, one OS process per
@@ -94,9 +100,16 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	for i := range ports {
 		ports[i].Addr = addrs[len(members)+i]
 	}
+	if _, err := d.PortTLS.security(); err != nil {
+		return err
+	}
 	out := fleetOutput(d.Output, d.LogFormat)
 	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat, launch.EnvLogLevel + "=" + d.LogLevel,
 		launch.EnvPorts + "=" + launch.EncodePeers(ports)}
+	env = append(env, d.PortLimits.Env()...)
+	if err := givePortTLS(fl, d.Sizes, members, d.PortTLS); err != nil {
+		return err
+	}
 	var admins []launch.Member
 	if d.Admin != "" {
 		if admins, err = adminAddrs(d.Admin, members); err != nil {

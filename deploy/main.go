@@ -44,6 +44,7 @@ import (
 // them first and passes what is left to Command. The command line is
 //
 //	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT] [-tls=false]
+//	              [-port-tls CERT.pem,KEY.pem] [-port-client-ca CA.pem] [-port-token-file FILE] [-port-max-clients N] [-port-...]
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
 //	PROGRAM version
@@ -70,6 +71,13 @@ import (
 // The nodes speak mutual TLS 1.3 with a CA the deployer makes for the
 // run (see Localhost and TLS); -tls=false turns it off, for a machine whose
 // every user is trusted only.
+// The external ports speak plaintext to any client unless -port-tls
+// (their certificate and key), -port-client-ca (client certificates
+// asked for) or -port-token-file (a bearer token) says otherwise, and
+// the -port-... flags of their limits (-port-max-clients,
+// -port-client-queue, -port-queue, -port-accept-rate, -port-accept-burst,
+// -port-frame-timeout, -port-idle-timeout, -port-linger,
+// -port-auth-timeout) change their defaults: see PortTLS and PortLimits.
 //
 // Every mistake is an error that says what was wrong: a cluster the flow
 // does not have (the error lists those it has), a process given a size, a
@@ -165,7 +173,12 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
 	useTLS := fs.Bool("tls", true, "mutual TLS between the nodes, with a CA made for this run; -tls=false speaks plaintext, for a machine whose every user is trusted only")
 	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
+	portOpts := portFlags(fs)
 	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
+		return err
+	}
+	portTLS, portLimits, err := portOpts()
+	if err != nil {
 		return err
 	}
 	if *logFormat != "text" && *logFormat != "json" {
@@ -182,7 +195,8 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 			return usageError{err}
 		}
 	}
-	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS})
+	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS,
+		PortTLS: portTLS, PortLimits: portLimits})
 }
 
 // parse parses args with fs and refuses arguments left over. For -h it

@@ -66,6 +66,14 @@ type NodeConfig struct {
 	// and does not start if it finds none there: TLS is on unless turned
 	// off (TLS.Off, or HYDRO_TLS=off) for a trusted network.
 	TLS TLS
+	// PortTLS is what the node's external ports ask of their clients: TLS,
+	// client certificates, a token. If it is zero, the node reads it from
+	// its environment (PortTLSFromEnv); none there: plaintext, anyone.
+	PortTLS PortTLS
+	// PortLimits bound the node's external ports. If it is zero, the node
+	// reads them from its environment (PortLimitsFromEnv); a bound not
+	// set there takes its default.
+	PortLimits PortLimits
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
@@ -103,8 +111,12 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	if err != nil {
 		return err
 	}
+	sec, lim, err := portConfig(cfg.PortTLS, cfg.PortLimits)
+	if err != nil {
+		return err
+	}
 	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports,
-		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds}
+		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds, PortSecurity: sec, PortLimits: lim}
 	if cfg.Resize != nil {
 		rctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})

@@ -123,14 +123,15 @@ const DialTimeout = 30 * time.Second
 
 // Dial connects a client to the fleet's external port name, with the
 // port's codecs, waiting up to DialTimeout for the port to be announced and
-// to listen. It fails the test if it cannot, and closes the client at the
-// end of the test.
-func Dial[Req, Resp any](f *Fleet, name string, req hydro.Codec[Req], resp hydro.Codec[Resp]) *deploy.Client[Req, Resp] {
+// to listen; opts are Dial's (deploy.WithTLS, deploy.WithToken, for a
+// fleet started with -port-tls or -port-token-file). It fails the test if
+// it cannot, and closes the client at the end of the test.
+func Dial[Req, Resp any](f *Fleet, name string, req hydro.Codec[Req], resp hydro.Codec[Resp], opts ...deploy.DialOption) *deploy.Client[Req, Resp] {
 	f.t.Helper()
 	addr := f.PortAddr(name, DialTimeout)
 	ctx, cancel := context.WithTimeout(context.Background(), DialTimeout)
 	defer cancel()
-	c, err := deploy.Dial(ctx, addr, req, resp)
+	c, err := deploy.Dial(ctx, addr, req, resp, opts...)
 	if err != nil {
 		f.t.Fatalf("deploytest: %v", err)
 	}

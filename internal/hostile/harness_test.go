@@ -37,6 +37,7 @@ type fleet struct {
 type opts struct {
 	ports     map[string]string // port name to address
 	lim       node.PortLimits
+	sec       node.PortSecurity
 	stats     *node.PortStats
 	view      *node.View
 	failAfter time.Duration
@@ -111,7 +112,7 @@ func (fe *fleet) start(role string, o opts) (stop func()) {
 		log = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	self := node.Node{Name: role, Addr: fe.peers[role], Peers: fe.peers, Limits: transport.DefaultLimits, Logger: log,
-		Ports: o.ports, View: o.view, FailAfter: o.failAfter, PortLimits: o.lim, PortStats: o.stats}
+		Ports: o.ports, View: o.view, FailAfter: o.failAfter, PortLimits: o.lim, PortStats: o.stats, PortSecurity: o.sec}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	fe.wg.Go(func() { done <- node.Run(ctx, g, self, env.Members) })

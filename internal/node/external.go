@@ -193,7 +193,7 @@ func (ps *ports) close(ctx context.Context) error {
 			s.pend.Unlock()
 		}
 		for c := range ps.mu.clients {
-			c.nc.Close()
+			c.raw.Close()
 		}
 	}
 	ps.mu.Unlock()
@@ -279,13 +279,13 @@ func (ps *ports) start(s *portServer, nc, raw net.Conn, who string) {
 	if who != "" {
 		log = log.With("client", who)
 	}
-	c := &client{id: s.next, srv: s, nc: nc, wake: make(chan struct{}, 1), dead: make(chan struct{}),
+	c := &client{id: s.next, srv: s, nc: nc, raw: raw, wake: make(chan struct{}, 1), dead: make(chan struct{}),
 		writes: s.b.Kind != compile.PortIn, log: log}
 	ps.mu.Lock()
 	delete(ps.mu.gating, raw)
 	if ps.mu.closed {
 		ps.mu.Unlock()
-		nc.Close()
+		raw.Close()
 		ps.unlive(s)
 		return
 	}
@@ -411,7 +411,7 @@ func (ps *ports) kill(c *client, why string, err error) {
 	c.releaseLocked(len(c.mu.out))
 	c.mu.out = nil
 	c.mu.Unlock()
-	c.nc.Close()
+	c.raw.Close()
 	c.kick()
 }
 

@@ -287,3 +287,51 @@ func closedWithin(nc net.Conn, d time.Duration) bool {
 	_, err := io.Copy(io.Discard, nc)
 	return err == nil
 }
+
+// A TLS client that never reads is closed as too slow without holding up
+// the node, which answers another client meanwhile and after.
+func TestPortTLSSlowClient(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	cs := testCerts(t)
+	big := strings.Repeat("y", 32<<10)
+	pn := startPortWith(t, compile.PortBidi, compile.FrameLines, func(s string) string {
+		if s == "big" {
+			return big
+		}
+		return strings.ToUpper(s)
+	}, func(n *Node) {
+		n.PortSecurity = PortSecurity{TLS: &tls.Config{Certificates: []tls.Certificate{cs.server}}}
+		n.PortLimits.ClientQueueBytes = 256 << 10
+	})
+	client := func() (net.Conn, *bufio.Reader) {
+		nc := tls.Client(dial(t, pn.addr), &tls.Config{RootCAs: cs.roots, ServerName: "127.0.0.1"})
+		return nc, bufio.NewReader(nc)
+	}
+	good, gr := client()
+	io.WriteString(good, "a\n")
+	if got := readLine(t, gr); got != "A" {
+		t.Fatalf("good client got %q; want A", got)
+	}
+	slow, _ := client() // asks for 32 KiB answers and never reads them
+	go func() {
+		// 64 answers of 32 KiB fill the socket's buffers and pass the
+		// queue's bound: its writer is then stuck, and it is closed.
+		for range 64 {
+			if _, err := io.WriteString(slow, "big\nbig\n"); err != nil {
+				return
+			}
+		}
+	}()
+	pn.logs.WaitFor(t, 20*time.Second, `msg="closing client: too slow"`)
+	for i := range 5 {
+		start := time.Now()
+		io.WriteString(good, "b\n")
+		if got := readLine(t, gr); got != "B" {
+			t.Fatalf("good client got %q; want B", got)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("round trip %d after the slow client's close took %v; want well under the 5 s a close_notify may wait", i, d)
+		}
+	}
+	slow.Close()
+}

@@ -18,10 +18,16 @@ import (
 
 // client is one connection to a port. Its reader and writer goroutines
 // never touch the graph; the loop owns open and queued.
+//
+// NB: closing a client closes raw, never nc: a TLS connection's Close,
+// when no write is under way, first sends a close_notify, which can wait
+// up to 5 s on a client that does not read, and would hold up the loop
+// that closes it.
 type client struct {
 	id         uint64
 	srv        *portServer
-	nc         net.Conn
+	nc         net.Conn // what the client speaks over: raw, or TLS over it
+	raw        net.Conn // the TCP connection under nc (see below)
 	log        *slog.Logger
 	writes     bool          // a writer goroutine serves it
 	live       atomic.Int32  // its goroutines still running
@@ -190,7 +196,7 @@ func (ps *ports) readEnded(c *client, err error, inFrame bool) error {
 		return err
 	}
 	c.markGone()
-	c.nc.Close()
+	c.raw.Close()
 	return nil
 }
 
@@ -251,7 +257,7 @@ func (ps *ports) exit(c *client) {
 	if c.live.Add(-1) > 0 {
 		return
 	}
-	c.nc.Close()
+	c.raw.Close()
 	c.markGone()
 	c.mu.Lock()
 	c.releaseLocked(int(c.bytes.Load()))
@@ -269,7 +275,7 @@ func (ps *ports) exit(c *client) {
 // the loop with c's end.
 func (ps *ports) write(c *client) {
 	defer ps.exit(c)
-	defer c.nc.Close() // whatever the reader does: the connection is done
+	defer c.raw.Close() // whatever the reader does: the connection is done
 	var buf []byte
 	for {
 		select {
