@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package peers runs the networked workloads of the bench suite on the
-// systems a user would pick instead of Hydro: for now an embedded NATS
-// server (B6 stream: publish → subscribe; B7 echo: request → reply). It is
-// a module of its own so that the library's go.mod never lists a peer.
+// systems a user would pick instead of Hydro: an embedded NATS server (B6
+// stream: publish → subscribe; B7 echo: request → reply), and etcd raft
+// beside rediskv.Replicate (B10 replicated, BenchmarkReplicate: a Redis
+// store with every command through a consensus log). It is a module of its
+// own so that the library's go.mod never lists a peer.
 //
 // Its benchmarks are named as the bench package's, with impl=nats, and are
 // sized, timed and checked by the same code (bench/internal/netbench), so

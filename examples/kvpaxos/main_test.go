@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -43,12 +44,14 @@ func TestKVPaxosLocal(t *testing.T) {
 	}
 }
 
-// needRedisTools makes sure redis-cli is on PATH, installing Debian's
+// needRedisTools makes sure redis-cli and redis-benchmark are on PATH, installing Debian's
 // redis-tools if it is not. Without it the test is skipped, unless it
 // runs in CI (CI set), where it fails.
 func needRedisTools(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("redis-cli"); err == nil {
+	_, errCLI := exec.LookPath("redis-cli")
+	_, errBench := exec.LookPath("redis-benchmark")
+	if errCLI == nil && errBench == nil {
 		return
 	}
 	fail := t.Skipf
@@ -78,7 +81,8 @@ func needRedisTools(t *testing.T) {
 // The real thing: eight OS processes over TCP (the front end, two
 // proposers, three acceptors, two replicas) and redis-cli. An acceptor and
 // then the leader are killed while SETs run, each kill as a SET is on its
-// way; every acknowledged SET reads back afterwards.
+// way; every acknowledged SET reads back afterwards, and redis-benchmark
+// runs without an error on what is left.
 func TestKVPaxosFleet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a fleet and kills two of its members")
@@ -162,6 +166,23 @@ func TestKVPaxosFleet(t *testing.T) {
 	}
 	if got := run(cli("DBSIZE")); got != fmt.Sprint(n) {
 		t.Errorf("DBSIZE = %s; want %d", got, n)
+	}
+
+	// redis-benchmark on what is left (one proposer, two acceptors): 50
+	// connections, random keys among 100, no error.
+	bench := exec.CommandContext(ctx, "redis-benchmark", "-h", host, "-p", port, "-t", "set,get", "-n", "2000", "-r", "100", "-q")
+	out, err := bench.CombinedOutput()
+	if err != nil {
+		t.Fatalf("redis-benchmark: %v\n%s", err, out)
+	}
+	t.Logf("redis-benchmark:\n%s", out)
+	for _, op := range []string{"SET", "GET"} {
+		if !regexp.MustCompile(`(?m)\b` + op + `: [0-9.]+ requests per second`).Match(out) {
+			t.Errorf("redis-benchmark printed no %s rate", op)
+		}
+	}
+	if l := strings.ToLower(string(out)); strings.Contains(l, "error") || strings.Contains(l, "warning") {
+		t.Errorf("redis-benchmark reported errors or warnings")
 	}
 	f.Stop()
 }

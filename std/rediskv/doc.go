@@ -40,12 +40,17 @@
 // Config.MaxPending commands wait behind that batch; those past it are
 // answered with an error in their turn.
 //
-// NB: the front end keeps its connections' state in memory and names a
-// connection in the log by its hydro.ConnID. A front end that restarts
-// numbers its connections from 1 again, and the replicas, which remember
-// each connection's last request, drop the new requests that reuse an old
-// number: restart the whole fleet, not the front end alone. The replicas
-// also remember one reply per connection ever opened.
+// Before it sends any command, the front end learns an epoch from the
+// log, a slot number no other run of it can learn, and names each
+// connection in the log by the epoch and its hydro.ConnID: the replicas
+// remember each one's last request, so a front end that restarts, and
+// numbers its connections from 1 again, is not taken for its earlier run.
+// The connections open when it stopped are closed, and their commands in
+// flight may or may not have been applied, as with a Redis server that
+// goes away.
+//
+// NB: the replicas remember one reply per connection ever opened; nothing
+// forgets a closed connection's yet.
 //
 // # Determinism
 //

@@ -51,9 +51,19 @@ type feConn struct {
 // come in the order of its commands, and that batch is sent again until a
 // replica answers it. It is deterministic: the flow feeds it events and
 // sends what it returns.
+//
+// The replicas remember each client's last request, and connection ids
+// start again from 1 when the front end restarts; so before it sends a
+// command the front end learns an epoch from the log: the number of the
+// slot that applied its first hello (a request numbered 0, which replicas
+// apply at every commit), plus 1. No other run of the front end can learn
+// that slot, so the client of connection c is epoch<<32 | c, unique
+// across restarts.
 type frontend struct {
 	cfg   Config
 	conns map[hydro.ConnID]*feConn
+	epoch uint64 // 0 until the hello is answered
+	hello int    // timer periods since the hello was last sent; -1 before it was
 	// Connections closed in the current and the previous timer period: a
 	// command that comes in the tick of its connection's close, after it,
 	// must not open the connection again.
@@ -61,12 +71,19 @@ type frontend struct {
 }
 
 func newFrontend(cfg Config) *frontend {
-	return &frontend{cfg: cfg, conns: map[hydro.ConnID]*feConn{}, closed: map[hydro.ConnID]bool{}, closedBefore: map[hydro.ConnID]bool{}}
+	return &frontend{cfg: cfg, conns: map[hydro.ConnID]*feConn{}, hello: -1, closed: map[hydro.ConnID]bool{}, closedBefore: map[hydro.ConnID]bool{}}
 }
+
+// helloClient is the client of the front end's hello, which no
+// connection's client can be (their epoch is at least 1).
+const helloClient = 0
 
 // step handles one event.
 func (fe *frontend) step(e feEvent) feStep {
 	var out feStep
+	if fe.hello < 0 {
+		fe.sayHello(&out)
+	}
 	switch e.kind {
 	case feCommand:
 		fe.command(e.conn, e.cmd, &out)
@@ -76,6 +93,11 @@ func (fe *frontend) step(e feEvent) feStep {
 	case feTimer:
 		fe.closedBefore, fe.closed = fe.closed, fe.closedBefore
 		clear(fe.closed)
+		if fe.epoch == 0 {
+			if fe.hello++; fe.hello >= 2 {
+				fe.sayHello(&out)
+			}
+		}
 		for _, id := range slices.Sorted(maps.Keys(fe.conns)) {
 			c := fe.conns[id]
 			if c.inFlight == nil {
@@ -113,9 +135,16 @@ func (fe *frontend) command(id hydro.ConnID, cmd resp.Command, out *feStep) {
 	fe.send(id, c, out)
 }
 
-// send takes the next batch off the queue, if nothing is in flight.
+// sayHello asks the log for an epoch.
+func (fe *frontend) sayHello(out *feStep) {
+	fe.hello = 0
+	out.send = append(out.send, replica.Request[[]resp.Command]{Client: helloClient})
+}
+
+// send takes the next batch off the queue, if nothing is in flight and
+// the epoch is known.
 func (fe *frontend) send(id hydro.ConnID, c *feConn, out *feStep) {
-	if c.inFlight != nil || len(c.queue) == 0 {
+	if fe.epoch == 0 || c.inFlight != nil || len(c.queue) == 0 {
 		return
 	}
 	n := min(len(c.queue), fe.cfg.MaxBatch)
@@ -138,14 +167,26 @@ func (fe *frontend) send(id hydro.ConnID, c *feConn, out *feStep) {
 }
 
 func (fe *frontend) request(id hydro.ConnID, c *feConn) replica.Request[[]resp.Command] {
-	return replica.Request[[]resp.Command]{Client: uint64(id), Seq: c.seq, Op: c.inFlight}
+	return replica.Request[[]resp.Command]{Client: fe.epoch<<32 | uint64(id), Seq: c.seq, Op: c.inFlight}
 }
 
 // answer replies to the batch in flight with a replica's answer to it,
 // then sends the next batch. Answers to anything else (another replica's
 // to the same batch, a retry's) are dropped.
 func (fe *frontend) answer(a replica.Response[[]resp.Value], out *feStep) {
-	id := hydro.ConnID(a.Client)
+	if a.Client == helloClient {
+		if fe.epoch == 0 && a.Seq == 0 {
+			fe.epoch = uint64(a.Slot) + 1
+			for _, id := range slices.Sorted(maps.Keys(fe.conns)) {
+				fe.send(id, fe.conns[id], out)
+			}
+		}
+		return
+	}
+	if a.Client>>32 != fe.epoch {
+		return // for an earlier run of the front end
+	}
+	id := hydro.ConnID(a.Client & (1<<32 - 1))
 	c := fe.conns[id]
 	if c == nil || c.inFlight == nil || a.Seq != c.seq || len(a.Result) != len(c.inFlight) {
 		return

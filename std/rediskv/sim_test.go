@@ -121,6 +121,19 @@ func TestReplicateLinearizable(t *testing.T) {
 	sim.Random(t, sim.Config{Runs: runs}, linearizable(testConfig, crashes))
 }
 
+// TestReplicateLinearizablePartitions: the same with a crash and two cuts
+// of links anywhere (what crosses a cut link is lost, commits to a
+// replica included, which catch-up then fills).
+func TestReplicateLinearizablePartitions(t *testing.T) {
+	runs := 200
+	if testing.Short() {
+		runs = 40
+	}
+	sim.Random(t, sim.Config{Runs: runs}, linearizable(testConfig, func(sys system) []hydro.LocalOption {
+		return []hydro.LocalOption{sim.Crashes(1, sys.proposers, sys.acceptors), sim.Durable(sys.acceptors), sim.Partitions(2)}
+	}))
+}
+
 // TestReplicateAnswerBeforeCommit: a front end that acknowledges a SET
 // before the log commits it lets another client read the old value
 // after the acknowledgement; the simulator finds such a history.

@@ -12,7 +12,10 @@ import (
 
 // Request is a client's operation, named by the client and its sequence
 // number: a client numbers its requests 1, 2, 3 … and keeps one in flight,
-// sending it again (with the same number) until answered.
+// sending it again (with the same number) until answered. A request
+// numbered 0 is applied and answered every time it is committed, and not
+// remembered: for an operation every commit of which is wanted, such as
+// learning a slot number no one else will learn.
 type Request[Op any] struct {
 	_      struct{} `cbor:",toarray"`
 	Client uint64
@@ -219,8 +222,12 @@ func (r *replica[Op, Res]) takeInto(s paxos.Slot[Request[Op]], out *step[Op, Res
 
 // apply runs a request unless its client already had it applied: a retry
 // of the latest request is answered again from memory, an older one not
-// at all (its client has moved on).
+// at all (its client has moved on). A request numbered 0 always runs.
 func (r *replica[Op, Res]) apply(req Request[Op], out *step[Op, Res]) {
+	if req.Seq == 0 {
+		out.responses = append(out.responses, Response[Res]{Client: req.Client, Result: r.machine.Apply(req.Op), Slot: r.next})
+		return
+	}
 	if prev, ok := r.last[req.Client]; ok && req.Seq <= prev.Seq {
 		if req.Seq == prev.Seq {
 			out.responses = append(out.responses, prev)

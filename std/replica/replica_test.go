@@ -18,8 +18,8 @@ func get(c, seq uint64, k string) Request[KVOp] {
 }
 
 // TestTake: slots above a hole wait for it, a no-op advances, a slot
-// committed twice and a retried request are applied once, and a
-// checkpoint comes every two slots.
+// committed twice and a retried request are applied once, a request
+// numbered 0 at every commit, and a checkpoint comes every two slots.
 func TestTake(t *testing.T) {
 	r := newReplica(7, NewKV(), Config{Checkpoint: 2})
 	var answers, applied, ckpts []string
@@ -39,12 +39,13 @@ func TestTake(t *testing.T) {
 	take(1)                      // a no-op, held
 	take(0, put(1, 1, "x", "a")) // fills the hole: 0, 1, 2 apply
 	take(0, put(1, 1, "x", "b")) // committed again: ignored
-	take(3, get(1, 2, "x"), put(1, 1, "x", "old"))
-	want := fmt.Sprint([]string{`c1#1=""@0`, `c1#2="a"@2`, `c1#2="a"@2`})
+	take(3, get(1, 2, "x"), put(1, 1, "x", "old"), get(2, 0, "x"))
+	take(4, get(2, 0, "x")) // numbered 0: applied again
+	want := fmt.Sprint([]string{`c1#1=""@0`, `c1#2="a"@2`, `c1#2="a"@2`, `c2#0="a"@3`, `c2#0="a"@4`})
 	if got := fmt.Sprint(answers); got != want {
-		t.Errorf("answers %s; want %s (the retry answered from memory, the stale put dropped)", got, want)
+		t.Errorf("answers %s; want %s (the retry answered from memory, the stale put dropped, request 0 answered at each commit)", got, want)
 	}
-	if got, want := fmt.Sprint(applied), "[0 1 2 3]"; got != want {
+	if got, want := fmt.Sprint(applied), "[0 1 2 3 4]"; got != want {
 		t.Errorf("applied %s; want %s", got, want)
 	}
 	if got, want := fmt.Sprint(ckpts), "[r7<2 r7<4]"; got != want {
