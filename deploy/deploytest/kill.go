@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
-
-	"github.com/hydro-go/hydro/internal/launch"
 )
+
+// envRole is the variable a deployer names each member's role in
+// (launch.EnvRole, which this package may not import; a test keeps the
+// two equal).
+const envRole = "HYDRO_ROLE"
 
 // Kill ends the fleet's member named member ("Acceptor/2", "Leader") with
 // SIGKILL, as a crash would: it gets no chance to stop cleanly. The
@@ -19,7 +22,7 @@ import (
 // test if no running process of the fleet is that member.
 func (f *Fleet) Kill(member string) {
 	f.t.Helper()
-	role := []byte(launch.EnvRole + "=" + member)
+	role := []byte(envRole + "=" + member)
 	for _, pid := range f.processes() {
 		env, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "environ"))
 		if err != nil || !bytes.Contains(append(append([]byte{0}, env...), 0), append(append([]byte{0}, role...), 0)) {
