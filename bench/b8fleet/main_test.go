@@ -13,7 +13,8 @@ import (
 	"github.com/hydro-go/hydro/deploy/deploytest"
 )
 
-// TestFleet runs the nine processes, with and without TLS, until the
+// TestFleet runs the nine processes, with and without TLS, and the twelve
+// of compartmentalized Paxos with TLS, until the
 // aggregator has printed B8_SECONDS reports (default 4; B8's measurement
 // takes 15), and checks that the last one counts commits: its throughput
 // line is logged, as the README quotes it.
@@ -26,9 +27,17 @@ func TestFleet(t *testing.T) {
 		}
 		seconds = n
 	}
-	for _, tls := range []bool{true, false} {
-		t.Run(fmt.Sprintf("tls=%v", tls), func(t *testing.T) {
-			f := deploytest.Start(t, ".", fmt.Sprintf("-tls=%v", tls), "-cluster", "Proposer=2", "-cluster", "Acceptor=3", "-cluster", "Replica=2")
+	for _, c := range []struct {
+		protocol string
+		tls      bool
+	}{{"paxos", true}, {"paxos", false}, {"cpaxos", true}} {
+		t.Run(fmt.Sprintf("protocol=%s,tls=%v", c.protocol, c.tls), func(t *testing.T) {
+			args := []string{fmt.Sprintf("-tls=%v", c.tls), "-cluster", "Proposer=2", "-cluster", "Acceptor=3", "-cluster", "Replica=2"}
+			if c.protocol == "cpaxos" {
+				args = []string{"-cluster", "Proposer=2", "-cluster", "ProxyLeader=2", "-cluster", "Acceptor=4", "-cluster", "Replica=2"}
+			}
+			t.Setenv("B8_PROTOCOL", c.protocol)
+			f := deploytest.Start(t, ".", args...)
 			n := 0
 			last := f.WaitFor(fmt.Sprintf("report %d", seconds), time.Duration(seconds)*time.Second+60*time.Second, func(l string) bool {
 				if strings.HasPrefix(l, "[Aggregator] Throughput: ") {
