@@ -75,7 +75,10 @@ func (c CompartmentConfig) read() func(ids []hydro.MemberID[Acceptor]) bool {
 // CompartmentConfig.Retry periods with the next try, which moves on to the
 // next proxy leader, and once every proxy leader was tried, to the next
 // column: a crashed proxy leader or an acceptor missing from a column
-// delays a slot but does not lose it.
+// delays a slot but does not lose it. A route on which a slot had to be
+// sent again is suspect: new slots avoid it until a commit comes through
+// it or 10·Retry periods pass, so that a failure delays a few slots, not
+// every slot routed through it.
 func SequenceCompartmentalized[P any](proposers *hydro.Cluster[Proposer], proxies *hydro.Cluster[ProxyLeader], acceptors *hydro.Cluster[Acceptor], payloads hydro.Stream[P, *hydro.Cluster[Proposer]], checkpoints hydro.Stream[Checkpoint, *hydro.Cluster[Acceptor]], cfg CompartmentConfig, nd hydro.NonDet) hydro.Stream[Slot[P], *hydro.Cluster[ProxyLeader]] {
 	cfg.check()
 	feedback, fed := hydro.ForwardRef[event[P]](proposers, hydro.Unordered)
@@ -83,6 +86,7 @@ func SequenceCompartmentalized[P any](proposers *hydro.Cluster[Proposer], proxie
 	acts := proposerSteps(proposers, payloads, fed, func(self hydro.MemberID[Proposer]) *proposer[P] {
 		p := newProposer[P](cfg.config(), self)
 		p.read, p.retry = read, cfg.Retry
+		p.routes, p.suspect = cfg.Proxies*cfg.Grid.Cols, map[int]bool{}
 		return p
 	}, cfg.Period, nd)
 

@@ -65,7 +65,8 @@
 // quorum. Phase 2 load on each acceptor falls with the number of columns.
 // A slot whose proxy leader crashed, or whose column lost an acceptor,
 // is sent again after CompartmentConfig.Retry periods with the next try,
-// through another proxy leader or to another column. Batchers and
+// through another proxy leader or to another column, and new slots avoid
+// that route for a while. Batchers and
 // unbatchers of the paper are not part of it.
 //
 // # Faults

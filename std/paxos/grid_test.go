@@ -186,3 +186,54 @@ func TestRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestProposerAvoidsSuspectRoutes: with four routes, a slot sent again
+// makes its first route suspect, so that new slots skip it; a commit on a
+// route clears it, and after 10 retry intervals every suspect is
+// forgiven.
+func TestProposerAvoidsSuspectRoutes(t *testing.T) {
+	p := newProposer[string](testConfig, 0)
+	p.retry, p.routes, p.suspect = 1, 4, map[int]bool{}
+	p.read = Grid{Rows: 2, Cols: 2}.ReadQuorum
+	for range p.timeout() {
+		p.step(event[string]{Kind: evTimer})
+	}
+	b := p.ballot
+	for _, acc := range []hydro.MemberID[Acceptor]{0, 1} {
+		p.step(event[string]{Kind: evReply, Reply: reply[string]{P1b: true, OK: true, Acceptor: acc, Ballot: b, Max: b}})
+	}
+	if !p.leader {
+		t.Fatal("not leader")
+	}
+	tryOf := func(a actions[string]) []uint32 {
+		var ts []uint32
+		for _, m := range a.ToAcceptors {
+			ts = append(ts, m.Try)
+		}
+		return ts
+	}
+	if got := tryOf(p.step(event[string]{Kind: evPayloads, Batch: []string{"a"}})); !slices.Equal(got, []uint32{0}) {
+		t.Fatalf("slot 0 sent on tries %v; want [0]", got)
+	}
+	if got := tryOf(p.step(event[string]{Kind: evTimer})); !slices.Equal(got, []uint32{1}) {
+		t.Fatalf("slot 0 sent again on tries %v; want [1] (route 0 now suspect)", got)
+	}
+	p.step(event[string]{Kind: evPayloads, Batch: []string{"b"}}) // slot 1, route 1
+	p.step(event[string]{Kind: evCommitted, Key: commitKey{Slot: 0, Ballot: b}})
+	p.step(event[string]{Kind: evCommitted, Key: commitKey{Slot: 1, Ballot: b}})
+	p.step(event[string]{Kind: evPayloads, Batch: []string{"c"}}) // slot 2, route 2
+	p.step(event[string]{Kind: evCommitted, Key: commitKey{Slot: 2, Ballot: b}})
+	// Slot 3 would take route 3, slot 4 route 0: route 0 is suspect.
+	p.step(event[string]{Kind: evPayloads, Batch: []string{"d"}})
+	p.step(event[string]{Kind: evCommitted, Key: commitKey{Slot: 3, Ballot: b}})
+	if got := tryOf(p.step(event[string]{Kind: evPayloads, Batch: []string{"e"}})); !slices.Equal(got, []uint32{1}) {
+		t.Errorf("slot 4 sent on tries %v; want [1], skipping the suspect route 0", got)
+	}
+	p.step(event[string]{Kind: evCommitted, Key: commitKey{Slot: 4, Ballot: b}})
+	for range forgiveRetries {
+		p.step(event[string]{Kind: evTimer})
+	}
+	if got := tryOf(p.step(event[string]{Kind: evPayloads, Batch: []string{"f"}})); len(p.suspect) != 0 || !slices.Equal(got, []uint32{0}) {
+		t.Errorf("after %d quiet retry intervals: suspects %v, slot 5 on tries %v; want none, and [0]", forgiveRetries, p.suspect, got)
+	}
+}

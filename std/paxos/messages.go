@@ -79,9 +79,9 @@ type toAcceptor[P any] struct {
 	// From is, on a checkpoint, the replica's number; on a p2a of
 	// compartmentalized Paxos, the proxy leader that sent it.
 	From uint32
-	// Try is, on a p2a of compartmentalized Paxos, how many times the
-	// leader sent this slot at this ballot before: it picks the proxy
-	// leader and the grid's column.
+	// Try is, on a p2a of compartmentalized Paxos, the route the leader
+	// sends it on: with the slot, it picks the proxy leader and the grid's
+	// column (route).
 	Try uint32
 }
 

@@ -41,7 +41,7 @@ type proposal[P any] struct {
 	ballot Ballot
 	batch  []P
 	idle   int    // timer periods since it was last sent
-	try    uint32 // how many times it was sent again
+	try    uint32 // the route it was last sent on (toAcceptor.Try)
 }
 
 // proposer is one proposer's state machine: Multi-Paxos's leader election
@@ -69,6 +69,14 @@ type proposer[P any] struct {
 	// retry is how many timer periods a leader waits for a slot to be
 	// committed before it sends the slot again with the next Try; 0 never.
 	retry int
+	// routes is how many routes a slot may take (proxy leaders × columns
+	// of compartmentalized Paxos; 0 without them): a slot proposed takes
+	// the first route from slot mod routes on that is not suspect, and a
+	// route is suspect from a resend on it until a commit on it, or until
+	// forgive periods have passed.
+	routes  int
+	suspect map[int]bool
+	forgive int // timer periods until the suspects are forgiven
 }
 
 func newProposer[P any](cfg Config, self hydro.MemberID[Proposer]) *proposer[P] {
@@ -107,6 +115,9 @@ func (p *proposer[P]) step(ev event[P]) actions[P] {
 		}
 	case evCommitted:
 		if pr, ok := p.proposed[ev.Key.Slot]; ok && pr.ballot == ev.Key.Ballot {
+			if p.routes > 0 {
+				delete(p.suspect, (ev.Key.Slot+int(pr.try))%p.routes)
+			}
 			delete(p.proposed, ev.Key.Slot)
 			a.Commits = append(a.Commits, Slot[P]{Slot: ev.Key.Slot, Batch: pr.batch})
 		}
@@ -201,9 +212,26 @@ func (p *proposer[P]) recommit(a *actions[P]) {
 // propose asks the acceptors to accept batch for slot at the current
 // ballot.
 func (p *proposer[P]) propose(slot int, batch []P, a *actions[P]) {
-	p.proposed[slot] = proposal[P]{ballot: p.ballot, batch: batch}
-	a.ToAcceptors = append(a.ToAcceptors, toAcceptor[P]{Kind: kindP2a, Ballot: p.ballot, Slot: slot, Batch: batch})
+	t := p.route(slot, 0)
+	p.proposed[slot] = proposal[P]{ballot: p.ballot, batch: batch, try: t}
+	a.ToAcceptors = append(a.ToAcceptors, toAcceptor[P]{Kind: kindP2a, Ballot: p.ballot, Slot: slot, Batch: batch, Try: t})
 }
+
+// route is the first try from t on whose route is not suspect: t itself
+// when every route is, or without routes.
+func (p *proposer[P]) route(slot int, t uint32) uint32 {
+	for i := range p.routes {
+		if !p.suspect[(slot+int(t)+i)%p.routes] {
+			return t + uint32(i)
+		}
+	}
+	return t
+}
+
+// forgiveRetries is how many retry intervals a suspect route stays
+// suspect without news of it: a proxy leader or an acceptor that
+// restarted is used again after that.
+const forgiveRetries = 10
 
 // resend sends again, with the next Try, every slot that has waited retry
 // periods for its commit: the path it took (a proxy leader, a column of
@@ -212,11 +240,20 @@ func (p *proposer[P]) resend(a *actions[P]) {
 	if p.retry == 0 {
 		return
 	}
+	if p.routes > 0 {
+		if p.forgive--; p.forgive <= 0 {
+			clear(p.suspect)
+			p.forgive = forgiveRetries * p.retry
+		}
+	}
 	for _, s := range slices.Sorted(maps.Keys(p.proposed)) {
 		pr := p.proposed[s]
 		if pr.idle++; pr.idle >= p.retry {
 			pr.idle = 0
-			pr.try++
+			if p.routes > 0 {
+				p.suspect[(s+int(pr.try))%p.routes] = true
+			}
+			pr.try = p.route(s, pr.try+1)
 			a.ToAcceptors = append(a.ToAcceptors, toAcceptor[P]{Kind: kindP2a, Ballot: pr.ballot, Slot: s, Batch: pr.batch, Try: pr.try})
 		}
 		p.proposed[s] = pr

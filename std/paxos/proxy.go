@@ -60,11 +60,12 @@ func newProxy[P any](self hydro.MemberID[ProxyLeader], grid Grid, proxies, forge
 }
 
 // route is the proxy leader and the column that try t of slot s takes:
-// the proxy leader moves on at every try, the column once every proxy
-// leader was tried with it, so that Proxies × Cols tries take every pair,
-// and one dead proxy leader and one broken column cannot stop a slot.
+// route (s+t) mod Proxies·Cols, numbered proxy leader first, so that
+// Proxies·Cols tries take every pair, and one dead proxy leader and one
+// broken column cannot stop a slot.
 func route(s int, t uint32, proxies, cols int) (proxy, col int) {
-	return (s + int(t)) % proxies, (s + int(t)/proxies) % cols
+	r := (s + int(t)) % (proxies * cols)
+	return r % proxies, r / proxies
 }
 
 func (x *proxy[P]) step(ev proxyEvent[P]) proxyActions[P] {
