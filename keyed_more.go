@@ -3,6 +3,8 @@
 package hydro
 
 import (
+	"cmp"
+
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -21,6 +23,23 @@ func ValueCounts[K comparable, V any, L Location](s KeyedStream[K, V, L]) KeyedS
 	n.Claims = ir.Commutative // counting ignores the order
 	n.Need(ir.NeedExactlyOnce, 0, "ValueCounts", "")
 	return keyedSingleton[K, int](n, s.l)
+}
+
+// ReduceWatermark is ReduceKeyed that forgets the keys up to a watermark:
+// once watermark has held w, keys less than or equal to w are dropped from the result
+// and from the state, and values arriving later under such keys are
+// ignored. The watermark only rises; a lower one later changes nothing.
+// At a location's top level this bounds the state of a reduction over an
+// unbounded stream whose old keys are done (rounds, slots, timestamps).
+// As for ReduceKeyed, f must be commutative (pass hydro.Commutative) on a
+// stream unordered per key, and idempotent on an at-least-once one.
+func ReduceWatermark[K cmp.Ordered, V any, L Location](s KeyedStream[K, V, L], watermark Optional[K, L], f func(acc *V, v V), alg ...Algebra) KeyedSingleton[K, V, L] {
+	a, b := s.node(), watermark.node()
+	n := build[KV[K, V]](s.l, "reduce_watermark", aggProps(a, ir.KeyedSingleton), []*ir.Node{a, b}, compile.ReduceWatermark[K, V]{}, f)
+	n.Props.Bounded = a.Props.Bounded && b.Props.Bounded
+	n.Blocking = 3
+	needAlgebra(n, "ReduceWatermark", alg)
+	return keyedSingleton[K, V](n, s.l)
 }
 
 // SortValues orders each key's values of a bounded keyed stream by cmp;
