@@ -107,8 +107,8 @@ func DeferTickKeyed[K comparable, V any, L Location](s KeyedStream[K, V, *Tick[L
 // drops the values whose key x lacks. It keeps each key's order. x must be
 // bounded; at a tick, its map is built again in every tick.
 func Lookup[K comparable, V, W any, L Location](s KeyedStream[K, V, L], x KeyedSingleton[K, W, L]) KeyedStream[K, Pair[V, W], L] {
-	m := Fold(entriesOf(x, "Lookup's keyed singleton"), func() map[K]W { return map[K]W{} },
-		func(m *map[K]W, kv KV[K, W]) { (*m)[kv.Key] = kv.Val }, Commutative)
+	m := foldAll(entriesOf(x, "Lookup's keyed singleton"), "into_map", func() map[K]W { return map[K]W{} },
+		func(m *map[K]W, kv KV[K, W]) { (*m)[kv.Key] = kv.Val })
 	a, b := s.node(), m.node()
 	cross := build[Pair[KV[K, V], map[K]W]](s.l, "cross_singleton", a.Props, []*ir.Node{a, b}, compile.CrossSingleton[KV[K, V], map[K]W]{}, nil)
 	n := build[KV[K, Pair[V, W]]](s.l, "lookup", a.Props, []*ir.Node{cross}, compile.FilterMap[Pair[KV[K, V], map[K]W], KV[K, Pair[V, W]]]{},
@@ -123,8 +123,10 @@ func Lookup[K comparable, V, W any, L Location](s KeyedStream[K, V, L], x KeyedS
 // keyed stream in which each key's values are s, in s's order. keys must be
 // bounded.
 func RepeatWithKeys[T any, K comparable, V any, L Location](s Stream[T, L], keys KeyedSingleton[K, V, L]) KeyedStream[K, T, L] {
-	ks := Fold(keysOf(keys, "RepeatWithKeys's keys"), func() []K { return nil },
-		func(acc *[]K, k K) { *acc = append(*acc, k) }, Commutative)
+	// The keys' order in the slice is only the order across keys, which a
+	// keyed stream does not keep.
+	ks := foldAll(keysOf(keys, "RepeatWithKeys's keys"), "collect_keys", func() []K { return nil },
+		func(acc *[]K, k K) { *acc = append(*acc, k) })
 	a, b := s.node(), ks.node()
 	cross := build[Pair[T, []K]](s.l, "cross_singleton", a.Props, []*ir.Node{a, b}, compile.CrossSingleton[T, []K]{}, nil)
 	n := build[KV[K, T]](s.l, "repeat_with_keys", withKind(a.Props, ir.KeyedStream), []*ir.Node{cross}, compile.FlatMap[Pair[T, []K], KV[K, T]]{},
