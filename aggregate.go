@@ -53,6 +53,14 @@ func Reduce[T any, L Location](s Stream[T, L], f func(acc *T, item T), alg ...Al
 	return optional[T](n, s.l)
 }
 
+// foldAll is Fold for the operators of this package whose function is
+// known not to depend on the order of s (as building a set or a map of
+// distinct keys does): it needs no claim from the user.
+func foldAll[T, A any, L Location](s Stream[T, L], op string, init func() A, f func(acc *A, item T)) Singleton[A, L] {
+	n := aggregate[A](s, op, ir.Singleton, compile.Fold[T, A]{}, compile.FoldFns[T, A]{Init: init, Add: f})
+	return singleton[A](n, s.l)
+}
+
 // aggregate appends an aggregation of s into a collection of kind k, of
 // element type A, which needs all of s for the tick.
 func aggregate[A, T any, L Location](s Stream[T, L], op string, k ir.Kind, impl, fn any) *ir.Node {

@@ -214,3 +214,23 @@ func TestCompileFailMergeOrdered(t *testing.T) {
 		},
 	}})
 }
+
+func TestCompileFailReduceWatermark(t *testing.T) {
+	runCompileFail(t, []compileFailCase{{
+		name: "ReduceWatermark/unordered without Commutative",
+		build: func(f *hydro.Flow) {
+			p := hydro.NewProcess[opsLeader](f)
+			a := hydro.IntoKeyed(hydro.SourceIter(p, []hydro.KV[int, int]{{Key: 1, Val: 1}}))
+			s := hydro.MergeKeyed(a, a)                                                      // line: watermark-merged
+			hydro.ReduceWatermark(s, hydro.None[int](p), func(acc *int, v int) { *acc = v }) // line: watermark-unordered
+		},
+		want: []compileFailWant{{at: "watermark-unordered", msg: `^ReduceWatermark of an unordered stream \(merge at @watermark-merged\) needs a commutative function$`, hint: `hydro\.Commutative`}},
+	}, {
+		name: "ReduceWatermark/unordered with Commutative",
+		build: func(f *hydro.Flow) {
+			p := hydro.NewProcess[opsLeader](f)
+			a := hydro.IntoKeyed(hydro.SourceIter(p, []hydro.KV[int, int]{{Key: 1, Val: 1}}))
+			hydro.ReduceWatermark(hydro.MergeKeyed(a, a), hydro.None[int](p), func(acc *int, v int) { *acc += v }, hydro.Commutative)
+		},
+	}})
+}

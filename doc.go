@@ -104,6 +104,29 @@
 // step by step, every non-deterministic choice taken by the simulator, with
 // crashes and partitions if asked. Mermaid, DOT and JSON draw the flow.
 //
+// # Generators, keyed and optional operators
+//
+// Each states what it needs of its input and what its result guarantees:
+//
+//   - Generator and ScanWhile (a state machine that may end the stream)
+//     need a totally ordered, exactly-once stream and keep its guarantees.
+//   - GeneratorKeyed, ScanKeyed and EnumerateKeyed run per key: they need
+//     per-key order and exactly-once, and keep them. FoldEarlyStop gives a
+//     keyed singleton whose values, once there, never change.
+//   - ValueCounts needs exactly-once only; ReduceWatermark needs what
+//     ReduceKeyed does and forgets keys up to a watermark.
+//   - SortValues (bounded input) orders each key; ChainKeyed keeps per-key
+//     order if both inputs have it; MergeKeyed and DropKeyPrefix give an
+//     unordered result; PrefixKey, CrossSingletonKeyed, Lookup and
+//     RepeatWithKeys keep each key's order (their singleton or keyed
+//     singleton must be bounded).
+//   - The keyed singleton operators (MapKeyedSingleton, FilterKeyNotIn,
+//     IntoKeyedStream, KeyCount, IntoMap, Get, GetMaxKey) work on what
+//     it holds; those that read it whole need it bounded.
+//   - MergeOrdered (NonDet) needs two ordered streams and gives an ordered
+//     one. None, OptionalFirstTick, DeferTickOptional, DeferTickSingleton,
+//     LatestOptional and Persist carry optionals and streams across ticks.
+//
 // # Determinism
 //
 // Building and compiling a flow start no goroutine and read no clock: the

@@ -3,6 +3,8 @@
 package hydro
 
 import (
+	"cmp"
+
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -21,6 +23,23 @@ func ValueCounts[K comparable, V any, L Location](s KeyedStream[K, V, L]) KeyedS
 	n.Claims = ir.Commutative // counting ignores the order
 	n.Need(ir.NeedExactlyOnce, 0, "ValueCounts", "")
 	return keyedSingleton[K, int](n, s.l)
+}
+
+// ReduceWatermark is ReduceKeyed that forgets the keys up to a watermark:
+// once watermark has held w, keys less than or equal to w are dropped from the result
+// and from the state, and values arriving later under such keys are
+// ignored. The watermark only rises; a lower one later changes nothing.
+// At a location's top level this bounds the state of a reduction over an
+// unbounded stream whose old keys are done (rounds, slots, timestamps).
+// As for ReduceKeyed, f must be commutative (pass hydro.Commutative) on a
+// stream unordered per key, and idempotent on an at-least-once one.
+func ReduceWatermark[K cmp.Ordered, V any, L Location](s KeyedStream[K, V, L], watermark Optional[K, L], f func(acc *V, v V), alg ...Algebra) KeyedSingleton[K, V, L] {
+	a, b := s.node(), watermark.node()
+	n := build[KV[K, V]](s.l, "reduce_watermark", aggProps(a, ir.KeyedSingleton), []*ir.Node{a, b}, compile.ReduceWatermark[K, V]{}, f)
+	n.Props.Bounded = a.Props.Bounded && b.Props.Bounded
+	n.Blocking = 3
+	needAlgebra(n, "ReduceWatermark", alg)
+	return keyedSingleton[K, V](n, s.l)
 }
 
 // SortValues orders each key's values of a bounded keyed stream by cmp;
@@ -88,8 +107,8 @@ func DeferTickKeyed[K comparable, V any, L Location](s KeyedStream[K, V, *Tick[L
 // drops the values whose key x lacks. It keeps each key's order. x must be
 // bounded; at a tick, its map is built again in every tick.
 func Lookup[K comparable, V, W any, L Location](s KeyedStream[K, V, L], x KeyedSingleton[K, W, L]) KeyedStream[K, Pair[V, W], L] {
-	m := Fold(entriesOf(x, "Lookup's keyed singleton"), func() map[K]W { return map[K]W{} },
-		func(m *map[K]W, kv KV[K, W]) { (*m)[kv.Key] = kv.Val }, Commutative)
+	m := foldAll(entriesOf(x, "Lookup's keyed singleton"), "into_map", func() map[K]W { return map[K]W{} },
+		func(m *map[K]W, kv KV[K, W]) { (*m)[kv.Key] = kv.Val })
 	a, b := s.node(), m.node()
 	cross := build[Pair[KV[K, V], map[K]W]](s.l, "cross_singleton", a.Props, []*ir.Node{a, b}, compile.CrossSingleton[KV[K, V], map[K]W]{}, nil)
 	n := build[KV[K, Pair[V, W]]](s.l, "lookup", a.Props, []*ir.Node{cross}, compile.FilterMap[Pair[KV[K, V], map[K]W], KV[K, Pair[V, W]]]{},
@@ -104,8 +123,10 @@ func Lookup[K comparable, V, W any, L Location](s KeyedStream[K, V, L], x KeyedS
 // keyed stream in which each key's values are s, in s's order. keys must be
 // bounded.
 func RepeatWithKeys[T any, K comparable, V any, L Location](s Stream[T, L], keys KeyedSingleton[K, V, L]) KeyedStream[K, T, L] {
-	ks := Fold(keysOf(keys, "RepeatWithKeys's keys"), func() []K { return nil },
-		func(acc *[]K, k K) { *acc = append(*acc, k) }, Commutative)
+	// The keys' order in the slice is only the order across keys, which a
+	// keyed stream does not keep.
+	ks := foldAll(keysOf(keys, "RepeatWithKeys's keys"), "collect_keys", func() []K { return nil },
+		func(acc *[]K, k K) { *acc = append(*acc, k) })
 	a, b := s.node(), ks.node()
 	cross := build[Pair[T, []K]](s.l, "cross_singleton", a.Props, []*ir.Node{a, b}, compile.CrossSingleton[T, []K]{}, nil)
 	n := build[KV[K, T]](s.l, "repeat_with_keys", withKind(a.Props, ir.KeyedStream), []*ir.Node{cross}, compile.FlatMap[Pair[T, []K], KV[K, T]]{},

@@ -173,3 +173,52 @@ func TestDeferTickKeyedSingleton(t *testing.T) {
 		t.Errorf("DeferTickKeyedSingleton per tick = %v; want %v", got, want)
 	}
 }
+
+// ReduceWatermark forgets keys up to the watermark, as they and later
+// values under them arrive, and keeps reducing the others across ticks.
+func TestReduceWatermark(t *testing.T) {
+	f := hydro.NewFlow()
+	p := hydro.NewProcess[kvServer](f)
+	vals, vs := hydro.NewInput[hydro.KV[int, int]](p)
+	marks, ms := hydro.NewInput[int](p)
+	sums := hydro.ReduceWatermark(hydro.IntoKeyed(vs), hydro.Last(ms), func(acc *int, v int) { *acc += v })
+	tick := hydro.NewTick(p)
+	sorted := hydro.SortFunc(hydro.SnapshotKeyed(sums, tick, "test").Entries(), func(a, b hydro.KV[int, int]) int { return cmp.Compare(a.Key, b.Key) })
+	out := hydro.NewOutput(hydro.AllTicks(hydro.MapSingleton(hydro.Collect(sorted), sprint).IntoStream()))
+	r := hydro.MustLocal(f)
+	steps := []struct {
+		vals  []hydro.KV[int, int]
+		marks []int
+		want  string
+	}{
+		{[]hydro.KV[int, int]{{Key: 0, Val: 100}, {Key: 1, Val: 101}, {Key: 2, Val: 102}, {Key: 2, Val: 102}}, nil, "[(0, 100) (1, 101) (2, 204)]"},
+		{nil, []int{1}, "[(2, 204)]"},
+		{[]hydro.KV[int, int]{{Key: 1, Val: 5}, {Key: 3, Val: 103}}, nil, "[(2, 204) (3, 103)]"},
+		{[]hydro.KV[int, int]{{Key: 2, Val: 1}}, []int{0}, "[(2, 205) (3, 103)]"}, // a lower watermark changes nothing
+		{nil, []int{2}, "[(3, 103)]"},
+	}
+	for i, st := range steps {
+		vals.Push(r, st.vals...)
+		marks.Push(r, st.marks...)
+		r.RunTick()
+		got := out.Drain(r)
+		if len(got) != 1 || got[0] != st.want {
+			t.Errorf("tick %d: ReduceWatermark = %v; want [%s]", i, got, st.want)
+		}
+	}
+}
+
+// In a tick ReduceWatermark sees the tick's batch and watermark only.
+func TestReduceWatermarkInTick(t *testing.T) {
+	f := hydro.NewFlow()
+	p := hydro.NewProcess[kvServer](f)
+	tick := hydro.NewTick(p)
+	vs := hydro.BatchKeyed(hydro.IntoKeyed(hydro.SourceIter(p, []hydro.KV[int, int]{{Key: 0, Val: 100}, {Key: 1, Val: 101}, {Key: 2, Val: 102}, {Key: 2, Val: 102}})), tick, "test")
+	sums := hydro.ReduceWatermark(vs, hydro.IntoOptional(hydro.SingletonOf(tick, 1)), func(acc *int, v int) { *acc += v })
+	out := hydro.NewOutput(hydro.AllTicks(sums.Entries()))
+	r := hydro.MustLocal(f)
+	r.RunAvailable()
+	if got := out.Drain(r); len(got) != 1 || got[0] != (hydro.KV[int, int]{Key: 2, Val: 204}) {
+		t.Errorf("ReduceWatermark in a tick = %v; want [{2 204}]", got)
+	}
+}

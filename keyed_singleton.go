@@ -72,7 +72,7 @@ func KeyCount[K comparable, V any, L Location](x KeyedSingleton[K, V, L]) Single
 func IntoMap[K comparable, V any, L Location](x KeyedSingleton[K, V, L]) Singleton[map[K]V, L] {
 	// Keys are distinct, so the order the entries arrive in does not
 	// change the map.
-	return Fold(entriesOf(x, "IntoMap"), func() map[K]V { return map[K]V{} }, func(m *map[K]V, kv KV[K, V]) { (*m)[kv.Key] = kv.Val }, Commutative)
+	return foldAll(entriesOf(x, "IntoMap"), "into_map", func() map[K]V { return map[K]V{} }, func(m *map[K]V, kv KV[K, V]) { (*m)[kv.Key] = kv.Val })
 }
 
 // Get is the value of the key that key holds, if x has that key. Both must
@@ -80,8 +80,9 @@ func IntoMap[K comparable, V any, L Location](x KeyedSingleton[K, V, L]) Singlet
 func Get[K comparable, V any, L Location](x KeyedSingleton[K, V, L], key Singleton[K, L]) Optional[V, L] {
 	pairs := crossSingleton(entriesOf(x, "Get"), key, "Get's key")
 	match := FilterMap(pairs, func(p Pair[KV[K, V], K]) (V, bool) { return p.Left.Val, p.Left.Key == p.Right })
-	// At most one entry matches: which one a reduction keeps is moot.
-	return Reduce(match, func(*V, V) {}, Commutative)
+	// At most one entry matches: the order of the matches is moot.
+	n := aggregate[V](match, "get", ir.Optional, compile.Reduce[V]{}, func(*V, V) {})
+	return optional[V](n, x.l)
 }
 
 // GetMaxKey is the greatest key of a bounded keyed singleton, if it has

@@ -76,6 +76,22 @@ func opsCases() []Case {
 			type lv = hydro.KV[string, hydro.Pair[int, int]]
 			return []Out{Unordered(s, []lv{KV("a", Pair(1, 10)), KV("a", Pair(3, 10))}, nil, []lv{KV("c", Pair(4, 30)), KV("a", Pair(7, 10))})}
 		}},
+		{Name: "ReduceWatermark(+, Last(marks)) at the top level", Build: func(e *Env) []Out {
+			// However values and marks interleave, the keys up to the
+			// watermark end up gone and the others fully summed.
+			vals := [][]hydro.KV[int, int]{{KV(0, 100), KV(1, 101), KV(2, 102)}, {}, {KV(2, 102), KV(1, 1), KV(3, 5)}}
+			marks := [][]int{ints(), ints(1), ints()}
+			sums := hydro.ReduceWatermark(hydro.IntoKeyed(Input(e, vals...)), hydro.Last(Input(e, marks...)), sum)
+			final := one(KV(2, 204), KV(3, 5))[0]
+			return []Out{Out{S: WatchKeyed(sums), Ticks: [][]string{
+				one(KV(0, 100), KV(1, 101), KV(2, 102)), one(KV(2, 102)), {final},
+			}}.Holds(Custom("ends with "+final, func(all []string) error {
+				if len(all) == 0 || all[len(all)-1] != final {
+					return fmt.Errorf("emitted %v; want it to end with %s", all, final)
+				}
+				return nil
+			}, func(all []string) bool { return len(all) > 0 && all[len(all)-1] == final }))}
+		}},
 		{Name: "MergeOrdered at the top level", Build: func(e *Env) []Out {
 			// Each input's items keep their order; how they interleave is
 			// the NonDet.
