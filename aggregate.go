@@ -11,7 +11,9 @@ import (
 
 // Algebra states properties of an aggregation function that the flow cannot
 // check but relies on: pass them to Fold and Reduce on streams whose order or
-// delivery is not guaranteed.
+// delivery is not guaranteed. A deployment trusts them; the simulator (package
+// sim) tests them on the items each aggregation sees, and fails the run at
+// the operator's line when one is false.
 type Algebra uint8
 
 const (

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package sim
+
+import (
+	"fmt"
+
+	"github.com/hydro-go/hydro/internal/engine"
+)
+
+// ClaimError is a claim found false during an execution: a Fold, Reduce,
+// FoldKeyed or ReduceKeyed passed hydro.Commutative or hydro.Idempotent
+// whose function, applied under the Sim to items it really saw in the other
+// order (or twice), gave another result. The execution fails with it; its
+// Failure carries it as Claim.
+type ClaimError struct {
+	// Op is the operator ("Fold", "ReduceKeyed"), Pos the user's file:line
+	// of its call.
+	Op, Pos string
+	// Claim is the property found false: "Commutative" or "Idempotent".
+	Claim string
+	// Items are the items applied, as printed with %+v; Got are the two
+	// results that differ: in the order seen and in the other, or once and
+	// twice.
+	Items []string
+	Got   [2]string
+	msg   string
+}
+
+func (e *ClaimError) Error() string { return e.msg }
+
+func claimError(e *engine.ClaimError) *ClaimError {
+	return &ClaimError{Op: e.Op, Pos: fmt.Sprintf("%s:%d", e.File, e.Line), Claim: e.ClaimName(),
+		Items: e.Items, Got: e.Got, msg: e.Error()}
+}
