@@ -23,6 +23,13 @@ const (
 	// Idempotent: applying an item twice is like applying it once.
 	// Required to aggregate an at-least-once stream.
 	Idempotent
+	// Monotone: the accumulator only grows as items arrive (never becomes
+	// less, by <). A Fold so claimed at a location's top level is a value
+	// Threshold accepts.
+	Monotone
+	// OrderPreserving: a MapSingleton function whose result grows when its
+	// argument grows, so that it keeps a value monotone.
+	OrderPreserving
 )
 
 // needAlgebra records the properties the user claims for n's function,

@@ -28,7 +28,9 @@
 // Enumerate, Scan, First, Last, Collect, Fold with an ordinary function)
 // are refused on collections without them; Fold and Reduce accept an
 // unordered stream when told the function is Commutative (and, on an
-// at-least-once stream, Idempotent).
+// at-least-once stream, Idempotent). The simulator tests these claims on the
+// items it sees. A value known to only grow (a Count, a Fold claimed
+// Monotone) can be compared with a bound without a NonDet: Threshold.
 //
 // # Locations
 //

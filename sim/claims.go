@@ -11,17 +11,21 @@ import (
 // ClaimError is a claim found false during an execution: a Fold, Reduce,
 // FoldKeyed or ReduceKeyed passed hydro.Commutative or hydro.Idempotent
 // whose function, applied under the Sim to items it really saw in the other
-// order (or twice), gave another result. The execution fails with it; its
-// Failure carries it as Claim.
+// order (or twice), gave another result; a Fold or Reduce passed
+// hydro.Monotone whose value fell; or a MapSingleton passed
+// hydro.OrderPreserving whose result fell as its argument grew. The
+// execution fails with it; its Failure carries it as Claim.
 type ClaimError struct {
 	// Op is the operator ("Fold", "ReduceKeyed"), Pos the user's file:line
 	// of its call.
 	Op, Pos string
-	// Claim is the property found false: "Commutative" or "Idempotent".
+	// Claim is the property found false: "Commutative", "Idempotent",
+	// "Monotone" or "OrderPreserving".
 	Claim string
 	// Items are the items applied, as printed with %+v; Got are the two
-	// results that differ: in the order seen and in the other, or once and
-	// twice.
+	// results that differ: in the order seen and in the other, once and
+	// twice, before and after the item (Monotone), or for the smaller and
+	// the larger argument (OrderPreserving).
 	Items []string
 	Got   [2]string
 	msg   string

@@ -101,8 +101,12 @@
 // operator's file:line, the items and both results ("ReduceKeyed at
 // f.go:12 is claimed Commutative, but order changes its result: 1 then 2
 // gives 2; 2 then 1 gives 1"); the Failure carries it as Claim. Results that
-// hold functions are not compared. A deployment and a plain Local trust the
-// claims and run each function once per item.
+// hold functions are not compared. The growth claims that Threshold relies
+// on are tested too: an aggregation claimed hydro.Monotone must not see its
+// value fall after an item, and a MapSingleton claimed
+// hydro.OrderPreserving must not give a smaller result for a larger
+// argument (values compared with <, where their kind has it). A deployment
+// and a plain Local trust the claims and run each function once per item.
 //
 // # Partial-order reduction
 //

@@ -111,6 +111,7 @@ var hints = map[ir.Requirement]string{
 	ir.NeedTickOf:        "make the tick with hydro.NewTick from the collection's own location",
 	ir.NeedPeriod:        "give a positive duration",
 	ir.NeedCodec:         "use hydro.Lines, hydro.Bytes or hydro.CBOR[T]()",
+	ir.NeedMonotone:      "use hydro.Count, pass hydro.Monotone to the Fold that makes the value and hydro.OrderPreserving to each MapSingleton after it, all at the location's top level; or Snapshot the value into a tick and compare it there, with a NonDet",
 }
 
 // codec is what the codec check needs of a port's Fn.
@@ -178,6 +179,10 @@ func checkNeed(n *ir.Node, need ir.Need, ps *problems) {
 	case ir.NeedOutsideTick:
 		if n.Loc.Kind == ir.Tick {
 			add("hydro: %s at %s: it emits on the shell's clock, which a tick's bounded batches cannot hold", need.Op, where(n.Loc))
+		}
+	case ir.NeedMonotone:
+		if m, why := shrinks(in); m != nil {
+			add("hydro: %s needs a value that only grows, but %s (%s) may shrink: %s", need.Op, m.Op, m.Pos(), why)
 		}
 	case ir.NeedCodec:
 		if c, ok := n.Fn.(codec); !ok || c.Zero() {

@@ -39,6 +39,14 @@ type ClaimError struct {
 }
 
 func (e *ClaimError) Error() string {
+	switch e.Claim {
+	case ir.Monotone:
+		return fmt.Sprintf("hydro: %s at %s:%d is claimed Monotone, but %s took its value from %s down to %s",
+			e.Op, e.File, e.Line, e.Items[0], e.Got[0], e.Got[1])
+	case ir.OrderPreserving:
+		return fmt.Sprintf("hydro: %s at %s:%d is claimed OrderPreserving, but its argument grew from %s to %s while its result fell from %s to %s",
+			e.Op, e.File, e.Line, e.Items[0], e.Items[1], e.Got[0], e.Got[1])
+	}
 	if e.Claim == ir.Commutative {
 		return fmt.Sprintf("hydro: %s at %s:%d is claimed Commutative, but order changes its result: %s then %s gives %s; %s then %s gives %s",
 			e.Op, e.File, e.Line, e.Items[0], e.Items[1], e.Got[0], e.Items[1], e.Items[0], e.Got[1])
@@ -49,14 +57,19 @@ func (e *ClaimError) Error() string {
 
 // ClaimName names the claim found false as the user writes it.
 func (e *ClaimError) ClaimName() string {
-	if e.Claim == ir.Commutative {
+	switch e.Claim {
+	case ir.Commutative:
 		return "Commutative"
+	case ir.Monotone:
+		return "Monotone"
+	case ir.OrderPreserving:
+		return "OrderPreserving"
 	}
 	return "Idempotent"
 }
 
 // claimOp is the operator name of an aggregation node, as the user called it.
-var claimOp = map[string]string{"fold": "Fold", "reduce": "Reduce", "fold_keyed": "FoldKeyed", "reduce_keyed": "ReduceKeyed"}
+var claimOp = map[string]string{"fold": "Fold", "reduce": "Reduce", "fold_keyed": "FoldKeyed", "reduce_keyed": "ReduceKeyed", "map": "MapSingleton"}
 
 // claimKeys bounds how many keys a keyed aggregation remembers the last
 // item of: past it, the memory starts afresh.
@@ -199,7 +212,15 @@ func checkedFold[T, A any](c *Ctx, n *ir.Node, fn FoldFns[T, A]) FoldFns[T, A] {
 		}
 		checkFold(k, fn.Init, add, p, item)
 		prev, have = item, true
+		if k.n.Claims&ir.Monotone == 0 || k.tick != nil {
+			add(acc, item)
+			return
+		}
+		before, ok := deepCopy(*acc)
 		add(acc, item)
+		if ok {
+			k.checkGrowth(item, before, *acc)
+		}
 	}
 	return fn
 }
@@ -221,7 +242,15 @@ func checkedReduce[T any](c *Ctx, n *ir.Node, f func(*T, T)) func(*T, T) {
 		}
 		checkReduce(k, f, &prev, item)
 		prev = item
+		if k.n.Claims&ir.Monotone == 0 || k.tick != nil {
+			f(acc, item)
+			return
+		}
+		before, ok := deepCopy(*acc)
 		f(acc, item)
+		if ok {
+			k.checkGrowth(item, before, *acc)
+		}
 	}
 }
 

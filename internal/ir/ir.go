@@ -258,6 +258,8 @@ const (
 	NeedWire
 	// NeedOutsideTick: the node is not at a tick.
 	NeedOutsideTick
+	// NeedMonotone: input In only grows (see package compile's Growth).
+	NeedMonotone
 )
 
 // Need is one requirement of an operator. Op names the operator as the
@@ -277,6 +279,11 @@ const (
 	Commutative Claims = 1 << iota
 	// Idempotent: applying an item twice is like applying it once.
 	Idempotent
+	// Monotone: an aggregation's value only grows as items arrive.
+	Monotone
+	// OrderPreserving: a function of a singleton gives a result that grows
+	// when its argument grows, so that it keeps a value monotone.
+	OrderPreserving
 )
 
 // Need records a requirement of n.
