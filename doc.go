@@ -55,7 +55,10 @@
 // keys) are allowed. A Tick is itself a location, so tick collections are
 // distinct types: Batch and Snapshot lead into a tick, AllTicks and Latest
 // lead back out. DeferTick and TickCycle carry data from one tick to the
-// next; ForwardRef uses a collection before it is defined (a cycle).
+// next; ForwardRef uses a collection before it is defined (a cycle). An
+// atomic region of a tick (BeginAtomic, EndAtomic, SnapshotAtomic) releases
+// what it computes only with the state it read, so that a read after an
+// acknowledgement sees the acknowledged write.
 //
 // # Non-determinism
 //
