@@ -11,7 +11,9 @@ import (
 
 // Algebra states properties of an aggregation function that the flow cannot
 // check but relies on: pass them to Fold and Reduce on streams whose order or
-// delivery is not guaranteed.
+// delivery is not guaranteed. A deployment trusts them; the simulator (package
+// sim) tests them on the items each aggregation sees, and fails the run at
+// the operator's line when one is false.
 type Algebra uint8
 
 const (
@@ -21,6 +23,13 @@ const (
 	// Idempotent: applying an item twice is like applying it once.
 	// Required to aggregate an at-least-once stream.
 	Idempotent
+	// Monotone: the accumulator only grows as items arrive (never becomes
+	// less, by <). A Fold so claimed at a location's top level is a value
+	// Threshold accepts.
+	Monotone
+	// OrderPreserving: a MapSingleton function whose result grows when its
+	// argument grows, so that it keeps a value monotone.
+	OrderPreserving
 )
 
 // needAlgebra records the properties the user claims for n's function,

@@ -28,7 +28,9 @@
 // Enumerate, Scan, First, Last, Collect, Fold with an ordinary function)
 // are refused on collections without them; Fold and Reduce accept an
 // unordered stream when told the function is Commutative (and, on an
-// at-least-once stream, Idempotent).
+// at-least-once stream, Idempotent). The simulator tests these claims on the
+// items it sees. A value known to only grow (a Count, a Fold claimed
+// Monotone) can be compared with a bound without a NonDet: Threshold.
 //
 // # Locations
 //
@@ -53,7 +55,10 @@
 // keys) are allowed. A Tick is itself a location, so tick collections are
 // distinct types: Batch and Snapshot lead into a tick, AllTicks and Latest
 // lead back out. DeferTick and TickCycle carry data from one tick to the
-// next; ForwardRef uses a collection before it is defined (a cycle).
+// next; ForwardRef uses a collection before it is defined (a cycle). An
+// atomic region of a tick (BeginAtomic, EndAtomic, SnapshotAtomic) releases
+// what it computes only with the state it read, so that a read after an
+// acknowledgement sees the acknowledged write.
 //
 // # Non-determinism
 //

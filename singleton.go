@@ -18,10 +18,15 @@ func SingletonOf[T any, L Location](l L, v T) Singleton[T, L] {
 	return singleton[T](n, l)
 }
 
-// MapSingleton applies f to the value.
-func MapSingleton[T, U any, L Location](x Singleton[T, L], f func(T) U) Singleton[U, L] {
+// MapSingleton applies f to the value. Pass hydro.OrderPreserving if f's
+// result grows whenever its argument grows: the result of a monotone value
+// is then monotone too (see Threshold).
+func MapSingleton[T, U any, L Location](x Singleton[T, L], f func(T) U, alg ...Algebra) Singleton[U, L] {
 	in := x.node()
 	n := build[U](x.l, "map", in.Props, []*ir.Node{in}, compile.Map[T, U]{}, f)
+	for _, a := range alg {
+		n.Claims |= ir.Claims(a)
+	}
 	return singleton[U](n, x.l)
 }
 

@@ -89,6 +89,25 @@
 // failure, so the Sim never loses, repeats or reorders a message on a
 // healthy one.
 //
+// # Claims
+//
+// hydro.Commutative and hydro.Idempotent are promises about a Fold's,
+// Reduce's, FoldKeyed's or ReduceKeyed's function that Compile cannot
+// check. Under the Sim they are tested: every item an aggregation sees is
+// also applied, from a fresh accumulator, in the other order with the item
+// before it (of the same key, and of the same tick for an aggregation at a
+// tick), and twice, on copies that leave the aggregation's state alone.
+// A difference ends the execution as failed with a ClaimError naming the
+// operator's file:line, the items and both results ("ReduceKeyed at
+// f.go:12 is claimed Commutative, but order changes its result: 1 then 2
+// gives 2; 2 then 1 gives 1"); the Failure carries it as Claim. Results that
+// hold functions are not compared. The growth claims that Threshold relies
+// on are tested too: an aggregation claimed hydro.Monotone must not see its
+// value fall after an item, and a MapSingleton claimed
+// hydro.OrderPreserving must not give a smaller result for a larger
+// argument (values compared with <, where their kind has it). A deployment
+// and a plain Local trust the claims and run each function once per item.
+//
 // # Partial-order reduction
 //
 // Exhaustive and Enumerate explore one order of the steps that commute:

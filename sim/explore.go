@@ -61,6 +61,9 @@ type Failure struct {
 	Choices []int  // every choice made, in order: replays any execution
 	Message string // what the scenario reported
 	Report  string // Message, the choices with their NonDet reasons, the traces
+	// Claim is set when the execution failed because a claim of an
+	// aggregation was found false (see ClaimError).
+	Claim *ClaimError
 	// Flow is set when the flow itself is wrong (it does not compile, or
 	// an option does not fit it): whatever the choices, it cannot run.
 	// Seed and Choices are then zero.
@@ -85,7 +88,7 @@ type branching struct{ times, ways int }
 func (s *Sim) outcomeFailure(o outcome, msg string, err error, seed uint64) *Failure {
 	switch o {
 	case failedRun:
-		return &Failure{Seed: seed, Choices: s.chosen(), Message: msg, Report: s.report(msg)}
+		return &Failure{Seed: seed, Choices: s.chosen(), Message: msg, Report: s.report(msg), Claim: s.claim}
 	case brokenFlow:
 		return &Failure{Message: err.Error(), Report: err.Error(), Flow: err}
 	}

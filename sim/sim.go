@@ -31,6 +31,8 @@ type Sim struct {
 	// before them sleep (see ChooseStep).
 	por   bool
 	sleep map[string]engine.Step
+	// claim is the false claim that ended the execution, if one did.
+	claim *ClaimError
 	// looping is set while a loop of the Sim's own (RunAvailable) takes
 	// its second step and those after it.
 	looping bool
@@ -79,7 +81,7 @@ func (s *Sim) Choose(n int, what string) int {
 // possible. A flow without NonDet operators has nothing to choose: its
 // steps run in a fixed order.
 func (s *Sim) Local(f *hydro.Flow, opts ...hydro.LocalOption) *hydro.Local {
-	r, err := hydro.NewLocal(f, append(opts, s.Chooser())...)
+	r, err := hydro.NewLocal(f, append(opts, s.Chooser(), checkClaims)...)
 	if err != nil {
 		// Not a failed execution: the flow is wrong whatever the choices.
 		panic(flowError{err})
@@ -87,6 +89,9 @@ func (s *Sim) Local(f *hydro.Flow, opts ...hydro.LocalOption) *hydro.Local {
 	s.locals = append(s.locals, r)
 	return r
 }
+
+// checkClaims makes a Local test the claims of its aggregations.
+var checkClaims = option(func(c *engine.Config) { c.CheckClaims = true })
 
 // Chooser returns the option that gives a Local this execution's choices:
 // what Local adds, for a caller that starts the Local itself (a benchmark,
@@ -162,6 +167,9 @@ func (s *Sim) run(scenario func(*Sim)) (o outcome, msg string, err error) {
 			o = prunedRun
 		case flowError:
 			o, err = brokenFlow, v.err
+		case *engine.ClaimError:
+			s.claim = claimError(v)
+			o, msg = failedRun, s.claim.Error()
 		default:
 			o, msg = failedRun, fmt.Sprintf("panic: %v\n%s", v, debug.Stack())
 		}

@@ -44,7 +44,7 @@ func checkLocations(f *ir.Flow, ps *problems) {
 	for i, l := range f.Locations {
 		switch l.Kind {
 		case ir.Tick:
-			if l.Parent != nil && l.Parent.Kind == ir.Tick {
+			if l.Parent != nil && (l.Parent.Kind == ir.Tick || l.Parent.Kind == ir.Atomic) {
 				ps.add(l.File, l.Line, "make the tick from the process or cluster the outer tick belongs to",
 					"hydro: NewTick inside a tick: ticks do not nest")
 			}
@@ -76,7 +76,7 @@ func checkMixed(n *ir.Node, ps *problems) {
 	}
 	for _, in := range n.Inputs {
 		if in != nil && in.Loc != n.Loc {
-			ps.add(n.File, n.Line, "move data between locations with a networking operator, or between a tick and its location with Batch, Snapshot, AllTicks or Latest",
+			ps.add(n.File, n.Line, "move data between locations with a networking operator, or between a tick and its location with Batch, Snapshot, AllTicks or Latest (BeginAtomic and EndAtomic for an atomic region)",
 				"hydro: %s combines a collection at %v (from %s) with one at %v", n.Op, where(in.Loc), in.Pos(), where(n.Loc))
 		}
 	}
@@ -85,7 +85,7 @@ func checkMixed(n *ir.Node, ps *problems) {
 // where names a location in a problem: a tick with the line that made it,
 // since two ticks of one location print alike.
 func where(l *ir.Location) string {
-	if l.Kind == ir.Tick && l.File != "" {
+	if (l.Kind == ir.Tick || l.Kind == ir.Atomic) && l.File != "" {
 		return fmt.Sprintf("%v made at %s:%d", l, l.File, l.Line)
 	}
 	return l.String()
@@ -111,6 +111,8 @@ var hints = map[ir.Requirement]string{
 	ir.NeedTickOf:        "make the tick with hydro.NewTick from the collection's own location",
 	ir.NeedPeriod:        "give a positive duration",
 	ir.NeedCodec:         "use hydro.Lines, hydro.Bytes or hydro.CBOR[T]()",
+	ir.NeedAtomicTick:    "snapshot the value into the tick its atomic region was begun with (hydro.BeginAtomic)",
+	ir.NeedMonotone:      "use hydro.Count, pass hydro.Monotone to the Fold that makes the value and hydro.OrderPreserving to each MapSingleton after it, all at the location's top level; or Snapshot the value into a tick and compare it there, with a NonDet",
 }
 
 // codec is what the codec check needs of a port's Fn.
@@ -178,6 +180,14 @@ func checkNeed(n *ir.Node, need ir.Need, ps *problems) {
 	case ir.NeedOutsideTick:
 		if n.Loc.Kind == ir.Tick {
 			add("hydro: %s at %s: it emits on the shell's clock, which a tick's bounded batches cannot hold", need.Op, where(n.Loc))
+		}
+	case ir.NeedMonotone:
+		if m, why := shrinks(in); m != nil {
+			add("hydro: %s needs a value that only grows, but %s (%s) may shrink: %s", need.Op, m.Op, m.Pos(), why)
+		}
+	case ir.NeedAtomicTick:
+		if in.Loc.Kind != ir.Atomic || in.Loc.Tick != n.Loc {
+			add("hydro: %s into %s of a value of %s (%s)", need.Op, where(n.Loc), where(in.Loc), in.Pos())
 		}
 	case ir.NeedCodec:
 		if c, ok := n.Fn.(codec); !ok || c.Zero() {

@@ -43,6 +43,10 @@ type Ctx struct {
 	// how many recent versions it may show, which one (0 for the newest).
 	// nil lowers Snapshot to the value of the tick.
 	Stale func(n *ir.Node, versions int) int
+	// CheckClaims makes the aggregations test the claims made of their
+	// functions (Commutative, Idempotent) on the items they see, panicking
+	// with a *ClaimError when one is false: a simulator sets it.
+	CheckClaims bool
 	// Membership lists the inputs where the shell reports the members of
 	// a cluster joining and leaving.
 	Membership []MembershipInput

@@ -31,6 +31,9 @@ type Env struct {
 	Stale func(n *ir.Node, versions int) int
 	// Codec encodes channel values; transport.DefaultLimits if nil.
 	Codec *transport.Codec
+	// CheckClaims, if set, makes the aggregations test the claims made of
+	// their functions (Ctx.CheckClaims).
+	CheckClaims bool
 }
 
 // Program is a lowered flow: one dfir graph per running copy of a location.
@@ -124,7 +127,7 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 	if err := env.Fill(); err != nil {
 		return nil, err
 	}
-	c := &Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Pick: env.Pick, Arrive: env.Arrive, Stale: env.Stale}
+	c := &Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Pick: env.Pick, Arrive: env.Arrive, Stale: env.Stale, CheckClaims: env.CheckClaims}
 	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]Inbox)}
 	here := func(n *ir.Node) bool { return n != nil && n.Loc.Root() == at.Loc }
 	sends := func(n *ir.Node) bool { return n.Net != nil && here(n.Inputs[0]) }

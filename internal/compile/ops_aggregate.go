@@ -16,6 +16,9 @@ type Fold[T, A any] struct{}
 
 func (Fold[T, A]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 	fn := n.Fn.(FoldFns[T, A])
+	if c.CheckClaims && n.Claims != 0 {
+		fn = checkedFold(c, n, fn)
+	}
 	return dfir.Fold(port[T](ins, 0), fn.Init, fn.Add, lifetime(n.Loc))
 }
 
@@ -23,7 +26,11 @@ func (Fold[T, A]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 type Reduce[T any] struct{}
 
 func (Reduce[T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
-	return dfir.Reduce(port[T](ins, 0), n.Fn.(func(*T, T)), lifetime(n.Loc))
+	f := n.Fn.(func(*T, T))
+	if c.CheckClaims && n.Claims != 0 {
+		f = checkedReduce(c, n, f)
+	}
+	return dfir.Reduce(port[T](ins, 0), f, lifetime(n.Loc))
 }
 
 // Count counts the items.

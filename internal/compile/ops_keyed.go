@@ -43,14 +43,23 @@ type FoldKeyed[K comparable, V, A any] struct{}
 
 func (FoldKeyed[K, V, A]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 	fn := n.Fn.(FoldFns[V, A])
-	return dfir.FoldKeyed(port[dfir.KV[K, V]](ins, 0), fn.Init, fn.Add, lifetime(n.Loc))
+	in := port[dfir.KV[K, V]](ins, 0)
+	if c.CheckClaims && n.Claims != 0 {
+		in = dfir.Inspect(in, checkedFoldKeyed[K](c, n, fn))
+	}
+	return dfir.FoldKeyed(in, fn.Init, fn.Add, lifetime(n.Loc))
 }
 
 // ReduceKeyed combines each key's values with n.Fn, a func(acc *V, v V).
 type ReduceKeyed[K comparable, V any] struct{}
 
 func (ReduceKeyed[K, V]) Lower(c *Ctx, n *ir.Node, ins []any) any {
-	return dfir.ReduceKeyed(port[dfir.KV[K, V]](ins, 0), n.Fn.(func(*V, V)), lifetime(n.Loc))
+	f := n.Fn.(func(*V, V))
+	in := port[dfir.KV[K, V]](ins, 0)
+	if c.CheckClaims && n.Claims != 0 {
+		in = dfir.Inspect(in, checkedReduceKeyed[K](c, n, f))
+	}
+	return dfir.ReduceKeyed(in, f, lifetime(n.Loc))
 }
 
 // FirstKeyed keeps each key's first value.

@@ -3,6 +3,8 @@
 package compile
 
 import (
+	"cmp"
+
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/ir"
 )
@@ -69,4 +71,21 @@ type IntoStream[T any] struct{}
 
 func (IntoStream[T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 	return settled(c, n.Loc, port[T](ins, 0))
+}
+
+// Threshold emits n.Params, the bound, once: in the first tick the
+// singleton's value is at least the bound. Compile checked that the value
+// only grows, so the tick it fires in does not change what it emits.
+type Threshold[T cmp.Ordered] struct{}
+
+func (Threshold[T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
+	bound := n.Params.(T)
+	fired := false
+	return dfir.FilterMap(port[T](ins, 0), func(v T) (T, bool) {
+		if fired || v < bound {
+			return bound, false
+		}
+		fired = true
+		return bound, true
+	})
 }

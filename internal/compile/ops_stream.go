@@ -32,7 +32,11 @@ func (Identity[T]) Lower(c *Ctx, n *ir.Node, ins []any) any { return port[T](ins
 type Map[T, U any] struct{}
 
 func (Map[T, U]) Lower(c *Ctx, n *ir.Node, ins []any) any {
-	return dfir.Map(port[T](ins, 0), n.Fn.(func(T) U))
+	f := n.Fn.(func(T) U)
+	if c.CheckClaims && n.Claims&ir.OrderPreserving != 0 {
+		f = checkedMap(c, n, f)
+	}
+	return dfir.Map(port[T](ins, 0), f)
 }
 
 // Filter keeps the items n.Fn, a func(T) bool, accepts.

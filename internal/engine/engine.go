@@ -22,6 +22,10 @@ type Chooser interface {
 	Choose(n int, what string) int
 }
 
+// ClaimError is what a run with Config.CheckClaims panics with when an
+// aggregation's claim is false.
+type ClaimError = compile.ClaimError
+
 // Step is one of the steps a stepped run may take next, described for a
 // chooser that reasons about which steps commute (partial-order
 // reduction) or follows a script.
@@ -97,6 +101,10 @@ type Config struct {
 	// tick under a Chooser; without it the chooser splits them (see
 	// compile.Env.Arrive).
 	WholeArrivals bool
+	// CheckClaims makes the aggregations test the claims made of their
+	// functions on the items they see; a false one panics with a
+	// *ClaimError out of the step that found it.
+	CheckClaims bool
 	// Output, if set, names the operator an output handle drains, for the
 	// trace of a stepped run: ok is false for a handle that is not an
 	// output whose items the trace should show.
@@ -127,7 +135,7 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 	if cfg.Size == nil {
 		cfg.Size = func(*ir.Location) int { return 1 }
 	}
-	env := compile.Env{Size: cfg.Size}
+	env := compile.Env{Size: cfg.Size, CheckClaims: cfg.CheckClaims}
 	r := &Run{byDest: map[compile.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, flow: f, cfg: cfg}
 	if cfg.Chooser != nil {
 		fl := cfg.Faults

@@ -74,10 +74,14 @@ const (
 	External
 	// Tick is a logical clock domain inside another location.
 	Tick
+	// Atomic is the atomic region of a tick: collections there grow as at
+	// the tick's location, and are computed in the tick's steps, so what
+	// leaves the region is released with the state it read.
+	Atomic
 )
 
 func (k LocKind) String() string {
-	return [...]string{"Process", "Cluster", "External", "Tick"}[k]
+	return [...]string{"Process", "Cluster", "External", "Tick", "Atomic"}[k]
 }
 
 // Location is a place where collections live.
@@ -92,6 +96,8 @@ type Location struct {
 	// Flow is the flow the location belongs to: a collection of one flow
 	// must not reach an operator of another.
 	Flow *Flow
+	// Tick is the tick of an atomic region, whose Parent is the tick's.
+	Tick *Location
 }
 
 // Root returns the process, cluster or external location that holds l.
@@ -103,8 +109,8 @@ func (l *Location) Root() *Location {
 }
 
 func (l *Location) String() string {
-	if l.Kind == Tick {
-		return fmt.Sprintf("Tick[%v]", l.Parent)
+	if l.Kind == Tick || l.Kind == Atomic {
+		return fmt.Sprintf("%v[%v]", l.Kind, l.Parent)
 	}
 	return fmt.Sprintf("%v[%s]", l.Kind, l.Name)
 }
@@ -258,6 +264,11 @@ const (
 	NeedWire
 	// NeedOutsideTick: the node is not at a tick.
 	NeedOutsideTick
+	// NeedMonotone: input In only grows (see package compile's Growth).
+	NeedMonotone
+	// NeedAtomicTick: the node's location is the tick of input In's
+	// atomic region.
+	NeedAtomicTick
 )
 
 // Need is one requirement of an operator. Op names the operator as the
@@ -277,6 +288,11 @@ const (
 	Commutative Claims = 1 << iota
 	// Idempotent: applying an item twice is like applying it once.
 	Idempotent
+	// Monotone: an aggregation's value only grows as items arrive.
+	Monotone
+	// OrderPreserving: a function of a singleton gives a result that grows
+	// when its argument grows, so that it keeps a value monotone.
+	OrderPreserving
 )
 
 // Need records a requirement of n.

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package hydro
+
+import (
+	"github.com/hydro-go/hydro/internal/compile"
+	"github.com/hydro-go/hydro/internal/ir"
+)
+
+// Atomic regions, after Hydro's atomic / end_atomic / use::atomic. A
+// service that acknowledges a write and answers reads from a Snapshot has
+// a race: the acknowledgement may leave before the state a later read sees
+// includes the write. Begin the writes' processing in an atomic region of a
+// tick: what the region computes (a Count, a Fold) grows as at the
+// location's top level, but in the tick's steps, and what leaves it through
+// EndAtomic is released only with the state it read. SnapshotAtomic reads
+// the region's state into its tick with that promise: a read that follows
+// an acknowledgement sees the write.
+//
+//	tick := hydro.NewTick(srv)
+//	processing := hydro.BeginAtomic(incs, tick)
+//	count := hydro.Count(processing)
+//	acks := hydro.EndAtomic(processing)
+//	now := hydro.SnapshotAtomic(count, tick, hydro.NonDet("a read sees the latest acknowledged count"))
+//
+// The guarantee holds within one process or cluster member.
+
+// Atomic is the atomic region of a tick: a location whose collections grow
+// as at the tick's location, computed in the tick's steps. BeginAtomic
+// leads into it, EndAtomic out to the tick's location, and SnapshotAtomic
+// into the tick.
+type Atomic[L Location] struct {
+	tick *Tick[L]
+	l    *ir.Location
+}
+
+func (a *Atomic[L]) loc() *ir.Location { return a.l }
+func (a *Atomic[L]) flow() *Flow       { return a.tick.flow() }
+
+// String names the region.
+func (a *Atomic[L]) String() string { return a.l.String() }
+
+// Tick returns the tick the region belongs to.
+func (a *Atomic[L]) Tick() *Tick[L] { return a.tick }
+
+// BeginAtomic makes s enter an atomic region of t, a tick of s's location
+// (Compile checks it): each item enters in a tick of t, and what the region
+// computes from it is complete by the end of that tick. It needs no NonDet:
+// which tick an item enters changes when results leave, not what they are.
+func BeginAtomic[T any, L Location](s Stream[T, L], t *Tick[L]) Stream[T, *Atomic[L]] {
+	in := s.node()
+	tl := t.loc()
+	file, line := callSite()
+	f := t.flow()
+	al := &ir.Location{ID: len(f.ir.Locations), Kind: ir.Atomic, Name: "atomic", Parent: tl.Parent, Tick: tl, File: file, Line: line, Flow: &f.ir}
+	f.ir.Locations = append(f.ir.Locations, al)
+	a := &Atomic[L]{tick: t, l: al}
+	n := build[T](a, "begin_atomic", in.Props, []*ir.Node{in}, compile.Batch[T]{}, nil)
+	n.Crosses = true
+	n.Need(ir.NeedTickOf, 0, "BeginAtomic", "begin the region with a tick made from the stream's own location")
+	return stream[T](n, a)
+}
+
+// EndAtomic releases the region's stream at the tick's location, each item
+// once the tick that computed it has finished: with the state it read.
+func EndAtomic[T any, L Location](s Stream[T, *Atomic[L]]) Stream[T, L] {
+	in := s.node()
+	parent := s.l.tick.Parent()
+	n := build[T](parent, "end_atomic", in.Props, []*ir.Node{in}, compile.Identity[T]{}, nil)
+	n.Crosses = true
+	return stream[T](n, parent)
+}
+
+// SnapshotAtomic gives t, at every tick, the value of the region's x. t
+// must be the tick the region was begun with (Compile checks it). Unlike
+// Snapshot's, the value is never older than what the region has released:
+// every item EndAtomic let out before the tick is in it. Which newer
+// version the tick sees still depends on timing, hence the NonDet.
+func SnapshotAtomic[T any, L Location](x Singleton[T, *Atomic[L]], t *Tick[L], nd NonDet) Singleton[T, *Tick[L]] {
+	in := x.node()
+	p := in.Props
+	p.Bounded = true
+	n := build[T](t, "snapshot_atomic", p, []*ir.Node{in}, compile.Identity[T]{}, nil)
+	n.Crosses = true
+	needNonDet(n, nd)
+	n.Need(ir.NeedAtomicTick, 0, "SnapshotAtomic", "")
+	return singleton[T](n, t)
+}
