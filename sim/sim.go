@@ -31,6 +31,10 @@ type Sim struct {
 	// before them sleep (see ChooseStep).
 	por   bool
 	sleep map[string]engine.Step
+	// states, when set, holds the states the search explored (see
+	// states.go); segment keys the current run of steps.
+	states  *states
+	segment uint64
 	// looping is set while a loop of the Sim's own (RunAvailable) takes
 	// its second step and those after it.
 	looping bool

@@ -24,7 +24,9 @@
 // many of the items pushed into it enter the next tick. Trace
 // lists what was chosen, for a failing execution's report. A StepChooser is
 // told each possible step's node and whether it is a fault, so that it can
-// skip orders of steps that commute (Commutes).
+// skip orders of steps that commute (Commutes); a StateChooser is also
+// given the run's state to hash (WriteState), so that it can skip states
+// it has explored.
 //
 // # Determinism
 //
