@@ -3,7 +3,6 @@
 package sim
 
 import (
-	"hash/maphash"
 	"strings"
 
 	"github.com/hydro-go/hydro/internal/engine"
@@ -44,7 +43,7 @@ func (c *chooser) ChooseStep(steps []engine.Step, fresh bool) int {
 // chooseStep chooses the next step of a run: by the script, at random, or
 // under enumeration among the steps awake. state, if not nil, hashes the
 // run's state (see states.go).
-func (s *Sim) chooseStep(steps []engine.Step, fresh bool, state func(h *maphash.Hash) bool) int {
+func (s *Sim) chooseStep(steps []engine.Step, fresh bool, state engine.State) int {
 	if s.script != nil && len(steps) == 1 {
 		s.forced(steps[0].What)
 		return 0

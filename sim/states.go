@@ -56,7 +56,7 @@ func newStates() *states {
 	return &states{seed: maphash.MakeSeed(), seen: map[uint64][]string{}}
 }
 
-func (c *chooser) ChooseStepIn(steps []engine.Step, fresh bool, state func(h *maphash.Hash) bool) int {
+func (c *chooser) ChooseStepIn(steps []engine.Step, fresh bool, state engine.State) int {
 	return (*Sim)(c).chooseStep(steps, fresh, state)
 }
 
@@ -79,13 +79,13 @@ func (s *Sim) segmentKey() uint64 {
 // explored reports whether the run's state, in the current run of steps,
 // was explored before with a sleep set within the current one; it records
 // the state otherwise.
-func (s *Sim) explored(state func(h *maphash.Hash) bool) bool {
+func (s *Sim) explored(state engine.State) bool {
 	var h maphash.Hash
 	h.SetSeed(s.states.seed)
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], s.segment)
 	h.Write(b[:])
-	if !state(&h) {
+	if !state.WriteState(&h) {
 		return false
 	}
 	key := h.Sum64()

@@ -16,19 +16,27 @@ import (
 // same choices from then on, given the same chooser's answers.
 type StateChooser interface {
 	StepChooser
-	// ChooseStepIn is ChooseStep, told the run's state: state writes it
-	// into h and reports false when the run holds state it cannot see (a
-	// ForEach or Inspect, whose effects leave the flow; a Go channel
-	// source, which holds what it was sent; an external port, a
-	// RoundRobin's turn), when equal hashes say nothing.
-	ChooseStepIn(steps []Step, fresh bool, state func(h *maphash.Hash) bool) int
+	// ChooseStepIn is ChooseStep, told the run's state, which state
+	// writes on demand.
+	ChooseStepIn(steps []Step, fresh bool, state State) int
 }
+
+// State is a stepped run's state, as a hash may take it.
+type State interface {
+	// WriteState writes the state into h and reports false when the run
+	// holds state it cannot see (a ForEach or Inspect, whose effects leave
+	// the flow; a Go channel source, which holds what it was sent; an
+	// external port; a RoundRobin's turn): equal hashes then say nothing.
+	WriteState(h *maphash.Hash) bool
+}
+
+var _ State = (*Run)(nil)
 
 // chooseStep asks sc for the next step, with the run's state if sc wants
 // it.
 func (r *Run) chooseStep(sc StepChooser, steps []Step) int {
 	if st, ok := sc.(StateChooser); ok {
-		return st.ChooseStepIn(steps, !r.continuing, r.WriteState)
+		return st.ChooseStepIn(steps, !r.continuing, r)
 	}
 	return sc.ChooseStep(steps, !r.continuing)
 }
