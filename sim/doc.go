@@ -65,6 +65,15 @@
 // input reaches it, "start Server" in the trace), so a read that misses the
 // increments sent just before it is found without a warm-up tick.
 //
+// AssumeOrdered sees each tick's items in an order the Sim chooses, item by
+// item for the first four places ("order at f.go:7: 2, 1, 3" in the
+// trace; a script takes it with "choose K", the K-th of the items left),
+// the rest in arrival order: a program that relies on which input of a
+// Merge, or which sender, comes first is caught. Deployed, AssumeOrdered
+// keeps the arrival order. Membership events reach AssumeOrdered the same
+// way: a cluster's members are ordered per member only, so the order in
+// which a node learns of several members is seen only through it.
+//
 // A flow without NonDet operators keeps its one schedule under faults too:
 // the Sim then chooses only whether and where a crash, partition, loss or
 // duplication strikes.
