@@ -41,7 +41,7 @@ func WeakenRetries[T any, L Location](s Stream[T, L]) Stream[T, L] {
 func AssumeOrdered[T any, L Location](s Stream[T, L], nd NonDet) Stream[T, L] {
 	p := s.node().Props
 	p.Ordered = true
-	n := recast(s, "assume_ordered", p)
+	n := build[T](s.l, "assume_ordered", p, []*ir.Node{s.node()}, compile.AssumeOrdered[T]{}, nil)
 	needNonDet(n, nd)
 	return stream[T](n, s.l)
 }

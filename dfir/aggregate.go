@@ -38,6 +38,7 @@ func foldOp[T, A any](in Port[T], op string, init func() A, f func(acc *A, item 
 	n.wire = func() {
 		down := sink[A](n, 0)
 		acc := init()
+		n.keep(&acc)
 		setIn(n, 0, func(b []T) {
 			for _, v := range b {
 				f(&acc, v)
@@ -69,6 +70,7 @@ func Reduce[T any](in Port[T], f func(acc *T, item T), lifetime ...Lifetime) Por
 		down := sink[T](n, 0)
 		var acc T
 		has := false
+		n.keep(&acc, &has)
 		setIn(n, 0, func(b []T) {
 			for _, v := range b {
 				if !has {
@@ -143,6 +145,7 @@ func keyedOp[K comparable, V, A any](in Port[KV[K, V]], op string, lifetime []Li
 	n.wire = func() {
 		e := newEmitter(n, sink[KV[K, A]](n, 0))
 		st := newKeyed[K, A]()
+		n.keep(st)
 		setIn(n, 0, func(b []KV[K, V]) {
 			for _, kv := range b {
 				acc, fresh := st.slot(kv.Key)
@@ -211,6 +214,7 @@ func latticeFoldOp[L lattice.Lattice[L], D any](in Port[D], init func() L, merge
 		}
 		down := sink[L](n, 0)
 		acc := init()
+		n.keep(&acc)
 		one := make([]L, 1)
 		emit := func() int {
 			// Merges go on after this within the tick: the copy is the
@@ -264,6 +268,7 @@ func LatticeReduce[L lattice.Lattice[L]](in Port[L], lifetime ...Lifetime) Port[
 		down := sink[L](n, 0)
 		var acc L
 		has := false
+		n.keep(&acc, &has)
 		setIn(n, 0, func(b []L) {
 			for _, v := range b {
 				if !has {
@@ -321,6 +326,7 @@ func sortOp[T any](in Port[T], op string, cmp func(a, b T) int, lifetime []Lifet
 		e := newEmitter(n, sink[T](n, 0))
 		var items []T
 		sorted := 0
+		n.keep(&items, &sorted)
 		setIn(n, 0, func(b []T) { items = append(items, b...) })
 		n.onEntry(func() int {
 			if sorted < len(items) {

@@ -116,6 +116,7 @@ func Flatten[T any](in Port[[]T]) Port[T] {
 // Inspect calls f on every item and passes the items on unchanged.
 func Inspect[T any](in Port[T], f func(T)) Port[T] {
 	n := in.node().g.newNode("inspect", 1, 1, nil, 0)
+	n.opaque = true
 	connect(in, n, 0)
 	n.wire = func() {
 		down := sink[T](n, 0)
@@ -139,6 +140,7 @@ func Enumerate[T any](in Port[T], lifetime ...Lifetime) Port[KV[int, T]] {
 		down := sink[KV[int, T]](n, 0)
 		var buf []KV[int, T]
 		next := 0
+		n.keep(&next)
 		setIn(n, 0, func(b []T) {
 			if cap(buf) < len(b) {
 				buf = make([]KV[int, T], len(b))
@@ -165,6 +167,7 @@ func Unique[T comparable](in Port[T], lifetime ...Lifetime) Port[T] {
 	n.wire = func() {
 		down := sink[T](n, 0)
 		seen := make(map[T]struct{})
+		n.keep(&seen)
 		setIn(n, 0, func(b []T) {
 			out := b[:0]
 			for _, v := range b {

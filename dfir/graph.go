@@ -89,6 +89,11 @@ type node struct {
 	lifetimes []Lifetime
 	wire      func()
 	inSinks   []any // func([]T) per input, set by wire
+	// kept is the state the operator carries across ticks (see keep);
+	// opaque marks an operator whose effects leave the graph as they
+	// happen (ForEach, Inspect), so that its state cannot be hashed.
+	kept   []any
+	opaque bool
 
 	stratum int
 	sub     *subgraph

@@ -50,6 +50,8 @@ type handoff interface {
 	// forwardTo records that the consumer passes everything on to next.
 	forwardTo(next handoff)
 	stats() HandoffStats
+	// writeState writes the items held into a state hash.
+	writeState(w *stateWriter)
 	edge() *edge
 }
 

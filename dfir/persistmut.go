@@ -30,6 +30,7 @@ func PersistMut[T comparable](in Port[Persistence[T]]) Port[T] {
 	n.wire = func() {
 		e := newEmitter(n, sink[T](n, 0))
 		st := newMutStore[T, T]()
+		n.keep(st)
 		setIn(n, 0, func(b []Persistence[T]) {
 			for _, c := range b {
 				if c.Delete {
@@ -62,6 +63,7 @@ func PersistMutKeyed[K comparable, V any](in Port[PersistenceKeyed[K, V]]) Port[
 	n.wire = func() {
 		e := newEmitter(n, sink[KV[K, V]](n, 0))
 		st := newMutStore[K, V]()
+		n.keep(st)
 		setIn(n, 0, func(b []PersistenceKeyed[K, V]) {
 			for _, c := range b {
 				if c.Delete {

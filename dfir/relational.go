@@ -105,6 +105,7 @@ func joinOp[K comparable, V1, V2 any](left Port[KV[K, V1]], right Port[KV[K, V2]
 	n.wire = func() {
 		e := newEmitter(n, sink[out](n, 0))
 		l, r := newJoinTable[K, V1](), newJoinTable[K, V2]()
+		n.keep(l, r, lseen, rseen)
 		setIn(n, 0, func(b []KV[K, V1]) {
 			for _, kv := range b {
 				if lseen != nil && !lseen.add(kv) {
@@ -192,6 +193,7 @@ func crossJoinOp[A, B any](left Port[A], right Port[B], op string, lifetime []Li
 		var ls []A
 		var rs []B
 		lOld, rOld := 0, 0
+		n.keep(&ls, &rs, &lOld, &rOld, lseen, rseen)
 		setIn(n, 0, func(b []A) {
 			if lseen != nil {
 				b = dedup(b, lseen)
@@ -284,6 +286,7 @@ func antiJoin[T any, K comparable](pos Port[T], neg Port[K], op string, key func
 		negs := make(map[K]struct{})
 		var kept []T // Static positive items, replayed every tick
 		old := 0
+		n.keep(&negs, &kept, &old)
 		keep := func(b []T) []T {
 			out := b[:0]
 			for _, v := range b {
@@ -344,6 +347,7 @@ func Zip[A, B any](left Port[A], right Port[B], lifetime ...Lifetime) Port[Pair[
 		e := newEmitter(n, sink[out](n, 0))
 		var ls []A
 		var rs []B
+		n.keep(&ls, &rs)
 		setIn(n, 0, func(b []A) { ls = append(ls, b...) })
 		setIn(n, 1, func(b []B) { rs = append(rs, b...) })
 		n.onEntry(func() int {

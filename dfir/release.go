@@ -16,6 +16,7 @@ func Release[T any](in Port[T], decide func(held int) int) Port[T] {
 	n.wire = func() {
 		down := sink[T](n, 0)
 		var held []T
+		n.keep(&held)
 		setIn(n, 0, func(b []T) { held = append(held, b...) })
 		n.onEntry(func() int {
 			if len(held) == 0 {
@@ -48,6 +49,7 @@ func ReleaseSome[T any](in Port[T], pick func(take []bool)) Port[T] {
 		down := sink[T](n, 0)
 		var held, out []T
 		var take []bool
+		n.keep(&held)
 		setIn(n, 0, func(b []T) { held = append(held, b...) })
 		n.onEntry(func() int {
 			if len(held) == 0 {

@@ -67,6 +67,7 @@ func ZipLongest[A, B any](left Port[A], right Port[B]) Port[EitherOrBoth[A, B]] 
 		e := newEmitter(n, sink[out](n, 0))
 		var ls []A
 		var rs []B
+		n.keep(&ls, &rs)
 		setIn(n, 0, func(b []A) { ls = append(ls, b...) })
 		setIn(n, 1, func(b []B) { rs = append(rs, b...) })
 		n.onEntry(func() int {
@@ -106,6 +107,7 @@ func MultisetDelta[T comparable](in Port[T]) Port[T] {
 	n.wire = func() {
 		down := sink[T](n, 0)
 		prev, curr := make(map[T]int), make(map[T]int)
+		n.keep(&prev, &curr)
 		setIn(n, 0, func(b []T) {
 			out := b[:0]
 			for _, v := range b {

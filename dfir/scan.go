@@ -11,6 +11,7 @@ func Scan[T, A, U any](in Port[T], init func() A, f func(acc *A, item T) U, life
 	n.wire = func() {
 		down := sink[U](n, 0)
 		acc := init()
+		n.keep(&acc)
 		var buf []U
 		setIn(n, 0, func(b []T) {
 			if cap(buf) < len(b) {

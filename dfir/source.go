@@ -96,6 +96,7 @@ func (in *Input[T]) Len() int { return len(in.h.buf) }
 // ForEach calls f on every item, in order.
 func ForEach[T any](in Port[T], f func(T)) {
 	n := in.node().g.newNode("for_each", 1, 0, nil, 0)
+	n.opaque = true
 	connect(in, n, 0)
 	n.wire = func() {
 		setIn(n, 0, func(b []T) {
@@ -125,6 +126,7 @@ func SinkOutput[T any](in Port[T]) *Output[T] {
 	connect(in, n, 0)
 	o := &Output[T]{}
 	n.wire = func() {
+		n.keep(o)
 		setIn(n, 0, func(b []T) { o.buf = append(o.buf, b...) })
 	}
 	return o

@@ -22,6 +22,7 @@ func Stale[T any](in Port[T], choose func(n int) int) Port[T] {
 		down := sink[T](n, 0)
 		var cur []T
 		var versions [][]T // oldest first; versions[0] was passed on last
+		n.keep(&cur, &versions)
 		setIn(n, 0, func(b []T) { cur = append(cur, b...) })
 		n.onEntry(func() int {
 			versions = append(versions, cur)

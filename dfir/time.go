@@ -49,6 +49,7 @@ func Persist[T any](in Port[T]) Port[T] {
 		down := sink[T](n, 0)
 		var kept, scratch []T
 		old := 0
+		n.keep(&kept, &old)
 		setIn(n, 0, func(b []T) {
 			kept = append(kept, b...)
 			down(b)

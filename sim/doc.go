@@ -65,6 +65,15 @@
 // input reaches it, "start Server" in the trace), so a read that misses the
 // increments sent just before it is found without a warm-up tick.
 //
+// AssumeOrdered sees each tick's items in an order the Sim chooses, item by
+// item for the first four places ("order at f.go:7: 2, 1, 3" in the
+// trace; a script takes it with "choose K", the K-th of the items left),
+// the rest in arrival order: a program that relies on which input of a
+// Merge, or which sender, comes first is caught. Deployed, AssumeOrdered
+// keeps the arrival order. Membership events reach AssumeOrdered the same
+// way: a cluster's members are ordered per member only, so the order in
+// which a node learns of several members is seen only through it.
+//
 // A flow without NonDet operators keeps its one schedule under faults too:
 // the Sim then chooses only whether and where a crash, partition, loss or
 // duplication strikes.
@@ -113,15 +122,35 @@
 // Exhaustive and Enumerate explore one order of the steps that commute:
 // steps at different nodes, none of them a fault (Godefroid's sleep sets;
 // see por.go). An order they skip reaches a state another execution
-// reached, so every outcome is still seen. Measured on the S2 scenario
-// (BenchmarkExhaustive: a front routing one key to each shard, each shard
-// batching what arrives, counting, and reporting back), 2 vCPU, Go 1.26,
-// 2026-12-05: 2 shards, 29,188 executions without the reduction and 144
-// with it (6.0 s and 0.07 s); 3 shards, more than 200,000 without and 5,184
-// with (2.0 s); 5 shards, still more than 200,000 with it: every shard's
-// own batch choices multiply, and so do the orders in which the front
-// receives the shards' reports, which are different states of the front.
-// Config.NoReduction turns the reduction off.
+// reached, so every outcome is still seen.
+//
+// They also hash the state before every step (every node's operator
+// state, inputs and undrained outputs, every message in flight, the
+// faults left, the clock) and stop an execution that reaches a state
+// explored before, within the same run of steps of the scenario (see
+// states.go): a shard that took its key a tick late, or a front that
+// received two reports in one tick rather than two, is where another
+// execution already was. A state explored with a sleep set that is not
+// within the current one is explored again (Godefroid's condition), so the
+// two reductions together still see every outcome. A flow whose state the
+// engine cannot see (ForEach, Inspect, a Go channel source, an external
+// port, RoundRobin) is explored without state hashing.
+//
+// Measured on the S2 scenario (BenchmarkExhaustive and
+// TestStateHashingShrinksSearch: a front routing one key to each shard,
+// each shard batching what arrives, counting, and reporting back), 2 vCPU
+// shared with other jobs, Go 1.26, 2026-12-06; executions started (those
+// that run to their end in parentheses):
+//
+//	shards  neither                 sleep sets         sleep sets and state hashing
+//	2       29,188 (6.0 s)          230 (144), 0.26 s  50 (4), 0.11 s
+//	3       more than 200,000       8,868 (5,184), 9 s 396 (18), 0.7 s
+//	5       more than 200,000       more than 200,000  29,209 (600), 41 s
+//
+// The executions that remain at 5 shards are mostly the orders in which
+// the front receives the shards' reports, which its output keeps: they
+// are different states. Config.NoReduction turns both reductions off,
+// Config.NoStateHashing the state hashing only.
 //
 // NB: steps commute for the flow's own state. Functions of two nodes that
 // share state in the test's process (two ForEach appending to one slice)

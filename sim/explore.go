@@ -31,8 +31,14 @@ type Config struct {
 	// the test, since the search was not complete.
 	MaxExecutions int
 	// NoReduction makes Exhaustive try every order of the steps that
-	// commute too: slower, for checking the reduction itself.
+	// commute too, and run on from states explored before (it turns
+	// state hashing off as well): slower, for checking the reduction
+	// itself.
 	NoReduction bool
+	// NoStateHashing makes Exhaustive run on from a state an earlier
+	// execution explored, rather than stop there (see the package doc):
+	// slower, for checking the hashing itself.
+	NoStateHashing bool
 	// Dir holds failing seeds, replayed first (default
 	// testdata/sim-failures); a failing seed is added to the file named
 	// after the test.
@@ -76,6 +82,9 @@ type stats struct {
 	// reduction cut short as covered by others, discarded those Assume
 	// discarded.
 	ran, pruned, discarded int
+	// revisits counts the executions stopped at a state explored before
+	// (state hashing), among those pruned.
+	revisits int
 	// branches sums, per kind of choice point, how often it offered more
 	// than one choice and how many it offered in all: what makes a search
 	// large.
@@ -127,10 +136,23 @@ func Enumerate(max int, scenario func(*Sim)) (n int, fail *Failure, complete boo
 }
 
 func enumerate(max int, por bool, scenario func(*Sim)) (st stats, fail *Failure, complete bool) {
+	return explore(max, reduction{por: por, states: por}, scenario)
+}
+
+// reduction says what an exhaustive search leaves out: orders of steps
+// that commute (por), and states explored before (states, only with por).
+type reduction struct{ por, states bool }
+
+func explore(max int, red reduction, scenario func(*Sim)) (st stats, fail *Failure, complete bool) {
 	st.branches = map[string]*branching{}
+	var seen *states
+	if red.por && red.states {
+		seen = newStates()
+		defer func() { st.revisits = seen.skipped }()
+	}
 	var prefix []int
 	for st.ran < max {
-		s := &Sim{prefix: prefix, por: por}
+		s := &Sim{prefix: prefix, por: red.por, states: seen}
 		o, msg, err := s.run(scenario)
 		st.ran++
 		switch o {
@@ -222,8 +244,9 @@ func checkDiscards(t *testing.T, st stats) {
 }
 
 // Exhaustive runs the scenario once for every sequence of choices it can
-// make, but one order of the steps that commute (partial-order reduction),
-// and returns how many executions ran to their end. It fails the test at the
+// make, but one order of the steps that commute (partial-order reduction)
+// and no state explored before (state hashing), and returns how many
+// executions ran to their end. It fails the test at the
 // first failing execution, printing its choices (replayed by
 // $HYDRO_SIM_CHOICES), or if there are more than cfg.MaxExecutions, naming
 // the choice points that branch most. A flow that does not compile fails
@@ -245,7 +268,7 @@ func Exhaustive(t *testing.T, cfg Config, scenario func(*Sim)) int {
 		}
 		return 1
 	}
-	st, f, complete := enumerate(cfg.MaxExecutions, !cfg.NoReduction, scenario)
+	st, f, complete := explore(cfg.MaxExecutions, reduction{por: !cfg.NoReduction, states: !cfg.NoStateHashing}, scenario)
 	switch {
 	case f != nil && f.Flow != nil:
 		t.Fatalf("sim: %v", f.Flow)

@@ -8,3 +8,14 @@ func EnumerateFull(max int, scenario func(*Sim)) (int, *Failure, bool) {
 	st, f, complete := enumerate(max, false, scenario)
 	return st.ran - st.pruned, f, complete
 }
+
+// Explored is what an exhaustive search did: executions started, those
+// that ran to their end, those stopped at a state explored before.
+type Explored struct{ Ran, Finished, Revisits int }
+
+// Explore runs an exhaustive search with partial-order reduction, and
+// with state hashing if states is set, and reports what it did.
+func Explore(max int, states bool, scenario func(*Sim)) (Explored, *Failure, bool) {
+	st, f, complete := explore(max, reduction{por: true, states: states}, scenario)
+	return Explored{Ran: st.ran, Finished: st.ran - st.pruned, Revisits: st.revisits}, f, complete
+}

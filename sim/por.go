@@ -37,12 +37,13 @@ var _ engine.StepChooser = (*chooser)(nil)
 func (c *chooser) Choose(n int, what string) int { return (*Sim)(c).Choose(n, what) }
 
 func (c *chooser) ChooseStep(steps []engine.Step, fresh bool) int {
-	return (*Sim)(c).chooseStep(steps, fresh)
+	return (*Sim)(c).chooseStep(steps, fresh, nil)
 }
 
 // chooseStep chooses the next step of a run: by the script, at random, or
-// under enumeration among the steps awake.
-func (s *Sim) chooseStep(steps []engine.Step, fresh bool) int {
+// under enumeration among the steps awake. state, if not nil, hashes the
+// run's state (see states.go).
+func (s *Sim) chooseStep(steps []engine.Step, fresh bool, state engine.State) int {
 	if s.script != nil && len(steps) == 1 {
 		s.forced(steps[0].What)
 		return 0
@@ -55,6 +56,14 @@ func (s *Sim) chooseStep(steps []engine.Step, fresh bool) int {
 	}
 	if fresh && !s.looping {
 		clear(s.sleep)
+		if s.states != nil {
+			s.segment = s.segmentKey()
+		}
+	}
+	// States on the prefix an execution replays were recorded by the
+	// execution it replays: only what follows is new.
+	if s.states != nil && state != nil && len(s.choices) >= len(s.prefix) && s.explored(state) {
+		panic(pruned{})
 	}
 	awake := make([]int, 0, len(steps))
 	for i, st := range steps {

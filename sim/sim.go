@@ -33,6 +33,10 @@ type Sim struct {
 	sleep map[string]engine.Step
 	// claim is the false claim that ended the execution, if one did.
 	claim *ClaimError
+	// states, when set, holds the states the search explored (see
+	// states.go); segment keys the current run of steps.
+	states  *states
+	segment uint64
 	// looping is set while a loop of the Sim's own (RunAvailable) takes
 	// its second step and those after it.
 	looping bool

@@ -47,6 +47,11 @@ type Ctx struct {
 	// functions (Commutative, Idempotent) on the items they see, panicking
 	// with a *ClaimError when one is false: a simulator sets it.
 	CheckClaims bool
+	// Order, when set, chooses the order in which an AssumeOrdered sees
+	// the items of each tick: given the node and perm = 0..n-1 for the
+	// tick's n items (n ≥ 2, in arrival order), it rearranges perm, and
+	// item perm[i] comes i-th. nil keeps the arrival order.
+	Order func(n *ir.Node, perm []int)
 	// Membership lists the inputs where the shell reports the members of
 	// a cluster joining and leaving.
 	Membership []MembershipInput

@@ -29,6 +29,9 @@ type Env struct {
 	Arrive func(n *ir.Node, pending int) int
 	// Stale, if set, chooses how stale each Snapshot is (Ctx.Stale).
 	Stale func(n *ir.Node, versions int) int
+	// Order, if set, chooses the order an AssumeOrdered sees each tick's
+	// items in (Ctx.Order).
+	Order func(n *ir.Node, perm []int)
 	// Codec encodes channel values; transport.DefaultLimits if nil.
 	Codec *transport.Codec
 	// CheckClaims, if set, makes the aggregations test the claims made of
@@ -127,7 +130,7 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 	if err := env.Fill(); err != nil {
 		return nil, err
 	}
-	c := &Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Pick: env.Pick, Arrive: env.Arrive, Stale: env.Stale, CheckClaims: env.CheckClaims}
+	c := &Ctx{Graph: dfir.New(), Handles: make(map[any]any), Self: at.Member, Members: env.Members, Codec: env.Codec, Decide: env.Decide, Pick: env.Pick, Arrive: env.Arrive, Stale: env.Stale, Order: env.Order, CheckClaims: env.CheckClaims}
 	g := &Graph{Dest: at, Graph: c.Graph, Handles: c.Handles, Inboxes: make(map[uint32]Inbox)}
 	here := func(n *ir.Node) bool { return n != nil && n.Loc.Root() == at.Loc }
 	sends := func(n *ir.Node) bool { return n.Net != nil && here(n.Inputs[0]) }

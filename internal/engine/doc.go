@@ -21,10 +21,13 @@
 // or repetition of a message on a lossy channel), and every Batch and
 // Snapshot asks it how much enters (which items, for a Batch of an
 // unordered stream) and how stale a value it shows, and each input how
-// many of the items pushed into it enter the next tick. Trace
+// many of the items pushed into it enter the next tick, and every
+// AssumeOrdered in which order it sees each tick's items. Trace
 // lists what was chosen, for a failing execution's report. A StepChooser is
 // told each possible step's node and whether it is a fault, so that it can
-// skip orders of steps that commute (Commutes).
+// skip orders of steps that commute (Commutes); a StateChooser is also
+// given the run's state to hash (WriteState), so that it can skip states
+// it has explored.
 //
 // # Determinism
 //

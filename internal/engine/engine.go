@@ -156,6 +156,7 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 		}
 		env.Decide = st.decide
 		env.Pick = st.pick
+		env.Order = st.order
 		if !st.free && !cfg.WholeArrivals {
 			// A flow without NonDet computes the same whatever the
 			// ticks its inputs arrive in.

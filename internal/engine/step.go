@@ -218,7 +218,7 @@ func (r *Run) Step() bool {
 			steps = append(steps, Step{What: a.what, Key: key, Node: a.node, Fault: a.fault})
 		}
 		s.steps = steps
-		i = cand[sc.ChooseStep(steps, !r.continuing)]
+		i = cand[r.chooseStep(sc, steps)]
 	case len(cand) == 1:
 		i = cand[0]
 	default:

@@ -33,7 +33,9 @@ func restarting(s *sim.Sim) {
 }
 
 func TestPaxosExhaustive(t *testing.T) {
-	if n := sim.Exhaustive(t, sim.Config{MaxExecutions: 2000}, restarting); n < 100 {
+	// Without state hashing, so that the count is of executions that run
+	// to their end: with it, most stop at a state explored before.
+	if n := sim.Exhaustive(t, sim.Config{MaxExecutions: 2000, NoStateHashing: true}, restarting); n < 100 {
 		t.Errorf("%d executions; want every place the crash may strike, and every order around it", n)
 	}
 }

@@ -129,6 +129,19 @@ func (n *Network) InFlight() []Message {
 	return out
 }
 
+// Queued returns every message waiting in a link, ordered by sender name,
+// then receiver name, then by the order they are delivered in: InFlight
+// with what waits behind each head. Messages held by Hooks.Delay are not
+// among them (see Held). The messages share their payloads with the
+// network: read them, do not change them.
+func (n *Network) Queued() []Message {
+	var out []Message
+	for _, l := range n.order {
+		out = append(out, l.queue...)
+	}
+	return out
+}
+
 // Deliver moves InFlight()[i] into its receiver's inbox and returns it. It
 // panics if i is out of range.
 func (n *Network) Deliver(i int) Message {

@@ -96,6 +96,29 @@ func TestInFlightOneHeadPerLinkSorted(t *testing.T) {
 	n.Deliver(1)
 }
 
+func TestQueuedListsEveryLinkInOrder(t *testing.T) {
+	n := NewNetwork(transport.DefaultLimits, Hooks{})
+	n.Endpoint("w2").Send("leader", frame(0, "w2-1"), frame(0, "w2-2"))
+	n.Endpoint("w1").Send("leader", frame(0, "w1-1"))
+	n.Endpoint("leader").Send("w1", frame(0, "l-1"))
+	queued := func() []string {
+		var out []string
+		for _, m := range n.Queued() {
+			out = append(out, m.From+">"+m.To+":"+string(m.Frame.Payload))
+		}
+		return out
+	}
+	want := []string{"leader>w1:l-1", "w1>leader:w1-1", "w2>leader:w2-1", "w2>leader:w2-2"}
+	if got := queued(); !slices.Equal(got, want) {
+		t.Fatalf("Queued() = %q; want %q", got, want)
+	}
+	n.Deliver(2)
+	want = []string{"leader>w1:l-1", "w1>leader:w1-1", "w2>leader:w2-2"}
+	if got := queued(); !slices.Equal(got, want) {
+		t.Errorf("Queued() after Deliver(2) = %q; want %q", got, want)
+	}
+}
+
 func TestDeliverAllRoundRobin(t *testing.T) {
 	n := NewNetwork(transport.DefaultLimits, Hooks{})
 	n.Endpoint("a").Send("c", frame(0, "a1"), frame(0, "a2"), frame(0, "a3"))
