@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"slices"
@@ -66,6 +67,11 @@ type NodeConfig struct {
 	// and does not start if it finds none there: TLS is on unless turned
 	// off (TLS.Off, or HYDRO_TLS=off) for a trusted network.
 	TLS TLS
+	// Finish, if set, receives a line each time the node of a finite flow
+	// (hydro.Flow.Finite) becomes idle, with what it has sent to and
+	// received from each peer: what Localhost reads to tell when the
+	// fleet is done. Ignored for a flow that is not finite.
+	Finish io.Writer
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
@@ -105,6 +111,9 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	}
 	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports,
 		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds}
+	if fl.Finite && cfg.Finish != nil {
+		self.Idle = idleWriter(cfg.Finish)
+	}
 	if cfg.Resize != nil {
 		rctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})

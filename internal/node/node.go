@@ -76,6 +76,10 @@ type Node struct {
 	// peers of Peers whose certificates name them (see the package's
 	// Security section). Its certificate must name Name. Nil: plaintext.
 	TLS *pki.Credentials
+	// Idle, if set, is called, with the lock held, each time the node
+	// becomes idle after sending or receiving (and once after its first
+	// tick): see Idle and Finished.
+	Idle func(Idle)
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -398,6 +402,7 @@ func (n *node) drain() {
 
 // unlock lets go of the lock, then settles.
 func (n *node) unlock(ctx context.Context) {
+	n.reportIdle()
 	n.mu.Unlock()
 	n.settle(ctx)
 }
@@ -412,6 +417,7 @@ func (n *node) settle(ctx context.Context) {
 		if !n.stopped {
 			n.tick(ctx)
 		}
+		n.reportIdle()
 		n.mu.Unlock()
 	}
 }
@@ -470,9 +476,11 @@ type node struct {
 	held    map[string]int
 	owned   map[string]int
 	maxHeld int
+	idle    idleState
 }
 
 func (n *node) deliver(in transport.Inbound) {
+	n.idle.countReceived(in.From)
 	box, ok := n.g.Inboxes[in.Frame.Channel]
 	if !ok {
 		n.log.Error("frame for an unknown channel dropped", "peer", in.From, "channel", in.Frame.Channel)
@@ -526,6 +534,7 @@ func (n *node) flush(ctx context.Context) {
 			n.spans = append(n.spans, arenaSpan{name: name, frame: len(n.out[name]), start: len(n.arena), end: len(n.arena) + len(payload)})
 			n.arena = append(n.arena, payload...)
 			n.out[name] = append(n.out[name], transport.Frame{Channel: o.Channel, Sender: n.g.Dest.Member})
+			n.idle.countSent(name)
 			return nil
 		})
 		if err != nil {

@@ -202,6 +202,8 @@ type nodes struct {
 	views     map[string]*node.View
 	// maxHeld and queue are each node's Node.MaxHeldBytes and QueueBytes.
 	maxHeld, queue int
+	// idle, if set, is each node's Node.Idle, given the node's name.
+	idle func(name string, r node.Idle)
 }
 
 type run struct {
@@ -275,6 +277,9 @@ func (fl *nodes) start(name string) {
 	r := &run{cancel: cancel, done: make(chan error, 1)}
 	fl.runs[name] = r
 	self := node.Node{Name: name, Addr: fl.peers[name], Peers: fl.peers, Limits: transport.DefaultLimits, Logger: debugLogger(fl.logs).With("node", name), FailAfter: fl.failAfter, View: view, MaxHeldBytes: fl.maxHeld, QueueBytes: fl.queue}
+	if fl.idle != nil {
+		self.Idle = func(r node.Idle) { fl.idle(name, r) }
+	}
 	go func() { r.done <- node.Run(ctx, g, self, fl.members) }()
 }
 
