@@ -480,7 +480,9 @@ type node struct {
 }
 
 func (n *node) deliver(in transport.Inbound) {
-	n.idle.countReceived(in.From)
+	if n.self.Idle != nil {
+		n.idle.countReceived(in.From)
+	}
 	box, ok := n.g.Inboxes[in.Frame.Channel]
 	if !ok {
 		n.log.Error("frame for an unknown channel dropped", "peer", in.From, "channel", in.Frame.Channel)
@@ -534,7 +536,9 @@ func (n *node) flush(ctx context.Context) {
 			n.spans = append(n.spans, arenaSpan{name: name, frame: len(n.out[name]), start: len(n.arena), end: len(n.arena) + len(payload)})
 			n.arena = append(n.arena, payload...)
 			n.out[name] = append(n.out[name], transport.Frame{Channel: o.Channel, Sender: n.g.Dest.Member})
-			n.idle.countSent(name)
+			if n.self.Idle != nil {
+				n.idle.countSent(name)
+			}
 			return nil
 		})
 		if err != nil {
