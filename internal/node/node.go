@@ -282,24 +282,6 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	}
 }
 
-// every reports index on fires every period, until ctx ends.
-func every(ctx context.Context, period time.Duration, index int, fires chan<- int) {
-	tk := time.NewTicker(period)
-	defer tk.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tk.C:
-			select {
-			case fires <- index:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}
-}
-
 // pump receives the values of one Go channel the graph reads, as its only
 // receiver, and runs a tick for them as receive does for a frame: each
 // value it waited for, and those already behind it.
