@@ -109,6 +109,11 @@
 // step by step, every non-deterministic choice taken by the simulator, with
 // crashes and partitions if asked. Mermaid, DOT and JSON draw the flow.
 //
+// A flow runs until it is stopped, unless Flow.Finite declares that it
+// finishes: then Local.Finish runs it until no location has work and no
+// message is in flight, and a localhost fleet stops by itself, with
+// status 0, once every node is idle and every message sent was received.
+//
 // # Generators, keyed and optional operators
 //
 // Each states what it needs of its input and what its result guarantees:

@@ -18,6 +18,8 @@ type Flow struct {
 	ir         ir.Flow
 	compiled   bool
 	compileErr error
+	// finiteAt is where Finite was called, for its problems.
+	finiteAt string
 }
 
 // NewFlow returns an empty flow.
@@ -64,7 +66,9 @@ func (f *Flow) Compile() error {
 	if f.compiled || f.compileErr != nil {
 		return f.compileErr
 	}
-	if errs := compile.Check(&f.ir); len(errs) > 0 {
+	errs := compile.Check(&f.ir)
+	errs = append(errs, f.checkFinite()...)
+	if len(errs) > 0 {
 		f.compileErr = &CompileError{Problems: errs}
 		return f.compileErr
 	}

@@ -26,6 +26,8 @@ import (
 // A Local is not safe for concurrent use.
 type Local struct {
 	run *engine.Run
+	// finite is the flow's Finite.
+	finite bool
 	// ports holds the in-memory clients of external ports (LocalClient).
 	ports map[*compile.PortBinding]*localPort
 }
@@ -85,7 +87,7 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Local{run: run}, nil
+	return &Local{run: run, finite: f.ir.Finite}, nil
 }
 
 // check refuses sizes that name no cluster of the flow, or are below 1.

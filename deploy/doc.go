@@ -45,6 +45,15 @@
 // member whose deployer is gone (its connection dropped) stops by itself
 // (launch.EnvLifeline).
 //
+// A finite flow (hydro.Flow.Finite) finishes on localhost: each member
+// reports on its standard output when it is idle, with the frames it has
+// sent to and received from each peer (NodeConfig.Finish); the deployer
+// keeps these lines out of the fleet's output, and once every member is
+// idle and every pair's counts match, it prints that the fleet finished,
+// stops every member and returns nil (exit status 0). run -keep-running
+// (Config.KeepRunning) keeps the fleet up instead. The SSH, Kubernetes and
+// Compose targets do not finish.
+//
 // RunNode also runs a node configured by the caller (NodeConfig): several
 // nodes in one test process, or nodes whose addresses an orchestrator hands
 // out. Dial connects a client to an external port, with the port's codecs.

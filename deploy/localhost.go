@@ -47,6 +47,11 @@ type Config struct {
 	// Output receives every member's output, each line prefixed with its
 	// role; io.Discard if nil.
 	Output io.Writer
+	// KeepRunning keeps the fleet of a finite flow (hydro.Flow.Finite)
+	// running after it finished. Without it, Localhost stops the fleet
+	// and returns nil once every member is idle and every message sent
+	// has been received.
+	KeepRunning bool
 	// NoTLS turns off the mutual TLS between the members (TLS.Off): they
 	// speak plaintext, and any process on this machine can pose as one of
 	// them. For a machine whose every user is trusted, and nowhere else.
@@ -117,12 +122,23 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 		}
 		env = append(env, launch.EnvAdmin+"="+launch.EncodePeers(admins))
 	}
-	fleet, err := launch.Launch(exe, d.Args, env, members, out)
+	lines := out
+	var done <-chan struct{}
+	if fl.Finite && !d.KeepRunning {
+		names := make([]string, len(members))
+		for i, m := range members {
+			names[i] = m.Name
+		}
+		w := newFinishWatch(out, names)
+		lines, done = w, w.done
+		env = append(env, launch.EnvFinish+"=1")
+	}
+	fleet, err := launch.Launch(exe, d.Args, env, members, lines)
 	if err != nil {
 		return err
 	}
 	announce(out, members, ports, admins)
-	return supervise(ctx, fleet, len(members), out, d.StopOnFailure)
+	return supervise(ctx, fleet, len(members), out, d.StopOnFailure, done)
 }
 
 // announce prints the fleet's members, external ports and admin addresses.
@@ -148,14 +164,19 @@ type running interface {
 }
 
 // supervise reports each of the fleet's n members as it exits, until all
-// have, ctx ends or (with stopOnFailure) one fails; then it stops the rest
-// within 5 s. It returns the failures and what stopping met.
-func supervise(ctx context.Context, fleet running, n int, out io.Writer, stopOnFailure bool) error {
+// have, ctx ends, done is closed (a finite flow finished: nil if there is
+// none) or (with stopOnFailure) one fails; then it stops the rest within
+// 5 s. It returns the failures and what stopping met.
+func supervise(ctx context.Context, fleet running, n int, out io.Writer, stopOnFailure bool, done <-chan struct{}) error {
 	var failed error
+	members := n
 wait:
 	for n > 0 {
 		select {
 		case <-ctx.Done():
+			break wait
+		case <-done:
+			finished(out, members)
 			break wait
 		case e := <-fleet.Exits():
 			n--

@@ -172,6 +172,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	logLevel := fs.String("log-level", "info", "log level of the nodes: debug, info, warn or error")
 	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
 	useTLS := fs.Bool("tls", true, "mutual TLS between the nodes, with a CA made for this run; -tls=false speaks plaintext, for a machine whose every user is trusted only")
+	keepRunning := fs.Bool("keep-running", false, "keep the fleet of a finite flow running after it finished (by default it stops, with status 0, once every member is idle and every message delivered)")
 	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
 	portOpts := portFlags(fs)
 	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
@@ -196,7 +197,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 		}
 	}
 	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS,
-		PortTLS: portTLS, PortLimits: portLimits})
+		KeepRunning: *keepRunning, PortTLS: portTLS, PortLimits: portLimits})
 }
 
 // parse parses args with fs and refuses arguments left over. For -h it
@@ -254,7 +255,11 @@ func runRole(ctx context.Context, f *hydro.Flow, role string) error {
 	}
 	logger := slog.New(handler).With("node", role)
 	logger.Info("node started", "addr", peers[role])
-	err = RunNode(ctx, f, NodeConfig{Role: role, Peers: peers, Sizes: sizes, Ports: ports, Logger: logger, Admin: admins[role]})
+	cfg := NodeConfig{Role: role, Peers: peers, Sizes: sizes, Ports: ports, Logger: logger, Admin: admins[role]}
+	if os.Getenv(launch.EnvFinish) == "1" {
+		cfg.Finish = os.Stdout
+	}
+	err = RunNode(ctx, f, cfg)
 	logger.Info("node stopped")
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"slices"
@@ -74,6 +75,11 @@ type NodeConfig struct {
 	// reads them from its environment (PortLimitsFromEnv); a bound not
 	// set there takes its default.
 	PortLimits PortLimits
+	// Finish, if set, receives a line each time the node of a finite flow
+	// (hydro.Flow.Finite) becomes idle, with what it has sent to and
+	// received from each peer: what Localhost reads to tell when the
+	// fleet is done. Ignored for a flow that is not finite.
+	Finish io.Writer
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
@@ -117,6 +123,9 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	}
 	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports,
 		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds, PortSecurity: sec, PortLimits: lim}
+	if fl.Finite && cfg.Finish != nil {
+		self.Idle = idleWriter(cfg.Finish)
+	}
 	if cfg.Resize != nil {
 		rctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})

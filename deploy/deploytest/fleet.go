@@ -5,6 +5,8 @@ package deploytest
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -141,7 +143,7 @@ func (f *Fleet) read(r *os.File) {
 // members and exit, and for the end of its output. It fails the test if
 // the deployer takes longer than 15 s (and kills it), or if a process of
 // the fleet outlives it (and kills that). Stop may be called more than
-// once; the test's cleanup calls it too.
+// once; the test's cleanup calls it too, and after Wait it does nothing.
 func (f *Fleet) Stop() {
 	f.t.Helper()
 	if f.cmd.ProcessState != nil {
@@ -157,6 +159,44 @@ func (f *Fleet) Stop() {
 		<-waited
 		f.t.Errorf("deploytest: the deployer did not stop within %v of SIGINT", stopTimeout)
 	}
+	f.afterExit()
+}
+
+// Wait waits up to timeout for the deployer to exit by itself, as it does
+// once a finite flow (hydro.Flow.Finite) has finished, then for the end of
+// its output, and returns how it exited: nil for status 0, else an
+// *exec.ExitError. Like Stop, it fails the test if a process of the fleet
+// outlives the deployer. If the deployer is still running after timeout,
+// Wait fails the test, stops the fleet and returns an error.
+func (f *Fleet) Wait(timeout time.Duration) error {
+	f.t.Helper()
+	if f.cmd.ProcessState != nil {
+		return errors.New("deploytest: Wait: the deployer was already waited for")
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- f.cmd.Wait() }()
+	select {
+	case err := <-waited:
+		f.afterExit()
+		return err
+	case <-time.After(timeout):
+	}
+	f.t.Errorf("deploytest: the deployer did not exit by itself within %v", timeout)
+	_ = f.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-waited:
+	case <-time.After(stopTimeout):
+		_ = f.cmd.Process.Kill()
+		<-waited
+	}
+	f.afterExit()
+	return fmt.Errorf("deploytest: the deployer did not exit by itself within %v", timeout)
+}
+
+// afterExit waits, once the deployer has exited, for the end of its output,
+// and kills any process of the fleet left behind, failing the test.
+func (f *Fleet) afterExit() {
+	f.t.Helper()
 	select {
 	case <-f.done:
 	case <-time.After(5 * time.Second):

@@ -3,11 +3,11 @@
 // Command wordcount is a map-reduce word count over a cluster of workers, as
 // a real fleet on localhost: a leader spreads lines over the workers, each
 // worker counts the words of what it got, and the leader adds the counts up
-// and prints the totals whenever they change.
+// and prints the totals whenever they change. The flow is finite: once
+// every line is counted and every count delivered, the fleet stops by
+// itself, with status 0.
 //
 //	go run ./examples/wordcount -cluster Worker=3
-//
-// Stop it with Ctrl-C.
 package main
 
 import (
@@ -66,6 +66,9 @@ func BuildWith(f *hydro.Flow, report func(counts []string)) {
 	}), strings.Compare)
 	counts := hydro.Collect(pairs).Filter(func(s []string) bool { return len(s) > 0 })
 	hydro.ForEach(hydro.AllTicks(counts.IntoStream()), report)
+
+	// The text is all there is: the flow is done once it is counted.
+	f.Finite()
 }
 
 func zero() int { return 0 }

@@ -21,26 +21,58 @@ func TestWordCountLocal(t *testing.T) {
 		var last string
 		BuildWith(f, func(c []string) { last = "counts: " + strings.Join(c, " ") })
 		r := hydro.MustLocal(f, hydro.SizeOf[Worker](size))
-		r.RunAvailable()
+		if _, err := r.Finish(); err != nil {
+			t.Fatalf("%d workers: Finish() = %v", size, err)
+		}
 		if last != want {
 			t.Errorf("%d workers: last report = %q; want %q", size, last, want)
 		}
 	}
 }
 
-// The real thing: a leader and three workers as OS processes over TCP.
+// The real thing: a leader and three workers as OS processes over TCP. The
+// fleet stops by itself once the counts are final, with status 0.
 func TestWordCountFleet(t *testing.T) {
 	f := deploytest.Start(t, ".", "-cluster", "Worker=3")
-	f.WaitFor("the final counts", 30*time.Second, func(l string) bool {
-		return strings.HasPrefix(l, "[Leader] ") && strings.HasSuffix(l, want)
-	})
-	f.Stop()
+	if err := f.Wait(60 * time.Second); err != nil {
+		t.Fatalf("the deployer exited with %v; want status 0\n%s", err, f.Output())
+	}
 	out := f.Output()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	last := ""
+	for _, l := range lines {
+		if strings.HasPrefix(l, "[Leader] counts: ") {
+			last = strings.TrimPrefix(l, "[Leader] ")
+		}
+	}
+	if last != want {
+		t.Errorf("the leader's last counts = %q; want %q\n%s", last, want, out)
+	}
+	if !strings.Contains(out, "[deployer] finished: 4 members idle, every message delivered") {
+		t.Errorf("the deployer did not say the fleet finished; output:\n%s", out)
+	}
+	if strings.Contains(out, "hydro idle") {
+		t.Errorf("the nodes' idle reports leaked into the output:\n%s", out)
+	}
 	for _, m := range []string{"Leader", "Worker/0", "Worker/1", "Worker/2"} {
 		if !strings.Contains(out, "["+m+"] ") || !strings.Contains(out, `msg="node stopped" node=`+m) {
 			t.Errorf("%s did not start and stop cleanly; output:\n%s", m, out)
 		}
 	}
+}
+
+// With -keep-running the fleet of the finite flow stays up after the
+// counts, until it is stopped.
+func TestWordCountKeepRunning(t *testing.T) {
+	f := deploytest.Start(t, ".", "-cluster", "Worker=2", "-keep-running")
+	f.WaitFor("the final counts", 30*time.Second, func(l string) bool {
+		return strings.HasPrefix(l, "[Leader] ") && strings.HasSuffix(l, want)
+	})
+	time.Sleep(time.Second) // NB: checks that nothing happens, not a race
+	if out := f.Output(); strings.Contains(out, "[deployer] finished") {
+		t.Errorf("the fleet finished under -keep-running:\n%s", out)
+	}
+	f.Stop()
 }
 
 // The same flow under the simulator: whatever the schedule and the batches,
@@ -52,7 +84,7 @@ func TestWordCountSim(t *testing.T) {
 			var last string
 			BuildWith(f, func(c []string) { last = "counts: " + strings.Join(c, " ") })
 			r := s.Local(f, hydro.SizeOf[Worker](workers))
-			s.RunAvailable(r)
+			s.Finish(r)
 			s.Assert(last == want, "%d workers: final counts %q; want %q", workers, last, want)
 		})
 	}

@@ -171,6 +171,9 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 		return nil
 	}
 
+	// NB: every dfir operator built on behalf of node n reports n's
+	// position, the Tee or Null after it and a channel's sending half
+	// included: positionAt sets it, and lowerNode for n itself.
 	cycles := make(map[*ir.Node]any)
 	for _, n := range order {
 		if sends(n) {
@@ -178,6 +181,7 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 			if err != nil {
 				return nil, err
 			}
+			positionAt(c, n)
 			g.Outboxes = append(g.Outboxes, net.Send(c, n, take(n.Inputs[0])))
 		}
 		if !here(n) {
@@ -188,6 +192,7 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 			return nil, err
 		}
 		if n.Props.Kind != ir.Sink {
+			positionAt(c, n)
 			if err := hand(n, port); err != nil {
 				return nil, err
 			}
@@ -195,9 +200,11 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 	}
 	for _, n := range order {
 		if n.Cycle != nil && here(n) {
+			positionAt(c, n)
 			n.Impl.(Cycler).Close(c, n, cycles[n], take(n.Inputs[0]))
 		}
 	}
+	c.Graph.SetPosition("", 0)
 	g.Timers, g.Feeders, g.Wakes, g.Membership = c.Timers, c.Feeders, c.Wakes, c.Membership
 	g.Ports = c.Ports
 	if err := g.Graph.Compile(); err != nil {
@@ -206,9 +213,13 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 	return g, nil
 }
 
+// positionAt makes the dfir operators built from now on report n's
+// position, the user's call that n records.
+func positionAt(c *Ctx, n *ir.Node) { c.Graph.SetPosition(n.File, n.Line) }
+
 // lowerNode builds node n, which lives here, and returns its port.
 func lowerNode(c *Ctx, g *Graph, n *ir.Node, cycles map[*ir.Node]any, here func(*ir.Node) bool, take func(*ir.Node) any) (any, error) {
-	c.Graph.SetPosition(n.File, n.Line)
+	positionAt(c, n)
 	defer c.Graph.SetPosition("", 0)
 	switch {
 	case n.Net != nil:

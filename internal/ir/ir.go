@@ -312,4 +312,8 @@ type Flow struct {
 	// File and Line are where the user made the flow.
 	File string
 	Line int
+	// Finite is set for a flow that finishes (hydro's Flow.Finite): once
+	// every node is idle and every message sent has been received, there
+	// is nothing left for it to do, and its shells stop it.
+	Finite bool
 }

@@ -40,6 +40,10 @@ const (
 	// that a fleet on remote hosts never outlives the command that
 	// started it.
 	EnvLifeline = "HYDRO_LIFELINE"
+	// EnvFinish, set to "1", tells a node of a finite flow that its
+	// deployer watches for the fleet to finish: the node writes a line
+	// on its standard output each time it becomes idle.
+	EnvFinish = "HYDRO_FINISH"
 )
 
 // Member is one process of a fleet: its name ("Leader", "Worker/3") and the

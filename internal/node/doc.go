@@ -270,6 +270,16 @@
 // is held or later sent for them. It dials a member added at the address
 // Node.AddrOf gives when Node.Peers has none.
 //
+// # Finishing
+//
+// With Node.Idle set (a finite flow whose deployer watches it), the node
+// counts the frames it hands each peer's connection and those it takes
+// from each peer, and calls Idle with the counts whenever it lets go of
+// the lock idle after moving any: no work in its graph, nothing in its
+// inbox or held for a peer, and no timer, Go channel or external port to
+// bring input by itself. Finished decides from every node's latest report
+// that the fleet is done; its comment gives the argument.
+//
 // An owner loop (one goroutine running every tick, the readers handing it
 // frames through a bounded queue) was measured against this discipline on
 // B7, two nodes echoing over loopback: its hand-over between goroutines

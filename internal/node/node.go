@@ -88,6 +88,10 @@ type Node struct {
 	// peers of Peers whose certificates name them (see the package's
 	// Security section). Its certificate must name Name. Nil: plaintext.
 	TLS *pki.Credentials
+	// Idle, if set, is called, with the lock held, each time the node
+	// becomes idle after sending or receiving (and once after its first
+	// tick): see Idle and Finished.
+	Idle func(Idle)
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -294,24 +298,6 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	}
 }
 
-// every reports index on fires every period, until ctx ends.
-func every(ctx context.Context, period time.Duration, index int, fires chan<- int) {
-	tk := time.NewTicker(period)
-	defer tk.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tk.C:
-			select {
-			case fires <- index:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}
-}
-
 // pump receives the values of one Go channel the graph reads, as its only
 // receiver, and runs a tick for them as receive does for a frame: each
 // value it waited for, and those already behind it.
@@ -414,6 +400,7 @@ func (n *node) drain() {
 
 // unlock lets go of the lock, then settles.
 func (n *node) unlock(ctx context.Context) {
+	n.reportIdle()
 	n.mu.Unlock()
 	n.settle(ctx)
 }
@@ -428,6 +415,7 @@ func (n *node) settle(ctx context.Context) {
 		if !n.stopped {
 			n.tick(ctx)
 		}
+		n.reportIdle()
 		n.mu.Unlock()
 	}
 }
@@ -490,9 +478,13 @@ type node struct {
 	held    map[string]int
 	owned   map[string]int
 	maxHeld int
+	idle    idleState
 }
 
 func (n *node) deliver(in transport.Inbound) {
+	if n.self.Idle != nil {
+		n.idle.countReceived(in.From)
+	}
 	box, ok := n.g.Inboxes[in.Frame.Channel]
 	if !ok {
 		n.log.Error("frame for an unknown channel dropped", "peer", in.From, "channel", in.Frame.Channel)
@@ -575,6 +567,9 @@ func (n *node) collectFrame(ch uint32, to compile.Dest, payload []byte) {
 	n.spans = append(n.spans, arenaSpan{name: name, frame: len(n.out[name]), start: len(n.arena), end: len(n.arena) + len(payload)})
 	n.arena = append(n.arena, payload...)
 	n.out[name] = append(n.out[name], transport.Frame{Channel: ch, Sender: n.g.Dest.Member})
+	if n.self.Idle != nil {
+		n.idle.countSent(name)
+	}
 }
 
 // send hands each peer in n.order what n.out holds for it. What a Conn

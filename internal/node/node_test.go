@@ -206,6 +206,8 @@ type nodes struct {
 	links map[string]*node.LinkStats
 	// idle and frame are each node's Node.IdleTimeout and FrameTimeout.
 	idle, frame time.Duration
+	// onIdle, if set, is each node's Node.Idle, given the node's name.
+	onIdle func(name string, r node.Idle)
 }
 
 type run struct {
@@ -283,6 +285,9 @@ func (fl *nodes) start(name string) {
 	if fl.links != nil {
 		self.LinkStats = &node.LinkStats{}
 		fl.links[name] = self.LinkStats
+	}
+	if fl.onIdle != nil {
+		self.Idle = func(r node.Idle) { fl.onIdle(name, r) }
 	}
 	go func() { r.done <- node.Run(ctx, g, self, fl.members) }()
 }
