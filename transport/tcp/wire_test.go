@@ -153,6 +153,17 @@ func listenFuncTLS(t *testing.T, cfg TLS, h Handler) *Listener {
 	return ln
 }
 
+// writable waits until Send may write on c's connection from the caller's
+// goroutine: Stats says connected a moment before that.
+func writable(t *testing.T, c *Conn) {
+	t.Helper()
+	eventually(t, "direct writes possible", func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.mu.pc != nil && !c.mu.writing && len(c.mu.queue) == 0
+	})
+}
+
 func directs(c *Conn) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -170,7 +181,7 @@ func TestTLSSendWritesDirectly(t *testing.T) {
 	defer closeListener(t, ln)
 	c := Dial(t.Context(), ln.Addr().String(), "Worker/0", transport.DefaultLimits, nil, WithTLS(certs["Worker/0"]), fast)
 	defer closeConn(t, c)
-	eventually(t, "connected", func() bool { return c.Stats().Connected })
+	writable(t, c)
 	for i := range 10 {
 		if err := c.Send(numbered(1, i, 1)...); err != nil {
 			t.Fatal(err)
@@ -207,11 +218,14 @@ func TestTLSDirectWriteThenQueue(t *testing.T) {
 	h := handled{gate: make(chan struct{})}
 	ln := listenFuncTLS(t, certs["Leader"], h.handle)
 	defer closeListener(t, ln)
+	var gate sync.Once
+	open := func() { gate.Do(func() { close(h.gate) }) }
+	defer open() // before the Listener's Close, which waits for the Handler
 	c := Dial(t.Context(), ln.Addr().String(), "Worker/0", transport.DefaultLimits, nil, WithTLS(certs["Worker/0"]), fast, WithQueueBytes(64<<20))
 	defer closeConn(t, c)
 	const size = 48 << 10
 	frame := func(i int) transport.Frame { return transport.Frame{Channel: 1, Sender: 1, Payload: message(i, size)} }
-	eventually(t, "connected", func() bool { return c.Stats().Connected })
+	writable(t, c)
 	n := 0
 	for ; c.Stats().QueuedBytes == 0; n++ { // until the socket's buffers are full
 		if n == 2000 {
@@ -230,7 +244,7 @@ func TestTLSDirectWriteThenQueue(t *testing.T) {
 		}
 		n++
 	}
-	close(h.gate)
+	open()
 	eventually(t, "every frame handled", func() bool { return h.count() == n })
 	for i, in := range h.ins {
 		if !bytes.Equal(in.Frame.Payload, frame(i).Payload) {
@@ -331,6 +345,7 @@ func TestSendAllocates(t *testing.T) {
 	frames := numbered(1, 0, 4)
 	c.Send(frames...)
 	eventually(t, "the first frames handled", func() bool { return got.Load() == 4 })
+	writable(t, c)
 	if n := testing.AllocsPerRun(100, func() { c.Send(frames...) }); n > 0.1 {
 		t.Errorf("Send allocates %v objects a call; want none", n)
 	}
