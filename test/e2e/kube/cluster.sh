@@ -18,9 +18,8 @@
 #
 # Needs root. Built binaries are cached by version under
 # ${XDG_CACHE_HOME:-~/.cache}/hydro-e2e. Building Kubernetes is most of a
-# cold run: about 25 minutes of CPU time for the five binaries (CoreDNS 6),
-# so on an idle 2-core machine roughly 15 minutes. The cluster itself has
-# not yet been brought up on a CI machine; its warm start is not measured.
+# cold run; CoreDNS took 6 minutes of CPU time. Neither the cold build on an
+# idle machine nor the cluster's start has been measured yet.
 set -euo pipefail
 
 K8S=v1.37.2     # k8s.io/kubernetes; its staging modules are v0.37.2
