@@ -117,8 +117,9 @@ var importers = map[string][]string{
 	module + "/internal/launch": {module + "/deploy"},
 	module + "/internal/admin":  {module + "/deploy"},
 	module + "/internal/viewer": {module, module + "/internal/lang", module + "/internal/admin", module + "/deploy"},
-	module + "/internal/image":  {module + "/deploy"},
-	module + "/internal/pki":    {module + "/deploy", module + "/internal/node"},
+	// The e2e cluster writes its pause image with it, as deploy writes a fleet's.
+	module + "/internal/image": {module + "/deploy", module + "/test/e2e/kube/pause"},
+	module + "/internal/pki":   {module + "/deploy", module + "/internal/node"},
 	// The hostile-peer suite is tests only: nothing imports it.
 	module + "/internal/hostile": {},
 	// sshd for tests of the SSH deployer: tests only.
