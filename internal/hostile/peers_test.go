@@ -33,8 +33,11 @@ func soak(t *testing.T) time.Duration {
 // TestSlowReceiver: a sender streams 1 KiB messages as fast as it can to
 // a receiver that takes a millisecond over every 16th, for the soak's duration. The
 // sender is held back (backpressure) rather than grow: the heap's peak in
-// the second half of the run is within 10% (and 2 MiB) of the first
-// half's, and the receiver sees every message once, in order.
+// the second half of the run is within 25% (and 4 MiB) of the first
+// half's, and the receiver sees every message once, in order. Unbounded,
+// the sender's 1 KiB messages would add tens of MiB in half a run; the
+// slack is for the garbage collector's timing on a loaded machine, which
+// moved the peak by 5 MiB under -race.
 func TestSlowReceiver(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 	d := soak(t)
@@ -84,8 +87,8 @@ func TestSlowReceiver(t *testing.T) {
 		t.Fatal(b)
 	}
 	t.Logf("%d messages in %v; heap peak %d KiB in the first half, %d KiB in the second", sent.Load(), d, first>>10, second>>10)
-	if second > first+first/10+2<<20 {
-		t.Errorf("the heap's peak grew from %d KiB to %d KiB; want flat within 10%%", first>>10, second>>10)
+	if second > first+first/4+4<<20 {
+		t.Errorf("the heap's peak grew from %d KiB to %d KiB; want flat within 25%% and 4 MiB", first>>10, second>>10)
 	}
 }
 
