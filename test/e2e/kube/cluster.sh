@@ -76,7 +76,7 @@ down() {
 	pkill -9 -f "containerd-shim.*$dir/containerd" 2>/dev/null || true
 	# Mounts under the directory (kubelet's volumes, containerd's
 	# snapshots and the pods' network namespaces) go before it does.
-	grep -o " $dir/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	{ grep -o " $dir/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep '^cni-' || true); do
 		ip netns delete "$ns" 2>/dev/null || true
 	done

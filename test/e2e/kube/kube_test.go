@@ -7,6 +7,7 @@ package kube_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,7 +77,8 @@ func up(t *testing.T) *cluster {
 		t.Fatalf("cluster.sh up: %v\n%s", err, out.String())
 	}
 	t.Logf("cluster up in %v", time.Since(start).Round(time.Second))
-	c.env = append(os.Environ(),
+	// CGO_ENABLED=0: the image holds the binary alone, so it is static.
+	c.env = append(os.Environ(), "CGO_ENABLED=0",
 		"KUBECONFIG="+filepath.Join(dir, "kubeconfig"),
 		"PATH="+filepath.Join(dir, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return c
@@ -118,17 +120,18 @@ func (c *cluster) waitFor(what string, limit time.Duration, check func() bool) {
 	for !check() {
 		if time.Now().After(deadline) {
 			pods, _ := c.try(filepath.Join(c.dir, "bin", "kubectl"), "get", "pods", "-o", "wide")
-			c.t.Fatalf("waited %v for %s; pods:\n%s", limit, what, pods)
+			c.t.Fatalf("waited %v for %s; pods:\n%s\nthe leader's log:\n%s\nrt-worker-0's log:\n%s", limit, what, pods,
+				tail(c.logs("rt-leader-0"), 40), tail(c.logs("rt-worker-0"), 20))
 		}
 		time.Sleep(time.Second)
 	}
 }
 
-// logs returns a pod's log, or "" while it has none.
+// logs returns a pod's log, or why kubectl could not get it.
 func (c *cluster) logs(pod string) string {
 	out, err := c.try(filepath.Join(c.dir, "bin", "kubectl"), "logs", pod)
 	if err != nil {
-		return ""
+		return fmt.Sprintf("(kubectl logs %s: %v: %s)", pod, err, out)
 	}
 	return out
 }
