@@ -66,20 +66,11 @@ func portTLSFromEnv(getenv func(string) string, readFile func(string) ([]byte, e
 	var t PortTLS
 	var errs []error
 	read := func(textVar, fileVar string) []byte {
-		text, path := getenv(textVar), getenv(fileVar)
-		switch {
-		case text != "" && path != "":
-			errs = append(errs, fmt.Errorf("deploy: both %s and %s are set; want one", textVar, fileVar))
-		case text != "":
-			return []byte(text)
-		case path != "":
-			b, err := readFile(path)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("deploy: %s: %w", fileVar, err))
-			}
-			return b
+		b, _, err := envOrFile(getenv, readFile, textVar, fileVar)
+		if err != nil {
+			errs = append(errs, err)
 		}
-		return nil
+		return b
 	}
 	t.Cert = read(EnvPortTLSCert, EnvPortTLSCertFile)
 	t.Key = read(EnvPortTLSKey, EnvPortTLSKeyFile)

@@ -63,21 +63,14 @@ func tlsFromEnv(getenv func(string) string, readFile func(string) ([]byte, error
 	var t TLS
 	var errs []error
 	read := func(dst *[]byte, pemVar, fileVar string) {
-		text, path := getenv(pemVar), getenv(fileVar)
+		b, set, err := envOrFile(getenv, readFile, pemVar, fileVar)
 		switch {
-		case text != "" && path != "":
-			errs = append(errs, fmt.Errorf("deploy: both %s and %s are set; want one", pemVar, fileVar))
-		case text != "":
-			*dst = []byte(text)
-		case path != "":
-			b, err := readFile(path)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("deploy: %s: %w", fileVar, err))
-			}
-			*dst = b
-		default:
+		case err != nil:
+			errs = append(errs, err)
+		case !set:
 			errs = append(errs, fmt.Errorf("deploy: neither %s nor %s is set", pemVar, fileVar))
 		}
+		*dst = b
 	}
 	read(&t.CA, EnvTLSCA, EnvTLSCAFile)
 	read(&t.Cert, EnvTLSCert, EnvTLSCertFile)
@@ -86,6 +79,26 @@ func tlsFromEnv(getenv func(string) string, readFile func(string) ([]byte, error
 		return TLS{}, fmt.Errorf("%w (or %s=off for plaintext on a trusted network)", err, EnvTLS)
 	}
 	return t, nil
+}
+
+// envOrFile reads a value given either as the text of textVar or in the
+// file that fileVar names: set is false if neither variable is, and err
+// names both when both are, or the file when it cannot be read.
+func envOrFile(getenv func(string) string, readFile func(string) ([]byte, error), textVar, fileVar string) (b []byte, set bool, err error) {
+	text, path := getenv(textVar), getenv(fileVar)
+	switch {
+	case text != "" && path != "":
+		return nil, true, fmt.Errorf("deploy: both %s and %s are set; want one", textVar, fileVar)
+	case text != "":
+		return []byte(text), true, nil
+	case path != "":
+		b, err := readFile(path)
+		if err != nil {
+			return nil, true, fmt.Errorf("deploy: %s: %w", fileVar, err)
+		}
+		return b, true, nil
+	}
+	return nil, false, nil
 }
 
 // Env returns t as the environment variables TLSFromEnv reads, PEM text
