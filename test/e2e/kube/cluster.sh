@@ -6,6 +6,7 @@
 #	cluster.sh up DIR     start it; DIR/kubeconfig reaches it, DIR/bin holds kubectl
 #	cluster.sh down DIR   stop everything it started, by PID, and remove DIR
 #	cluster.sh build      only install and build its parts (CI does this first)
+#	cluster.sh built      exit 0 if Kubernetes and CoreDNS are built, 1 if not
 #
 # Its parts: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet
 # and kubectl of one pinned release, built from the Go module proxy with the
@@ -29,14 +30,14 @@ STAGING=v0.37.2
 COREDNS=v1.15.0
 
 usage() {
-	echo "usage: $0 up DIR | down DIR | build" >&2
+	echo "usage: $0 up DIR | down DIR | build | built" >&2
 	exit 2
 }
 cmd=${1:-}
 dir=${2:-}
 case "$cmd" in
 up | down) [ -n "$dir" ] || usage ;;
-build) ;;
+build | built) ;;
 *) usage ;;
 esac
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -91,6 +92,15 @@ if [ "$cmd" = down ]; then
 	down
 	exit 0
 fi
+
+# Kubernetes and CoreDNS, built once per version.
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/hydro-e2e
+kbin=$cache/k8s-$K8S/bin
+dbin=$cache/coredns-$COREDNS/bin
+if [ "$cmd" = built ]; then
+	[ -x "$kbin/kubelet" ] && [ -x "$kbin/kubectl" ] && [ -x "$dbin/coredns" ]
+	exit
+fi
 if [ "$(id -u)" != 0 ]; then
 	echo "cluster.sh: needs root (it runs containerd, kubelet and a bridge)" >&2
 	exit 1
@@ -110,9 +120,6 @@ if [ ${#need[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# Kubernetes and CoreDNS, built once per version.
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/hydro-e2e
-kbin=$cache/k8s-$K8S/bin
 if [ ! -x "$kbin/kubelet" ] || [ ! -x "$kbin/kubectl" ]; then
 	src=$cache/k8s-$K8S/src
 	mkdir -p "$src" "$kbin"
@@ -145,7 +152,6 @@ if [ ! -x "$kbin/kubelet" ] || [ ! -x "$kbin/kubectl" ]; then
 			k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl
 	)
 fi
-dbin=$cache/coredns-$COREDNS/bin
 if [ ! -x "$dbin/coredns" ]; then
 	mkdir -p "$dbin"
 	(cd /tmp && CGO_ENABLED=0 GOBIN="$dbin" go install -trimpath -ldflags='-s -w' "github.com/coredns/coredns@$COREDNS")
