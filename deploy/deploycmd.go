@@ -48,11 +48,19 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 	withTLS := fs.Bool("tls", true, "issue a CA and a certificate per member (with -k8s into the Secret, with -compose into each service's environment); -tls=false writes none and runs the nodes in plaintext, for a network where every process that can reach the nodes is trusted, and nowhere else")
 	timeout := fs.Duration("timeout", 5*time.Minute, "with -apply: how long to wait for the rollout")
 	viaSSH := newSSHFlags(fs)
+	portOpts := portFlags(fs)
 	if err := parse(fs, args, stderr, func() {
 		fmt.Fprintf(stderr, "Usage: %s deploy -k8s|-compose -image NAME:TAG [flags]\n       %s deploy -ssh [USER@]HOST,... [flags]\n", filepath.Base(os.Args[0]), filepath.Base(os.Args[0]))
 		fs.PrintDefaults()
 	}); err != nil {
 		return err
+	}
+	portTLS, portLimits, err := portOpts()
+	if err != nil {
+		return err
+	}
+	if !portTLS.zero() && len(info.ports) == 0 {
+		return usagef("deploy: -port-tls, -port-client-ca and -port-token-file go with a flow that has external ports; this one has none")
 	}
 	if *viaSSH.hosts != "" {
 		switch {
@@ -63,7 +71,7 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 		case *logFormat != "text" && *logFormat != "json":
 			return usagef("deploy: -log-format %q: want text or json", *logFormat)
 		}
-		return viaSSH.run(ctx, f, sizes.sizes, *name, *port, *logFormat, *withTLS, stdout)
+		return viaSSH.run(ctx, f, sizes.sizes, *name, *port, *logFormat, *withTLS, portTLS, portLimits, stdout)
 	}
 	switch {
 	case *k8s == *comp:
@@ -94,7 +102,8 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 	}
 	var text []byte
 	if *k8s {
-		fleet := kube.Fleet{Name: *name, Namespace: *namespace, Image: *img, Ports: ports, NodePort: *port, LogFormat: *logFormat}
+		fleet := kube.Fleet{Name: *name, Namespace: *namespace, Image: *img, Ports: ports, NodePort: *port, LogFormat: *logFormat,
+			Env: envMap(portLimits.Env()), PortEnv: envMap(portTLS.Env())}
 		for _, l := range fl.Locations {
 			switch l.Kind {
 			case ir.Process:
@@ -124,7 +133,7 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 			return usageError{err}
 		}
 	} else {
-		cf, err := composeFleet(fl, sizes.sizes, *name, *img, ports, *port, *logFormat, *withTLS)
+		cf, err := composeFleet(fl, sizes.sizes, *name, *img, ports, *port, *logFormat, *withTLS, portTLS, portLimits)
 		if err != nil {
 			return err
 		}
@@ -191,11 +200,18 @@ func portLocations(fl *ir.Flow, sizes map[string]int) ([]kube.Port, error) {
 // gives them, every node listening on its service's name. With withTLS
 // each service's environment carries the fleet's CA and the member's own
 // certificate and key (HYDRO_TLS_*), issued for the fleet named name;
-// without, HYDRO_TLS=off.
-func composeFleet(fl *ir.Flow, sizes map[string]int, name, img string, ports []kube.Port, port int, logFormat string, withTLS bool) (compose.Fleet, error) {
+// without, HYDRO_TLS=off. The services of the processes that serve
+// external ports also carry portTLS, and every service portLimits.
+func composeFleet(fl *ir.Flow, sizes map[string]int, name, img string, ports []kube.Port, port int, logFormat string, withTLS bool, portTLS PortTLS, portLimits PortLimits) (compose.Fleet, error) {
 	members := fleetMembers(fl, sizes)
 	if err := issueMembers(members, name, !withTLS); err != nil {
 		return compose.Fleet{}, err
+	}
+	if err := givePortTLS(fl, sizes, members, portTLS); err != nil {
+		return compose.Fleet{}, err
+	}
+	for i := range members {
+		members[i].Env = append(members[i].Env, portLimits.Env()...)
 	}
 	for i := range members {
 		members[i].Addr = net.JoinHostPort(compose.Service(members[i].Name), strconv.Itoa(port))
@@ -230,6 +246,19 @@ func composeEnv(m launch.Member, members []launch.Member, sizes map[string]int, 
 		env[k] = v
 	}
 	return env
+}
+
+// envMap turns KEY=value entries into a map.
+func envMap(env []string) map[string]string {
+	if len(env) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(env))
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return m
 }
 
 // writeImage writes this binary's image named ref to path.

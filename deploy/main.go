@@ -48,7 +48,8 @@ import (
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
 //	PROGRAM version
-//	PROGRAM deploy -k8s|-compose -image NAME:TAG [-cluster Name=N]... [-name NAME] [-namespace NS] [-o FILE] [-image-tar FILE] [-apply] [-tls=false]
+//	PROGRAM deploy -k8s|-compose -image NAME:TAG [-cluster Name=N]... [-name NAME] [-namespace NS] [-o FILE] [-image-tar FILE] [-apply] [-tls=false] [-port-...]
+//	PROGRAM deploy -ssh [USER@]HOST,... [-cluster Name=N]... [-place NAME=HOST]... [-tls=false] [-port-...]
 //
 // and PROGRAM -h lists the flow's processes, clusters and external ports.
 // graph -format html writes a page that draws the flow in a browser,
@@ -78,6 +79,11 @@ import (
 // -port-client-queue, -port-queue, -port-accept-rate, -port-accept-burst,
 // -port-frame-timeout, -port-idle-timeout, -port-linger,
 // -port-auth-timeout) change their defaults: see PortTLS and PortLimits.
+// deploy takes the same -port-... flags and hands them to the nodes the
+// same way: with -ssh in each member's settings, with -compose in the
+// services' environment, with -k8s the limits in the fleet's ConfigMap
+// and the certificate, key, client CAs and token in the Secret NAME-ports,
+// read only by the pods that serve the ports (kube.Fleet.PortEnv).
 //
 // Every mistake is an error that says what was wrong: a cluster the flow
 // does not have (the error lists those it has), a process given a size, a

@@ -64,6 +64,12 @@ type SSHConfig struct {
 	// Off a private network, anyone who can reach the hosts can then pose
 	// as a member.
 	NoTLS bool
+	// PortTLS is what the external ports ask of their clients, and
+	// PortLimits bound them, as in Config: each member that serves ports
+	// gets PortTLS in its settings, and every member PortLimits. Its
+	// certificate must name the hosts the ports run on.
+	PortTLS    PortTLS
+	PortLimits PortLimits
 	// Executable is the binary to run on the hosts (default: this one), and
 	// Args its arguments. It must run there: for a static Go binary, built
 	// for the hosts' system and architecture.
@@ -105,6 +111,12 @@ func SSH(ctx context.Context, f *hydro.Flow, d SSHConfig) error {
 		name = flowName(exe)
 	}
 	if err := issueMembers(plan.members, name, d.NoTLS); err != nil {
+		return err
+	}
+	if _, err := d.PortTLS.security(); err != nil {
+		return err
+	}
+	if err := givePortTLS(fl, d.Sizes, plan.members, d.PortTLS); err != nil {
 		return err
 	}
 	dir := d.Dir
@@ -293,6 +305,7 @@ func (f *sshFleet) start(ctx context.Context, p sshPlan, exe string, d SSHConfig
 	common := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat,
 		launch.EnvLogLevel + "=" + d.LogLevel, launch.EnvPorts + "=" + launch.EncodePeers(p.ports),
 		launch.EnvPeers + "=" + launch.EncodePeers(p.members), launch.EnvLifeline + "=stdin"}
+	common = append(common, d.PortLimits.Env()...)
 	args := make([]string, len(d.Args))
 	for i, a := range d.Args {
 		args[i] = " " + remote.Quote(a)

@@ -33,12 +33,13 @@ func newSSHFlags(fs *flag.FlagSet) *sshFlags {
 }
 
 // run deploys the fleet over SSH, with the flags deploy shares.
-func (s *sshFlags) run(ctx context.Context, f *hydro.Flow, sizes map[string]int, name string, port int, logFormat string, withTLS bool, stdout io.Writer) error {
+func (s *sshFlags) run(ctx context.Context, f *hydro.Flow, sizes map[string]int, name string, port int, logFormat string, withTLS bool, portTLS PortTLS, portLimits PortLimits, stdout io.Writer) error {
 	if _, ok := parseLevel(*s.logLevel); !ok {
 		return usagef("deploy: -log-level %q: want debug, info, warn or error", *s.logLevel)
 	}
 	d := SSHConfig{Hosts: strings.Split(*s.hosts, ","), Place: s.place, Sizes: sizes, Port: port, Name: name,
 		LogFormat: logFormat, LogLevel: *s.logLevel, StopOnFailure: *s.stopOnFailure, Output: stdout, NoTLS: !withTLS,
+		PortTLS: portTLS, PortLimits: portLimits,
 		Auth: remote.Auth{KeyFiles: split(*s.keys), KnownHosts: split(*s.known)}}
 	err := SSH(ctx, f, d)
 	if ctx.Err() != nil && err == nil {

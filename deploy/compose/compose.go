@@ -85,7 +85,9 @@ const LabelRole = "run.hydro.role"
 
 // File returns the Compose file of the fleet, in YAML: a service per node,
 // named Service(role), whose hostname is its name; restarted unless
-// stopped, and stopped with SIGTERM, as the nodes expect. It refuses a
+// stopped, and stopped with SIGTERM, as the nodes expect. Every '$' of an
+// environment value is written "$$", so that Compose, which interpolates
+// variables in the file, gives the node the value as it is. It refuses a
 // project name Compose would refuse, two roles with one service name, a
 // node without a role, and a port outside 1 to 65535.
 func File(f Fleet) ([]byte, error) {
@@ -112,10 +114,12 @@ func File(f Fleet) ([]byte, error) {
 			continue
 		}
 		roles[name] = n.Role
-		s := service{Image: f.Image, Hostname: name, Environment: n.Env, Restart: "unless-stopped", StopSignal: "SIGTERM",
+		s := service{Image: f.Image, Hostname: name, Environment: map[string]string{}, Restart: "unless-stopped", StopSignal: "SIGTERM",
 			Labels: map[string]string{LabelRole: n.Role}}
-		if s.Environment == nil {
-			s.Environment = map[string]string{}
+		for k, v := range n.Env {
+			// NB: Compose interpolates ${VAR} in the file's values; "$$"
+			// is its literal '$'.
+			s.Environment[k] = strings.ReplaceAll(v, "$", "$$")
 		}
 		for _, pt := range n.Publish {
 			if pt < 1 || pt > 65535 {

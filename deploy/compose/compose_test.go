@@ -94,6 +94,27 @@ func TestFileDecodesStrictly(t *testing.T) {
 	}
 }
 
+// Compose reads "$X" in a value as a variable, and "$$" as '$': a value
+// with '$' in it is written so that the node gets it as it is.
+func TestFileEscapesDollars(t *testing.T) {
+	f := fleet
+	f.Nodes = []compose.Node{{Role: "Leader", Env: map[string]string{"HYDRO_PORT_TOKEN": "a$b$$c${HOME}"}}}
+	out, err := compose.File(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p specProject
+	if err := yaml.UnmarshalStrict(out, &p); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.Services["leader"].Environment["HYDRO_PORT_TOKEN"], "a$$b$$$$c$${HOME}"; got != want {
+		t.Errorf("the token is written %q; want %q", got, want)
+	}
+	if f.Nodes[0].Env["HYDRO_PORT_TOKEN"] != "a$b$$c${HOME}" {
+		t.Errorf("File changed the fleet's environment: %v", f.Nodes[0].Env)
+	}
+}
+
 func TestFileRefused(t *testing.T) {
 	for _, tc := range []struct {
 		name string

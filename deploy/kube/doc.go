@@ -35,6 +35,12 @@
 // restart) so that all of them take the new CA. Scaling down, and back up
 // to the size written, needs nothing.
 //
+// The external ports' own TLS and token (deploy -k8s -port-tls,
+// -port-client-ca, -port-token-file) go into a Secret of their own,
+// NAME-ports (Fleet.PortEnv), which only the containers of the processes
+// serving the ports take their environment from; their limits
+// (-port-max-clients and the others) go into the ConfigMap (Fleet.Env).
+//
 // deploy -k8s -tls=false (Fleet.Plaintext) writes an empty Secret and sets
 // HYDRO_TLS=off in the ConfigMap: the nodes speak plaintext and believe
 // any peer's hello, so any process that reaches their ports can pose as a

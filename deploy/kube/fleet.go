@@ -52,6 +52,17 @@ type Fleet struct {
 	// ConfigMap), with TLS empty: for a network where every process that
 	// can reach the pods is trusted, and nowhere else.
 	Plaintext bool
+	// Env holds more environment variables for every node, written into
+	// the ConfigMap beside the flow's settings: package deploy puts the
+	// external ports' limits here (deploy.PortLimits.Env).
+	Env map[string]string
+	// PortEnv holds environment variables for the nodes of the processes
+	// that serve external ports (Ports) alone, written into the Secret
+	// NAME-ports, which only their containers take their environment
+	// from: package deploy puts the ports' certificate, key, client CAs
+	// and token here (deploy.PortTLS.Env). Without it there is no such
+	// Secret.
+	PortEnv map[string]string
 }
 
 // Cluster is a cluster of the flow and its number of members.
@@ -203,6 +214,21 @@ func (f Fleet) fill() (Fleet, error) {
 	if size > maxSecret {
 		errs = append(errs, fmt.Errorf("kube: the TLS files hold %d bytes; a Secret holds at most %d (fewer members, or TLS from elsewhere)", size, maxSecret))
 	}
+	errs = append(errs, checkEnv("Env", f.Env)...)
+	errs = append(errs, checkEnv("PortEnv", f.PortEnv)...)
+	size = 0
+	for k, v := range f.PortEnv {
+		size += len(k) + len(v)
+		if _, dup := f.Env[k]; dup {
+			errs = append(errs, fmt.Errorf("kube: %s is in both Env and PortEnv", k))
+		}
+	}
+	if size > maxSecret {
+		errs = append(errs, fmt.Errorf("kube: PortEnv holds %d bytes; a Secret holds at most %d", size, maxSecret))
+	}
+	if len(f.PortEnv) > 0 && len(f.Ports) == 0 {
+		errs = append(errs, errors.New("kube: PortEnv is given, but the fleet has no external port"))
+	}
 	for _, p := range f.Ports {
 		if !slices.Contains(f.Processes, p.Location) {
 			errs = append(errs, fmt.Errorf("kube: external port %s: %q is not a process of the fleet", p.Name, p.Location))
@@ -242,6 +268,35 @@ func isLabel(s string) bool {
 	}
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkEnv refuses a variable of env (the field named field) whose name is
+// not a C identifier, or is one of the ConfigMap's own.
+func checkEnv(field string, env map[string]string) []error {
+	var errs []error
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		switch {
+		case !isEnvName(k):
+			errs = append(errs, fmt.Errorf("kube: %s: variable name %q: want letters, digits and '_', not starting with a digit", field, k))
+		case strings.HasPrefix(k, "HYDRO_KUBE_") || k == EnvTLS:
+			errs = append(errs, fmt.Errorf("kube: %s: %s is the fleet's own setting", field, k))
+		}
+	}
+	return errs
+}
+
+// isEnvName reports whether s is a C identifier, the names of environment
+// variables a shell and envFrom both take.
+func isEnvName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
 			return false
 		}
 	}

@@ -105,8 +105,10 @@ type objectFieldSelector struct {
 	FieldPath string `json:"fieldPath"`
 }
 
+// envFromSource names a ConfigMap or a Secret, one of the two.
 type envFromSource struct {
-	ConfigMapRef localObjectReference `json:"configMapRef"`
+	ConfigMapRef *localObjectReference `json:"configMapRef,omitempty"`
+	SecretRef    *localObjectReference `json:"secretRef,omitempty"`
 }
 
 type localObjectReference struct {

@@ -5,6 +5,7 @@ package kube
 import (
 	"bytes"
 	"fmt"
+	"maps"
 
 	"sigs.k8s.io/yaml"
 )
@@ -17,6 +18,9 @@ import (
 //   - a Secret NAME-tls with the fleet's TLS files (Fleet.TLS), mounted
 //     at TLSMount in every node (optionally: a Plaintext fleet's is
 //     empty);
+//   - with Fleet.PortEnv, a Secret NAME-ports holding it, which the
+//     containers of the processes that serve external ports take their
+//     environment from, after the ConfigMap;
 //   - per location a headless Service NAME-LOC and a StatefulSet NAME-LOC
 //     of one replica for a process and of the cluster's size for a
 //     cluster.
@@ -92,8 +96,20 @@ func objects(f Fleet) ([]Object, error) {
 	if f.Plaintext {
 		cm.Data[EnvTLS] = "off"
 	}
+	maps.Copy(cm.Data, f.Env)
 	sec := secret{typeMeta: typeMeta{APIVersion: "v1", Kind: "Secret"}, Metadata: meta(f.Name+"-tls", common), Type: "Opaque", Data: f.TLS}
 	objs := []Object{{Kind: "ConfigMap", Name: cm.Metadata.Name, obj: cm}, {Kind: "Secret", Name: sec.Metadata.Name, obj: sec}}
+	serves := map[string]bool{} // locations whose containers read the ports' Secret
+	portSec := secret{typeMeta: typeMeta{APIVersion: "v1", Kind: "Secret"}, Metadata: meta(f.Name+"-ports", common), Type: "Opaque", Data: map[string][]byte{}}
+	if len(f.PortEnv) > 0 {
+		for k, v := range f.PortEnv {
+			portSec.Data[k] = []byte(v)
+		}
+		for _, p := range f.Ports {
+			serves[p.Location] = true
+		}
+		objs = append(objs, Object{Kind: "Secret", Name: portSec.Metadata.Name, obj: portSec})
+	}
 	place := func(loc string, replicas int) {
 		name := f.Name + "-" + Label(loc)
 		sel := map[string]string{LabelName: f.Name, LabelComponent: Label(loc)}
@@ -107,6 +123,10 @@ func objects(f Fleet) ([]Object, error) {
 			n := f.NodePort + 1 + i
 			svcPorts = append(svcPorts, servicePort{Name: portName(i), Port: n, TargetPort: n, Protocol: "TCP"})
 			ctrPorts = append(ctrPorts, containerPort{Name: portName(i), ContainerPort: n, Protocol: "TCP"})
+		}
+		envFrom := []envFromSource{{ConfigMapRef: &localObjectReference{Name: cm.Metadata.Name}}}
+		if serves[loc] {
+			envFrom = append(envFrom, envFromSource{SecretRef: &localObjectReference{Name: portSec.Metadata.Name}})
 		}
 		svc := service{
 			typeMeta: typeMeta{APIVersion: "v1", Kind: "Service"},
@@ -134,7 +154,7 @@ func objects(f Fleet) ([]Object, error) {
 								{Name: EnvNamespace, ValueFrom: &envVarSource{FieldRef: objectFieldSelector{FieldPath: "metadata.namespace"}}},
 								{Name: EnvLocation, Value: loc},
 							},
-							EnvFrom:      []envFromSource{{ConfigMapRef: localObjectReference{Name: cm.Metadata.Name}}},
+							EnvFrom:      envFrom,
 							Ports:        ctrPorts,
 							VolumeMounts: []volumeMount{{Name: "tls", MountPath: TLSMount, ReadOnly: true}},
 						}},
