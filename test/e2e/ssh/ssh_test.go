@@ -207,12 +207,17 @@ func TestWordCountOverSSH(t *testing.T) {
 	h.gone(t, true)
 }
 
-// Chat on one of the hosts; two clients on this machine talk through it.
-// Then the deployer is killed (SIGKILL): nothing of the fleet goes on
-// running.
+// Chat on one of the hosts, its port asking for a token (-port-token-file,
+// which reaches the node in its settings); two clients on this machine
+// that give it talk through it, one that does not is refused. Then the
+// deployer is killed (SIGKILL): nothing of the fleet goes on running.
 func TestChatOverSSH(t *testing.T) {
 	h := netHosts(t, 2)
-	f := deploytest.Start(t, "../../../examples/chat", h.args("-place", "Server="+h.addrs[1])...)
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte("chat-e2e-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := deploytest.Start(t, "../../../examples/chat", h.args("-place", "Server="+h.addrs[1], "-port-token-file", tokenFile)...)
 	addr := f.PortAddr("Client", 60*time.Second)
 	if host, _, _ := net.SplitHostPort(addr); host != subnet+"12" {
 		t.Fatalf("the chat port is on %s; want the second host", addr)
@@ -243,9 +248,22 @@ func TestChatOverSSH(t *testing.T) {
 			}
 		}
 	}
+	// Without the token: refused.
+	n, rn := dial()
+	fmt.Fprintln(n, "hello without a token")
+	if l, _ := rn.ReadString('\n'); !strings.HasPrefix(l, "ERR ") {
+		t.Fatalf("a client without the token got %q; want ERR ...", l)
+	}
+	auth := func(c net.Conn, r *bufio.Reader) {
+		t.Helper()
+		fmt.Fprintln(c, "AUTH chat-e2e-token")
+		readUntil(r, "OK")
+	}
 	a, ra := dial()
+	auth(a, ra)
 	readUntil(ra, "you are client 1")
-	_, rb := dial()
+	b, rb := dial()
+	auth(b, rb)
 	readUntil(rb, "you are client 2")
 	readUntil(ra, "client 2 joined")
 	fmt.Fprintln(a, "hello over ssh")
