@@ -19,11 +19,12 @@
 # are in DIR, so that a Docker engine of the machine, if there is one, is
 # left alone. Needs root.
 #
-# Cold run (measured 2026-12-06) on a 2-core machine of the CI's type, shared with other builds
-# (load around 40): apt-get install of docker.io about 2 minutes; the
-# compose build 17 minutes of wall time (2 minutes of user CPU time with a
-# Go build cache already holding the common modules). Warm, dockerd is up
-# in about 2 s.
+# Measured on 2026-12-06 on a 2-core machine of the CI's type, shared with
+# other builds (load around 40): apt-get install of docker.io about 2
+# minutes; the compose build 17 minutes of wall time (2 minutes of user CPU
+# time, with a Go build cache already holding the common modules: not a
+# cold build). Warm, dockerd is up in about 2 s; the test takes about 2
+# minutes.
 set -euo pipefail
 
 COMPOSE=v5.6.0 # github.com/docker/compose/v5
