@@ -17,11 +17,24 @@ import (
 // program prints from passing for one.
 const finishMark = "\x1fhydro idle: "
 
+// namedMark starts the report line of a node that shares its OS process
+// with others (RunNodes): the node's name follows it, then ": " and the
+// report, since the line's prefix names the process.
+const namedMark = "\x1fhydro idle "
+
 // idleWriter returns Node.Idle for a node that reports to w.
 func idleWriter(w io.Writer) func(node.Idle) {
 	return func(r node.Idle) {
 		// One write per line: the deployer reads whole lines.
 		_, _ = io.WriteString(w, finishMark+r.String()+"\n")
+	}
+}
+
+// namedIdleWriter returns Node.Idle for a node named name that reports
+// to w, shared with the other nodes of its process.
+func namedIdleWriter(w io.Writer, name string) func(node.Idle) {
+	return func(r node.Idle) {
+		_, _ = io.WriteString(w, namedMark+name+": "+r.String()+"\n")
 	}
 }
 
@@ -60,16 +73,25 @@ func (w *finishWatch) Write(p []byte) (int, error) {
 	return w.out.Write(p)
 }
 
-// split cuts "[NAME] " and the mark off a report line.
+// split cuts "[NAME] " and the mark off a report line, or "[PROCESS] ",
+// the named mark and "NAME: " off that of a node sharing its process.
 func (w *finishWatch) split(p []byte) (name string, rest []byte, ok bool) {
 	if len(p) == 0 || p[0] != '[' {
 		return "", nil, false
 	}
-	end := bytes.Index(p, []byte("] "+finishMark))
+	if end := bytes.Index(p, []byte("] "+finishMark)); end >= 0 {
+		return string(p[1:end]), p[end+2+len(finishMark):], true
+	}
+	end := bytes.Index(p, []byte("] "+namedMark))
 	if end < 0 {
 		return "", nil, false
 	}
-	return string(p[1:end]), p[end+2+len(finishMark):], true
+	rest = p[end+2+len(namedMark):]
+	i := bytes.Index(rest, []byte(": "))
+	if i <= 0 {
+		return "", nil, false
+	}
+	return string(rest[:i]), rest[i+2:], true
 }
 
 // finished prints that the fleet finished.

@@ -52,3 +52,33 @@ func TestFinishWatch(t *testing.T) {
 		t.Errorf("output = %q; want %q", got, want)
 	}
 }
+
+// TestFinishWatchNamed: nodes sharing an OS process (RunNodes) write their
+// reports with their names behind the process's prefix; the watch reads
+// each as its node's, and tells the fleet finished once they match.
+func TestFinishWatchNamed(t *testing.T) {
+	var out bytes.Buffer
+	w := newFinishWatch(&out, []string{"W/0", "W/1"})
+	report := func(name string, r node.Idle) {
+		var line bytes.Buffer
+		namedIdleWriter(&line, name)(r)
+		if _, err := w.Write(append([]byte("[W/0,W/1] "), line.Bytes()...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report("W/0", node.Idle{Sent: map[string]uint64{"W/1": 1}})
+	select {
+	case <-w.done:
+		t.Fatal("finished before W/1 reported")
+	default:
+	}
+	report("W/1", node.Idle{Received: map[string]uint64{"W/0": 1}})
+	select {
+	case <-w.done:
+	default:
+		t.Fatal("not finished once W/1 received what W/0 sent")
+	}
+	if out.Len() != 0 {
+		t.Errorf("output = %q; want the reports kept out of it", out.String())
+	}
+}

@@ -89,17 +89,40 @@ type NodeConfig struct {
 // location of f, the node has no TLS certificate of its role (and TLS is
 // not turned off), or the node cannot listen.
 func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
-	fl, err := sized(f, cfg.Sizes)
+	r, err := prepareNode(f, cfg, nil)
 	if err != nil {
 		return err
 	}
+	return r.run(ctx)
+}
+
+// nodeRun is one node lowered and configured, ready to run.
+type nodeRun struct {
+	f       *hydro.Flow
+	fl      *ir.Flow
+	cfg     NodeConfig
+	g       *compile.Graph
+	self    node.Node
+	view    *node.View
+	members func(*ir.Location) []uint32
+	loc     string
+}
+
+// prepareNode does what RunNode does before the node runs: it lowers the
+// role's graph and loads its TLS and its ports' configuration. The node
+// runs on host if it is not nil (see RunNodes).
+func prepareNode(f *hydro.Flow, cfg NodeConfig, host *node.Host) (*nodeRun, error) {
+	fl, err := sized(f, cfg.Sizes)
+	if err != nil {
+		return nil, err
+	}
 	at, ok := roleDest(fl, cfg.Role, cfg.Sizes)
 	if !ok {
-		return fmt.Errorf("deploy: role %q names no location of this flow", cfg.Role)
+		return nil, fmt.Errorf("deploy: role %q names no location of this flow", cfg.Role)
 	}
 	addr, ok := cfg.Peers[cfg.Role]
 	if !ok {
-		return fmt.Errorf("deploy: no address for role %q among the peers", cfg.Role)
+		return nil, fmt.Errorf("deploy: no address for role %q among the peers", cfg.Role)
 	}
 	// The node's view of the clusters' members routes RoundRobin and
 	// Broadcast around the members it sees as left.
@@ -107,38 +130,44 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 	view := node.NewView(size)
 	env := compile.Env{Size: size, Members: view.Members}
 	if err := env.Fill(); err != nil {
-		return err
+		return nil, err
 	}
 	g, err := compile.LowerOne(fl, at, env)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	creds, err := credentials(cfg.TLS, cfg.Role)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sec, lim, err := portConfig(cfg.PortTLS, cfg.PortLimits)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	self := node.Node{Name: cfg.Role, Addr: addr, Peers: cfg.Peers, Limits: transport.DefaultLimits, Logger: cfg.Logger, Ports: cfg.Ports,
-		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds, PortSecurity: sec, PortLimits: lim}
+		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds, PortSecurity: sec, PortLimits: lim, Host: host}
 	if fl.Finite && cfg.Finish != nil {
 		self.Idle = idleWriter(cfg.Finish)
 	}
+	return &nodeRun{f: f, fl: fl, cfg: cfg, g: g, self: self, view: view, members: env.Members, loc: at.Loc.Name}, nil
+}
+
+// run runs the node until ctx ends.
+func (r *nodeRun) run(ctx context.Context) error {
+	cfg := r.cfg
 	if cfg.Resize != nil {
 		rctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			follow(rctx, fl, view, cfg.Resize, cfg.Logger)
+			follow(rctx, r.fl, r.view, cfg.Resize, cfg.Logger)
 		}()
 		defer func() { stop(); <-done }()
 	}
 	if cfg.Admin == "" {
-		return node.Run(ctx, g, self, env.Members)
+		return node.Run(ctx, r.g, r.self, r.members)
 	}
-	return runWithAdmin(ctx, f, g, self, env.Members, cfg.Admin, at.Loc.Name)
+	return runWithAdmin(ctx, r.f, r.g, r.self, r.members, cfg.Admin, r.loc)
 }
 
 // follow resizes the view's clusters as sizes says, until ctx ends.

@@ -54,6 +54,11 @@ type Member struct {
 	// Env is what Launch adds to this member's environment alone (its
 	// certificate and key, say), as KEY=value.
 	Env []string
+	// Nodes, if set, are the nodes this process runs together (the
+	// members of a cluster co-located), each with its name and address;
+	// Name is then their names joined by commas (its role), and the
+	// address table lists the nodes, not the process.
+	Nodes []Member
 }
 
 // FreeAddrs returns n loopback addresses with free ports, or, if base is
@@ -154,7 +159,8 @@ type Fleet struct {
 }
 
 // Launch starts one process per member: exe with args, its role and the
-// address table in its environment (plus env). Every line a member prints
+// address table in its environment (plus env): every member's address, or,
+// for one that runs several nodes (Nodes), theirs. Every line a member prints
 // is copied to out prefixed with [name] (a line longer than 1 MiB in
 // pieces of 1 MiB); a nil out discards. Launch returns once all
 // have started; a member that fails to start stops those already started.
@@ -164,7 +170,15 @@ func Launch(exe string, args []string, env []string, members []Member, out io.Wr
 	}
 	f := &Fleet{exits: make(chan Exit, len(members))}
 	var mu sync.Mutex // serialises lines from different members
-	peers := EncodePeers(members)
+	var table []Member
+	for _, m := range members {
+		if len(m.Nodes) > 0 {
+			table = append(table, m.Nodes...)
+		} else {
+			table = append(table, m)
+		}
+	}
+	peers := EncodePeers(table)
 	for _, m := range members {
 		cmd := exec.Command(exe, args...)
 		cmd.Env = append(append(append(os.Environ(), env...), m.Env...), EnvRole+"="+m.Name, EnvPeers+"="+peers)

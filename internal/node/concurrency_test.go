@@ -16,7 +16,6 @@ import (
 	"github.com/hydro-go/hydro/dfir"
 	"github.com/hydro-go/hydro/internal/compile"
 	"github.com/hydro-go/hydro/transport"
-	"github.com/hydro-go/hydro/transport/tcp"
 )
 
 // These tests drive the lock discipline (receive, acquire, drain, settle)
@@ -28,7 +27,7 @@ import (
 func lockNode(got func(from string, payload []byte)) *node {
 	n := &node{
 		log:   slog.New(slog.DiscardHandler),
-		conns: map[string]*tcp.Conn{},
+		conns: map[string]peerLink{},
 		out:   map[string][]transport.Frame{},
 		wake:  make(chan struct{}, 1),
 		ports: &ports{},

@@ -270,6 +270,30 @@
 // is held or later sent for them. It dials a member added at the address
 // Node.AddrOf gives when Node.Peers has none.
 //
+// # Co-located nodes
+//
+// Several nodes can run in one OS process, each with its own graph, lock
+// and goroutines: the members of a cluster placed together so that one
+// process uses several cores (package deploy's -cores). They share a Host
+// (Node.Host), made beforehand with all their names. A node sends to a
+// peer its Host names through a link in memory instead of a tcp.Conn: the
+// tick's frames for that peer are copied into one batch, in one Send, and
+// put on the peer's local queue, a Go channel of at most 1,024 batches
+// and 8 MiB of payloads (a larger batch is let in alone). A full queue, or
+// a peer not running, refuses the Send with tcp.ErrBackpressure, and the
+// frames are held and sent again as for a TCP peer (Bounds). Each node
+// has one local reader goroutine, owned by Run, that hands the batches to
+// receive as a connection's reader hands frames, with more set while more
+// is queued (up to 1,024 frames or 64 KiB), so the rules above hold
+// unchanged: no lock is shared between co-located nodes, and a frame
+// crosses one channel. The link to a co-located peer reports it connected
+// while its Run runs (from before its first tick until it returns), so
+// membership, FailAfter and Idle behave as over TCP; LinkStats counts the
+// frames taken from co-located peers with the Listener's. Each node still
+// listens on TCP, with its own certificate, for the peers its Host does
+// not name. What is queued for a node when it stops is dropped: the
+// fail-stop prefix every channel allows.
+//
 // # Finishing
 //
 // With Node.Idle set (a finite flow whose deployer watches it), the node

@@ -92,6 +92,11 @@ type Node struct {
 	// becomes idle after sending or receiving (and once after its first
 	// tick): see Idle and Finished.
 	Idle func(Idle)
+	// Host, if set, is the nodes that run in this OS process with this
+	// one (see Host), Name among them: the node sends to those over
+	// memory, and takes what they send from its local queue, and uses
+	// TCP for every other peer.
+	Host *Host
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -133,7 +138,7 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	n := &node{g: g, self: self, log: log, conns: map[string]*tcp.Conn{}, out: map[string][]transport.Frame{}, wake: make(chan struct{}, 1), start: time.Now()}
+	n := &node{g: g, self: self, log: log, conns: map[string]peerLink{}, out: map[string][]transport.Frame{}, wake: make(chan struct{}, 1), start: time.Now()}
 	n.failAfter = self.FailAfter
 	if n.failAfter <= 0 {
 		n.failAfter = DefaultFailAfter
@@ -147,6 +152,25 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 	// Until the first tick has run, frames wait for the lock.
 	n.mu.Lock()
 	locked := true
+	if self.Host != nil {
+		s, q, err := self.Host.serve(self.Name)
+		if err != nil {
+			n.mu.Unlock()
+			return fmt.Errorf("deploy: %s: %w", self.Name, err)
+		}
+		if self.LinkStats != nil {
+			self.LinkStats.local.Store(q)
+		}
+		// Last: the co-located peers see the node down once it stopped.
+		rctx, stopLocal := context.WithCancel(ctx)
+		var local sync.WaitGroup
+		local.Go(func() { n.readLocal(rctx, q) })
+		defer func() {
+			s.leave(q)
+			stopLocal()
+			local.Wait()
+		}()
+	}
 	secure, err := tlsOptions(self)
 	if err != nil {
 		n.mu.Unlock()
@@ -451,7 +475,7 @@ type node struct {
 	ln    *tcp.Listener
 	self  Node
 	log   *slog.Logger
-	conns map[string]*tcp.Conn
+	conns map[string]peerLink
 	out   map[string][]transport.Frame
 	order []string
 	retry []string    // peers whose frames were refused, sent first next time
@@ -680,8 +704,21 @@ type arenaSpan struct {
 	start, end int
 }
 
-func (n *node) conn(ctx context.Context, name string) (*tcp.Conn, error) {
+func (n *node) conn(ctx context.Context, name string) (peerLink, error) {
 	if c, ok := n.conns[name]; ok {
+		return c, nil
+	}
+	if h := n.self.Host; h.Has(name) {
+		var moved func(bool)
+		if n.watching {
+			moved = n.connMoved
+		}
+		limits := n.self.Limits
+		if limits.Validate() != nil {
+			limits = transport.DefaultLimits
+		}
+		c := h.link(n.self.Name, name, limits, moved)
+		n.conns[name] = c
 		return c, nil
 	}
 	addr, ok := n.self.Peers[name]
@@ -720,7 +757,7 @@ type watch struct {
 	name   string
 	ins    []compile.MembershipInput // the graph's inputs that watch it
 	member uint32
-	conn   *tcp.Conn
+	conn   peerLink
 	up     bool   // as last reported
 	downs  uint64 // connections to it that had gone down, when last looked at
 }

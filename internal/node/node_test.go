@@ -208,6 +208,8 @@ type nodes struct {
 	idle, frame time.Duration
 	// onIdle, if set, is each node's Node.Idle, given the node's name.
 	onIdle func(name string, r node.Idle)
+	// host, if set, is the Node.Host of the nodes it names.
+	host *node.Host
 }
 
 type run struct {
@@ -288,6 +290,9 @@ func (fl *nodes) start(name string) {
 	}
 	if fl.onIdle != nil {
 		self.Idle = func(r node.Idle) { fl.onIdle(name, r) }
+	}
+	if fl.host.Has(name) {
+		self.Host = fl.host
 	}
 	go func() { r.done <- node.Run(ctx, g, self, fl.members) }()
 }

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package deploy_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/hydro-go/hydro"
+	"github.com/hydro-go/hydro/deploy"
+)
+
+type coLeader struct{}
+
+type coWorker struct{}
+
+// squares is a leader that spreads 1..n over the workers, which square
+// each and send it back; the leader hands each answer, with the member
+// that computed it, to got.
+func squares(n int, got chan<- hydro.KV[hydro.MemberID[coWorker], int]) func(f *hydro.Flow) {
+	return func(f *hydro.Flow) {
+		leader := hydro.NewProcess[coLeader](f)
+		workers := hydro.NewCluster[coWorker](f)
+		items := make([]int, n)
+		for i := range items {
+			items[i] = i + 1
+		}
+		on := hydro.RoundRobin(hydro.SourceIter(leader, items), workers, hydro.NonDet("any worker will do"))
+		sq := hydro.Map(on, func(v int) int { return v * v })
+		hydro.ForEach(hydro.AssumeOrdered(hydro.Gather(sq, leader).Entries(), hydro.NonDet("summed: any order")), func(kv hydro.KV[hydro.MemberID[coWorker], int]) { got <- kv })
+	}
+}
+
+// TestRunNodesCoLocated: the two workers of a cluster run in one call of
+// RunNodes, linked in memory, and the leader apart, over TCP with mutual
+// TLS: every answer arrives, from both members, and stopping leaves no
+// goroutine behind.
+func TestRunNodesCoLocated(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const n = 200
+	got := make(chan hydro.KV[hydro.MemberID[coWorker], int], n)
+	build := squares(n, got)
+	addrs, err := freeAddrs(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := map[string]string{"coLeader": addrs[0], "coWorker/0": addrs[1], "coWorker/1": addrs[2]}
+	certs := issue(t, peers)
+	sizes := map[string]int{"coWorker": 2}
+	f := hydro.NewFlow()
+	build(f)
+	f.MustCompile()
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	go func() {
+		errs <- deploy.RunNode(ctx, f, deploy.NodeConfig{Role: "coLeader", Peers: peers, Sizes: sizes, TLS: certs["coLeader"]})
+	}()
+	go func() {
+		errs <- deploy.RunNodes(ctx, build,
+			deploy.NodeConfig{Role: "coWorker/0", Peers: peers, Sizes: sizes, TLS: certs["coWorker/0"]},
+			deploy.NodeConfig{Role: "coWorker/1", Peers: peers, Sizes: sizes, TLS: certs["coWorker/1"]})
+	}()
+	var sum int
+	from := map[uint32]int{}
+	timeout := time.After(20 * time.Second)
+	for i := range n {
+		select {
+		case kv := <-got:
+			sum += kv.Val
+			from[uint32(kv.Key)]++
+		case <-timeout:
+			t.Fatalf("%d answers of %d after 20 s", i, n)
+		}
+	}
+	if want := n * (n + 1) * (2*n + 1) / 6; sum != want {
+		t.Errorf("the answers sum to %d; want %d", sum, want)
+	}
+	if from[0] == 0 || from[1] == 0 || from[0]+from[1] != n {
+		t.Errorf("answers by member: %v; want both members, %d in all", from, n)
+	}
+	cancel()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("RunNode or RunNodes: %v", err)
+		}
+	}
+}
+
+// TestRunNodesRefuses: RunNodes refuses no node, a role given twice, and
+// a role the flow does not have, before running any.
+func TestRunNodesRefuses(t *testing.T) {
+	build := squares(1, nil)
+	peers := map[string]string{"coLeader": "127.0.0.1:1", "coWorker/0": "127.0.0.1:2"}
+	for _, tc := range []struct {
+		name string
+		cfgs []deploy.NodeConfig
+		want string
+	}{
+		{"none", nil, "no node to run"},
+		{"twice", []deploy.NodeConfig{{Role: "coWorker/0", Peers: peers}, {Role: "coWorker/0", Peers: peers}}, `role "coWorker/0" given twice`},
+		{"unknown", []deploy.NodeConfig{{Role: "coWorker/0", Peers: peers, TLS: deploy.TLS{Off: true}}, {Role: "Nobody", Peers: peers}}, `"Nobody" names no location`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := deploy.RunNodes(t.Context(), build, tc.cfgs...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("RunNodes = %v; want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
