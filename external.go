@@ -240,6 +240,7 @@ type localPort struct {
 
 type localConn struct {
 	inbox [][]byte // encoded messages the flow sent
+	err   error    // the first error it met: see LocalClient.Err
 }
 
 func connectLocal[Req, Resp any](r *Local, h any, req Codec[Req], resp Codec[Resp]) *LocalClient[Req, Resp] {
@@ -289,20 +290,40 @@ func (c *LocalClient[Req, Resp]) Send(vs ...Req) {
 }
 
 // Receive returns, decoded, what the flow sent the connection since the
-// last Receive, up to its Close.
+// last Receive, up to its Close. A message the flow could not send (a
+// value its codec cannot encode, or longer than the codec allows) is
+// skipped, as a deployed port drops it, and so is one that does not
+// decode: Err reports them.
 func (c *LocalClient[Req, Resp]) Receive() []Resp {
 	c.r.drainPorts()
 	var out []Resp
 	for _, msg := range c.conn.inbox {
 		v, err := c.resp.decode(msg)
 		if err != nil {
-			panic(fmt.Sprintf("hydro: LocalClient.Receive from port %s: %v", c.port.b.Name, err))
+			c.conn.fail(fmt.Errorf("hydro: LocalClient.Receive from port %s: %w", c.port.b.Name, err))
+			continue
 		}
 		out = append(out, v)
 	}
 	clear(c.conn.inbox)
 	c.conn.inbox = c.conn.inbox[:0]
 	return out
+}
+
+// Err returns the first error met by what the flow sent the connection
+// while it was open: messages the port could not encode, or over its
+// codec's limit, which Receive skipped (on a port that answers each
+// connection, a message for another connection may be the one), or
+// messages that did not decode. It is nil if every message arrived.
+func (c *LocalClient[Req, Resp]) Err() error {
+	c.r.drainPorts()
+	return c.conn.err
+}
+
+func (lc *localConn) fail(err error) {
+	if lc.err == nil {
+		lc.err = err
+	}
 }
 
 // Close closes the connection: the flow sees it disconnect in the next
@@ -346,8 +367,10 @@ func (r *Local) drainPorts() {
 					c.inbox = append(c.inbox, append([]byte(nil), msg...))
 				}
 			})
-			if err != nil {
-				panic(err)
+			if err != nil && lp != nil {
+				for _, c := range lp.conns {
+					c.fail(err)
+				}
 			}
 		}
 	}

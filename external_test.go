@@ -231,3 +231,28 @@ func ExampleBidiExternal() {
 	// Client 1 [HELLO]
 	// Client 2 [HI THERE]
 }
+
+// A value over its codec's limit is not sent: under Local, as in a
+// deployed port, Receive skips it and returns the rest, and Err says why,
+// instead of a panic.
+func TestExternalLocalOverLimit(t *testing.T) {
+	f := NewFlow()
+	server := NewProcess[extServer](f)
+	feeds := NewExternal[extFeed](f)
+	feed, lines := SourceExternal(server, feeds, Lines)
+	news := SinkExternal(lines, feeds, Lines.WithMaxMessage(4))
+	r := MustLocal(f)
+	in, out := feed.Connect(r), news.Connect(r)
+	in.Send("ab", "toolong", "cd")
+	r.RunAvailable()
+	if got := out.Receive(); !slices.Equal(got, []string{"ab", "cd"}) {
+		t.Errorf("Receive() = %q; want [ab cd]", got)
+	}
+	err := out.Err()
+	if err == nil || !strings.Contains(err.Error(), "exceeds the codec's limit of 4") {
+		t.Errorf("Err() = %v; want the codec's limit named", err)
+	}
+	if in.Err() != nil {
+		t.Errorf("the feed's Err() = %v; want nil", in.Err())
+	}
+}

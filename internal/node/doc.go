@@ -78,9 +78,12 @@
 // a timeout, AuthFailed for its token), the flow never hears of it, and it
 // takes no connection id. Once in, a client is registered before the OK is
 // written: a client that read its OK gets every message the flow sends
-// after. With TLS and no token, the client's handshake can return just
-// before the port has taken it in, so a client of a SinkExternal port may
-// miss the messages of that moment: ask for a token where that matters.
+// after. With TLS and no token, a client's handshake ends on its side
+// before the port's: what a PortOut (hydro.SinkExternal) sends meanwhile
+// is held for the connection from its accept (up to ClientQueueBytes,
+// and PortQueueBytes for all of a port's handshakes; past them the
+// connection is closed as too slow) and queued first once it is taken
+// in, so a client whose handshake returned misses nothing.
 //
 // What TLS does not cover: the keys are as safe as the files or
 // environment that carry them; a token is as safe as the channel it
@@ -178,8 +181,9 @@
 //     detection), which waitRoom looks for at each try. A held frame is
 //     copied once, off the tick's arena, never again on a retry, and a
 //     Conn that refuses a Send encodes nothing. Each port client's
-//     queue holds 8 MiB (clientQueue); a client that falls further behind
-//     is closed.
+//     queue holds PortLimits.ClientQueueBytes (4 MiB), and a port's
+//     clients together PortLimits.PortQueueBytes (64 MiB); a client that
+//     falls further behind is closed (see Limits).
 //  9. Shutdown. When ctx ends, Run's goroutine stops taking events, then
 //     waits for the pumps (they stop with ctx), stops the timers and waits
 //     for them, closes the ports (closing every client and waiting for

@@ -55,8 +55,8 @@ type ports struct {
 	mu struct {
 		sync.Mutex
 		closed  bool
-		clients map[*client]struct{}  // whose reader or writer runs
-		gating  map[net.Conn]struct{} // in the port's handshake (gate), or on their way to the loop
+		clients map[*client]struct{} // whose reader or writer runs
+		gating  map[net.Conn]*gated  // in the port's handshake (gate), or on their way to the loop
 	}
 
 	// Owned by the loop.
@@ -76,6 +76,7 @@ type portServer struct {
 
 	live   atomic.Int64 // clients whose goroutines run
 	total  atomic.Int64 // bytes queued for all clients
+	held   atomic.Int64 // bytes held for connections in their handshake (gated)
 	paused atomic.Int32 // readers waiting for room
 	asked  atomic.Bool  // an evAccept is on its way to the loop
 	room   struct {
@@ -123,7 +124,7 @@ type portEvent struct {
 func servePorts(ctx context.Context, bs []*compile.PortBinding, addrs map[string]string, lim PortLimits, stats *PortStats, sec PortSecurity, log *slog.Logger) (*ports, error) {
 	ps := &ports{closing: make(chan struct{}), log: log, lim: lim.withDefaults()}
 	ps.mu.clients = make(map[*client]struct{})
-	ps.mu.gating = make(map[net.Conn]struct{})
+	ps.mu.gating = make(map[net.Conn]*gated)
 	if len(bs) == 0 {
 		return ps, nil
 	}
@@ -282,7 +283,7 @@ func (ps *ports) start(s *portServer, nc, raw net.Conn, who string) {
 	c := &client{id: s.next, srv: s, nc: nc, raw: raw, wake: make(chan struct{}, 1), dead: make(chan struct{}),
 		writes: s.b.Kind != compile.PortIn, log: log}
 	ps.mu.Lock()
-	delete(ps.mu.gating, raw)
+	held := ps.ungateLocked(raw)
 	if ps.mu.closed {
 		ps.mu.Unlock()
 		raw.Close()
@@ -309,6 +310,13 @@ func (ps *ports) start(s *portServer, nc, raw net.Conn, who string) {
 			c.greet = false
 			c.mu.out = append(c.mu.out, authOK...)
 			c.holdLocked(len(authOK))
+			c.kick()
+		}
+		if len(held) > 0 {
+			// What the port sent during the client's handshake, after OK.
+			c.mu.out = append(c.mu.out, held...)
+			c.holdLocked(len(held))
+			c.lastQueued.Store(time.Now().UnixNano())
 			c.kick()
 		}
 		ps.wg.Go(func() { ps.write(c) })
@@ -426,14 +434,19 @@ func (ps *ports) flush() {
 			continue
 		}
 		accepted := false
+		var gated []*gated
 		err := s.b.Drain(func(conn uint64, msg []byte) {
 			if s.b.Kind == compile.PortOut {
 				if !accepted {
 					accepted = true
 					ps.acceptPending(s)
+					gated = ps.gatedOf(s, gated)
 				}
 				for _, c := range s.open {
 					ps.queue(c, msg)
+				}
+				for _, g := range gated {
+					ps.hold(g, msg)
 				}
 				return
 			}

@@ -57,7 +57,7 @@ func (ps *ports) gate(s *portServer, nc net.Conn) {
 		nc.Close()
 		return
 	}
-	ps.mu.gating[nc] = struct{}{}
+	ps.mu.gating[nc] = &gated{srv: s, raw: nc}
 	ps.mu.Unlock()
 	s.live.Add(1)
 	ps.wg.Go(func() { ps.admit(s, nc) })
@@ -85,13 +85,17 @@ func (ps *ports) admit(s *portServer, raw net.Conn) {
 		return // the loop owns it now (start)
 	}
 	ps.mu.Lock()
-	delete(ps.mu.gating, raw)
+	g := ps.mu.gating[raw]
+	ps.ungateLocked(raw)
 	closed := ps.mu.closed
 	ps.mu.Unlock()
 	defer raw.Close() // NB: after counting, which a client seeing the close may read
 	if !closed && err != nil {
 		log := s.log.With("remote", raw.RemoteAddr().String())
-		if errors.Is(err, errAuth) {
+		if g != nil && g.over {
+			s.stats.Slow.Add(1)
+			log.Warn("client refused: too slow", "err", fmt.Errorf("more than %d bytes sent during its handshake", s.lim.ClientQueueBytes))
+		} else if errors.Is(err, errAuth) {
 			s.stats.AuthFailed.Add(1)
 			log.Warn("client refused: bad token", "err", err)
 		} else {

@@ -6,8 +6,11 @@ import (
 	"bufio"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -334,4 +337,128 @@ func TestPortTLSSlowClient(t *testing.T) {
 		}
 	}
 	slow.Close()
+}
+
+// blockedHandshakes is a port's TLS configuration whose handshake, when
+// armed, stops on the port's side after its Finished is sent and before
+// the client's is read: the client's handshake is over then, and its
+// Dial returned.
+type blockedHandshakes struct {
+	cfg      *tls.Config
+	mu       sync.Mutex
+	armed    bool
+	entered  chan struct{}
+	released chan struct{}
+}
+
+func newBlockedHandshakes(cs portCerts) *blockedHandshakes {
+	bh := &blockedHandshakes{entered: make(chan struct{}), released: make(chan struct{})}
+	bh.cfg = &tls.Config{Certificates: []tls.Certificate{cs.server},
+		VerifyConnection: func(tls.ConnectionState) error {
+			bh.mu.Lock()
+			armed := bh.armed
+			bh.armed = false
+			bh.mu.Unlock()
+			if armed {
+				close(bh.entered)
+				<-bh.released
+			}
+			return nil
+		}}
+	return bh
+}
+
+func (bh *blockedHandshakes) arm() {
+	bh.mu.Lock()
+	bh.armed = true
+	bh.mu.Unlock()
+}
+
+// outTLSClient dials addr over TLS, with the handshake done.
+func outTLSClient(t *testing.T, cs portCerts, addr string) (*tls.Conn, *bufio.Reader) {
+	t.Helper()
+	nc := tls.Client(dial(t, addr), &tls.Config{RootCAs: cs.roots, ServerName: "127.0.0.1"})
+	if err := nc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	return nc, bufio.NewReader(nc)
+}
+
+// A TLS client's Dial returns before the port has finished its side of the
+// handshake: what a PortOut broadcasts in between is held for it and
+// reaches it once it is taken in.
+func TestPortOutTLSHandshakeGetsOutput(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	cs := testCerts(t)
+	bh := newBlockedHandshakes(cs)
+	pn := startPortWith(t, compile.PortOut, compile.FrameLines, func(s string) string { return s + "!" }, func(n *Node) {
+		n.PortSecurity = PortSecurity{TLS: bh.cfg}
+	})
+	feedAddr := strings.Split(strings.Split(pn.logs.String(), `port=Feed addr=`)[1], " ")[0]
+	feed, _ := outTLSClient(t, cs, feedAddr)
+	early, er := outTLSClient(t, cs, pn.addr)
+	io.WriteString(feed, "w\n")
+	if got := readLine(t, er); got != "w!" {
+		t.Fatalf("first client got %q; want w!", got)
+	}
+	bh.arm()
+	late, lr := outTLSClient(t, cs, pn.addr) // returns with the port's side blocked
+	<-bh.entered
+	io.WriteString(feed, "x\n")
+	if got := readLine(t, er); got != "x!" {
+		t.Fatalf("first client got %q; want x!", got)
+	}
+	close(bh.released) // x was broadcast before the late client was in
+	if got := readLine(t, lr); got != "x!" {
+		t.Errorf("client whose Dial returned before the port took it in got %q first; want x!", got)
+	}
+	io.WriteString(feed, "y\n")
+	if got := readLine(t, lr); got != "y!" {
+		t.Errorf("then got %q; want y!", got)
+	}
+	early.Close()
+	late.Close()
+	feed.Close()
+}
+
+// What is held for a client in its handshake is bounded: past
+// ClientQueueBytes, the connection is closed and counted as too slow,
+// while the clients already in are served.
+func TestPortOutTLSHandshakeHoldBound(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	cs := testCerts(t)
+	bh := newBlockedHandshakes(cs)
+	stats := &PortStats{}
+	pn := startPortWith(t, compile.PortOut, compile.FrameLines, func(s string) string { return s + "!" }, func(n *Node) {
+		n.PortSecurity = PortSecurity{TLS: bh.cfg}
+		n.PortLimits.ClientQueueBytes = 40
+		n.PortStats = stats
+	})
+	feedAddr := strings.Split(strings.Split(pn.logs.String(), `port=Feed addr=`)[1], " ")[0]
+	feed, _ := outTLSClient(t, cs, feedAddr)
+	early, er := outTLSClient(t, cs, pn.addr)
+	io.WriteString(feed, "w\n")
+	if got := readLine(t, er); got != "w!" {
+		t.Fatalf("first client got %q; want w!", got)
+	}
+	bh.arm()
+	late, _ := outTLSClient(t, cs, pn.addr)
+	<-bh.entered
+	for i := range 10 { // 10 lines of 8 bytes: past 40 bytes held
+		fmt.Fprintf(feed, "line-%d\n", i)
+		if got, want := readLine(t, er), fmt.Sprintf("line-%d!", i); got != want {
+			t.Fatalf("first client got %q; want %q", got, want)
+		}
+	}
+	close(bh.released)
+	late.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if got, err := io.ReadAll(late); len(got) > 0 || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("a client in its handshake past ClientQueueBytes read %q, %v; want its connection closed", got, err)
+	}
+	pn.logs.WaitFor(t, 10*time.Second, `msg="client refused: too slow"`)
+	if s := stats.Port("P").Slow.Load(); s != 1 {
+		t.Errorf("Slow = %d; want 1", s)
+	}
+	early.Close()
+	feed.Close()
 }
