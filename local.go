@@ -196,6 +196,7 @@ func init() {
 		return &fl.ir, nil
 	}
 	lang.Location = func(l any) *ir.Location { return l.(Location).loc() }
+	lang.Output = func(o any) *ir.Node { return o.(interface{ traced() *ir.Node }).traced() }
 	lang.Option = func(set func(*engine.Config)) any {
 		return LocalOption(func(cfg *localConfig) { set(&cfg.engine) })
 	}

@@ -188,6 +188,19 @@
 // key-value store with their logical call and return times, and CheckKV
 // checks them for linearizability (with porcupine).
 //
+// # Rewrites
+//
+// Equivalent checks that a rewrite of a flow (hydro.Decouple,
+// hydro.PartitionProcess) keeps its meaning. The scenario takes a bool,
+// builds the original flow or the rewritten one, drives it on the same
+// inputs, and records its outputs with Observe; Equivalent finds every
+// outcome of the original, then fails at the first execution of the
+// rewrite whose outputs are none of them, compared as sequences where the
+// original's output is ordered and as multisets where it is not. The report
+// shows both outputs, the rewrite's choices and trace. RandomEquivalent
+// does the same over seeds, for flows whose outputs do not depend on their
+// choices.
+//
 // # Determinism
 //
 // An execution is a function of the flow, the scenario's inputs and the

@@ -19,3 +19,18 @@ func Explore(max int, states bool, scenario func(*Sim)) (Explored, *Failure, boo
 	st, f, complete := explore(max, reduction{por: true, states: states}, scenario)
 	return Explored{Ran: st.ran, Finished: st.ran - st.pruned, Revisits: st.revisits}, f, complete
 }
+
+// CompareExhaustive is Equivalent without a test to fail: it returns the
+// first failure, of the original flow (original set) or of the rewritten
+// one, and whether the original's outcomes were all found.
+func CompareExhaustive(max int, scenario func(*Sim, bool)) (f *Failure, original, complete bool) {
+	orig, _, f, complete := originals(Config{MaxExecutions: max}.withDefaults(), scenario)
+	if f != nil || !complete {
+		return f, true, complete
+	}
+	_, f, complete = explore(max, reduction{por: true, states: true}, func(s *Sim) {
+		scenario(s, true)
+		orig.check(s)
+	})
+	return f, false, complete
+}

@@ -40,6 +40,8 @@ type Sim struct {
 	// looping is set while a loop of the Sim's own (RunAvailable) takes
 	// its second step and those after it.
 	looping bool
+	// observed holds what Observe recorded, for the equivalence checks.
+	observed []observation
 }
 
 type choice struct {

@@ -15,6 +15,9 @@ var (
 	Flow func(f any) (*ir.Flow, error)
 	// Location returns the IR of a hydro.Location.
 	Location func(l any) *ir.Location
+	// Output returns the IR node of a *hydro.Output[T]: its sink, whose
+	// input is the collection it drains.
+	Output func(o any) *ir.Node
 	// Option returns a hydro.LocalOption that applies set to the engine
 	// configuration of the Local it configures.
 	Option func(set func(*engine.Config)) any
