@@ -318,6 +318,9 @@ func TestStatsCounters(t *testing.T) {
 	src, double := opAt("source_input", 0, srcLine), strings.Replace(opAt("map", 1, mLine), "map", "double:map", 1)
 	sum, sink := strings.Replace(opAt("fold", 2, fLine), "fold", "sum:fold", 1), opAt("sink_output", 3, outLine)
 	want := func(ticks, runs0, items0, runs1, items1, hItems, drains uint64) dfir.Stats {
+		op := func(id int, kind, name string, line, sub int, items uint64) dfir.OperatorStats {
+			return dfir.OperatorStats{ID: id, Op: kind, Name: name, File: "dfir/compile_test.go", Line: line, Subgraph: sub, Stratum: sub, Items: items}
+		}
 		return dfir.Stats{
 			Ticks: ticks,
 			Subgraphs: []dfir.SubgraphStats{
@@ -325,6 +328,10 @@ func TestStatsCounters(t *testing.T) {
 				{ID: 1, Stratum: 1, Operators: []string{sum, sink}, Runs: runs1, Items: items1},
 			},
 			Handoffs: []dfir.HandoffStats{{From: double, To: sum, Kind: "stratum", Items: hItems, Drains: drains}},
+			// The source emits what the map takes in; the fold takes in
+			// what the handoff drains; the sink, one value a tick.
+			Operators: []dfir.OperatorStats{op(0, "source_input", "", srcLine, 0, items0), op(1, "map", "double", mLine, 0, items0),
+				op(2, "fold", "sum", fLine, 1, hItems), op(3, "sink_output", "", outLine, 1, ticks)},
 		}
 	}
 	if diff := cmp.Diff(want(0, 0, 0, 0, 0, 0, 0), g.Stats()); diff != "" {

@@ -25,6 +25,8 @@ type Graph struct {
 	tick      uint64
 	posFile   string // set by SetPosition
 	posLine   int
+	posColl   string   // set by SetCollection
+	obs       Observer // set by Observe
 }
 
 // New returns an empty graph.
@@ -37,6 +39,12 @@ func New() *Graph { return &Graph{} }
 func (g *Graph) SetPosition(file string, line int) {
 	g.posFile, g.posLine = file, line
 }
+
+// SetCollection makes the operators built from now on report name as the
+// collection they were built for (OperatorStats.Collection): for code that
+// lowers a higher-level program, such as the hydro compiler, whose
+// collections the user names. An empty name restores the default, none.
+func (g *Graph) SetCollection(name string) { g.posColl = name }
 
 // Port is an operator's output carrying elements of type T. Each port is
 // consumed by exactly one operator; use Tee to feed several.
@@ -94,6 +102,9 @@ type node struct {
 	// happen (ForEach, Inspect), so that its state cannot be hashed.
 	kept   []any
 	opaque bool
+
+	coll  string // the collection it was built for (SetCollection)
+	items uint64 // items received on every input; a source's, items emitted
 
 	stratum int
 	sub     *subgraph
@@ -165,6 +176,7 @@ func (g *Graph) newNode(op string, nIn, nOut int, lts []Lifetime, maxLts int) *n
 	} else {
 		n.file, n.line = callSite()
 	}
+	n.coll = g.posColl
 	g.nodes = append(g.nodes, n)
 	switch {
 	case len(lts) > maxLts:
@@ -228,8 +240,21 @@ func sink[T any](n *node, i int) func([]T) {
 	return s.(func([]T))
 }
 
-// setIn installs the function input i of n receives batches through.
-func setIn[T any](n *node, i int, f func([]T)) { n.inSinks[i] = f }
+// setIn installs the function input i of n receives batches through,
+// wrapped to count the items and to tell the graph's Observer, if any.
+func setIn[T any](n *node, i int, f func([]T)) {
+	g := n.g
+	n.inSinks[i] = func(b []T) {
+		n.items += uint64(len(b))
+		if o := g.obs; o != nil {
+			o.Enter(n.id)
+			f(b)
+			o.Exit(n.id)
+			return
+		}
+		f(b)
+	}
+}
 
 // Errors returned by Compile and by the first RunTick of an invalid graph.
 var (

@@ -32,6 +32,12 @@ type stratumPlan struct {
 type entry struct {
 	sub *subgraph
 	run func() int
+	// node is the operator whose own work this is (a source, an emitter,
+	// a replay), for the Observer; nil for a handoff's drain, whose
+	// consumer's input tells it. source marks an operator without inputs,
+	// whose items are those it emits.
+	node   *node
+	source bool
 }
 
 // subgraph is a set of operators fused into direct calls.
@@ -91,7 +97,9 @@ func (g *Graph) makePlan() *plan {
 	g.wiring = nil
 	// Producers flush before their consumers, which may then hold more.
 	for _, n := range order {
-		n.sub.flushers = append(n.sub.flushers, rt[n.id].flushers...)
+		for _, f := range rt[n.id].flushers {
+			n.sub.flushers = append(n.sub.flushers, n.observed(f))
+		}
 	}
 	for _, n := range order {
 		if n.order != nil {
@@ -131,10 +139,10 @@ func (g *Graph) makePlan() *plan {
 			}
 		}
 		for _, run := range rt[n.id].replays {
-			s.replays = append(s.replays, entry{sub: n.sub, run: run})
+			s.replays = append(s.replays, entry{sub: n.sub, run: run, node: n})
 		}
 		for _, run := range rt[n.id].entries {
-			s.entries = append(s.entries, entry{sub: n.sub, run: run})
+			s.entries = append(s.entries, entry{sub: n.sub, run: run, node: n, source: len(n.ins) == 0})
 		}
 		p.tickEnd = append(p.tickEnd, rt[n.id].tickEnd...)
 		p.pending = append(p.pending, rt[n.id].pending...)

@@ -25,21 +25,21 @@ func (g *Graph) RunTick() {
 	}
 	for _, s := range p.strata {
 		for _, e := range s.loads {
-			e.count(e.run())
+			e.count(g.enter(e))
 		}
 		for _, e := range s.replays {
-			e.count(e.run())
+			e.count(g.enter(e))
 		}
 		for _, e := range s.passes {
-			e.count(e.run())
+			e.count(g.enter(e))
 		}
 		for _, e := range s.entries {
-			e.count(e.run())
+			e.count(g.enter(e))
 		}
 		for quiet := false; !quiet; {
 			quiet = true
 			for _, e := range s.cycles {
-				if n := e.run(); n > 0 {
+				if n := g.enter(e); n > 0 {
 					e.count(n)
 					quiet = false
 				}
@@ -56,6 +56,9 @@ func (g *Graph) RunTick() {
 // subgraph's operators gathered into partial batches.
 func (e entry) count(n int) {
 	if n > 0 {
+		if e.source {
+			e.node.items += uint64(n)
+		}
 		e.sub.runs++
 		e.sub.items += uint64(n)
 		for _, f := range e.sub.flushers {

@@ -37,15 +37,18 @@ func (s *Stats) page(m *viewer.Model) (*viewer.Model, error) {
 // Live returns the node's counts as the viewer shows them, as of a recent
 // tick (see the package's Concurrency section).
 func (s *Stats) Live(node string) *viewer.Live {
-	gs := s.fresh()
+	gs, nanos := s.fresh()
 	s.mu.Lock()
 	sent := maps.Clone(s.mu.sent)
 	received := maps.Clone(s.mu.received)
 	s.mu.Unlock()
 	lv := &viewer.Live{Node: node, Location: s.g.Dest.Loc.ID, Ticks: s.ticks.Load(), Poll: livePath,
-		Subgraphs: []viewer.SubgraphCount{}, Handoffs: []viewer.HandoffCount{}, Traffic: []viewer.Traffic{}}
+		Subgraphs: []viewer.SubgraphCount{}, Handoffs: []viewer.HandoffCount{}, Operators: []viewer.OperatorCount{}, Traffic: []viewer.Traffic{}}
 	for _, sg := range gs.Subgraphs {
 		lv.Subgraphs = append(lv.Subgraphs, viewer.SubgraphCount{ID: sg.ID, Runs: sg.Runs, Items: sg.Items})
+	}
+	for i, o := range gs.Operators {
+		lv.Operators = append(lv.Operators, viewer.OperatorCount{ID: o.ID, Items: o.Items, Seconds: seconds(nanos, i)})
 	}
 	for _, h := range gs.Handoffs {
 		lv.Handoffs = append(lv.Handoffs, viewer.HandoffCount{Items: h.Items, Buffered: h.Buffered})

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"io"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,7 @@ type Stats struct {
 	received  map[channelPeer]*traffic
 
 	ports func() []PortCounts // the external ports' counters (WatchPorts)
+	timer *opTimer            // times the operators
 
 	ticks atomic.Uint64 // ticks ended
 	want  atomic.Bool   // a scrape asks the next tick for a snapshot
@@ -43,6 +45,7 @@ type Stats struct {
 	mu struct {
 		sync.Mutex
 		graph    dfir.Stats // as of the last snapshot
+		nanos    []int64    // the operators' time, as of the last snapshot
 		sent     map[channelPeer]*traffic
 		received map[channelPeer]*traffic
 		durs     histogram
@@ -101,6 +104,8 @@ func Watch(g *compile.Graph, nameOf func(compile.Dest) string) *Stats {
 		s.tickEnded()
 		return nil
 	}})
+	s.timer = newOpTimer(g.Dest.Loc.Name, g.Graph.Stats().Operators)
+	g.Graph.Observe(s.timer)
 	s.snapshot(time.Time{}) // and the first tick takes another
 	return s
 }
@@ -159,6 +164,7 @@ func (s *Stats) snapshot(now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.mu.graph = gs
+	s.mu.nanos = append(s.mu.nanos[:0], s.timer.nanos...)
 	close(s.mu.snapped)
 	s.mu.snapped = make(chan struct{})
 }
@@ -170,14 +176,14 @@ const scrapeWait = 50 * time.Millisecond
 // fresh waits until the snapshot of the graph's counters includes every
 // tick that had ended when it was called, or scrapeWait passes (the node
 // is idle, and the snapshot misses at most its last snapshotEvery of
-// ticks); it returns the snapshot.
-func (s *Stats) fresh() dfir.Stats {
+// ticks); it returns the snapshot, and the operators' time in it.
+func (s *Stats) fresh() (dfir.Stats, []int64) {
 	ticks := s.ticks.Load()
 	s.mu.Lock()
-	gs, snapped := s.mu.graph, s.mu.snapped
+	gs, nanos, snapped := s.mu.graph, slices.Clone(s.mu.nanos), s.mu.snapped
 	s.mu.Unlock()
 	if gs.Ticks >= ticks {
-		return gs
+		return gs, nanos
 	}
 	s.want.Store(true)
 	t := time.NewTimer(scrapeWait)
@@ -188,7 +194,7 @@ func (s *Stats) fresh() dfir.Stats {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.mu.graph
+	return s.mu.graph, slices.Clone(s.mu.nanos)
 }
 
 // scraped asks the next tick for a snapshot, for the next scrape: a node
@@ -204,7 +210,7 @@ type Labels struct {
 // WriteMetrics writes the counters as of the last tick, in the Prometheus
 // text format, each sample labelled with ls.
 func (s *Stats) WriteMetrics(w io.Writer, ls Labels) error {
-	gs := s.fresh()
+	gs, nanos := s.fresh()
 	s.mu.Lock()
 	sent := maps.Clone(s.mu.sent)
 	received := maps.Clone(s.mu.received)
@@ -233,6 +239,7 @@ func (s *Stats) WriteMetrics(w io.Writer, ls Labels) error {
 	for i, h := range gs.Handoffs {
 		p.sample("hydro_handoff_buffered", float64(h.Buffered), handoffLabels(i, h)...)
 	}
+	writeOperators(p, gs.Operators, nanos)
 	writeTraffic(p, "sent", "to", sent)
 	writeTraffic(p, "received", "from", received)
 	s.writePorts(p)

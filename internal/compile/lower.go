@@ -204,7 +204,7 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 			n.Impl.(Cycler).Close(c, n, cycles[n], take(n.Inputs[0]))
 		}
 	}
-	c.Graph.SetPosition("", 0)
+	positionAt(c, nil)
 	g.Timers, g.Feeders, g.Wakes, g.Membership = c.Timers, c.Feeders, c.Wakes, c.Membership
 	g.Ports = c.Ports
 	if err := g.Graph.Compile(); err != nil {
@@ -214,13 +214,22 @@ func LowerOne(f *ir.Flow, at Dest, env Env) (*Graph, error) {
 }
 
 // positionAt makes the dfir operators built from now on report n's
-// position, the user's call that n records.
-func positionAt(c *Ctx, n *ir.Node) { c.Graph.SetPosition(n.File, n.Line) }
+// position, the user's call that n records, and the collection n is (its
+// name, if Named gave it one); nil restores dfir's defaults.
+func positionAt(c *Ctx, n *ir.Node) {
+	if n == nil {
+		c.Graph.SetPosition("", 0)
+		c.Graph.SetCollection("")
+		return
+	}
+	c.Graph.SetPosition(n.File, n.Line)
+	c.Graph.SetCollection(n.Name)
+}
 
 // lowerNode builds node n, which lives here, and returns its port.
 func lowerNode(c *Ctx, g *Graph, n *ir.Node, cycles map[*ir.Node]any, here func(*ir.Node) bool, take func(*ir.Node) any) (any, error) {
 	positionAt(c, n)
-	defer c.Graph.SetPosition("", 0)
+	defer positionAt(c, nil)
 	switch {
 	case n.Net != nil:
 		net, err := netOf(n)

@@ -170,6 +170,12 @@ func TestBrowser(t *testing.T) {
 	for range m.Locations[1].Handoffs {
 		live.Handoffs = append(live.Handoffs, viewer.HandoffCount{Items: 77, Buffered: 1})
 	}
+	for _, o := range m.Locations[1].Operators {
+		live.Operators = append(live.Operators, viewer.OperatorCount{ID: o.ID, Items: uint64(5000 + o.ID), Seconds: 0.25})
+	}
+	if len(live.Operators) < 3 {
+		t.Fatalf("the cluster's location lists %d operators; want 3 or more", len(live.Operators))
+	}
 	m.Live = live
 	var page bytes.Buffer
 	if err := viewer.Write(&page, m); err != nil {
@@ -234,7 +240,8 @@ func TestBrowser(t *testing.T) {
 	dom = browse(t, bin, url+"#loc=1", "--dump-dom", "--screenshot="+filepath.Join(shots, "worker.png"))
 	rendered(t, dom, "loc=1")
 	for _, want := range []string{"cluster_stratum_0", "cluster_stratum_1", "cluster_subgraph_0", "cluster_subgraph_1", "source_input", "fold", "flat_map",
-		"counts of Worker/0", "<td>40</td><td>1000</td>", "<td>41</td><td>1001</td>", "<td>77</td><td>1</td>"} {
+		"counts of Worker/0", "<td>40</td><td>1000</td>", "<td>41</td><td>1001</td>", "<td>77</td><td>1</td>",
+		"<td>5000</td><td>0.250</td>", fmt.Sprintf("<td>%d</td><td>0.250</td>", 5000+len(live.Operators)-1)} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the drill-down of Cluster[Worker] lacks %s", want)
 		}

@@ -79,6 +79,15 @@ type Location struct {
 	Strata    int        `json:"strata"`
 	Subgraphs []Subgraph `json:"subgraphs"`
 	Handoffs  []Handoff  `json:"handoffs"`
+	Operators []Operator `json:"operators"` // by id
+}
+
+// Operator is one operator of a dfir graph.
+type Operator struct {
+	ID       int    `json:"id"`
+	Label    string `json:"label"` // "map#3 (main.go:20)"
+	Name     string `json:"name"`  // the collection's name (Named), if any
+	Subgraph int    `json:"subgraph"`
 }
 
 // Subgraph is a fused pipeline of operators, run within one stratum.
@@ -104,6 +113,7 @@ type Live struct {
 	// Subgraphs and Handoffs.
 	Subgraphs []SubgraphCount `json:"subgraphs"`
 	Handoffs  []HandoffCount  `json:"handoffs"`
+	Operators []OperatorCount `json:"operators"` // in the order of the location's Operators
 	Traffic   []Traffic       `json:"traffic"`
 	// Poll, if set, is a URL on the same server that answers a fresh Live
 	// as JSON; the page fetches it every two seconds.
@@ -115,6 +125,14 @@ type SubgraphCount struct {
 	ID    int    `json:"id"`
 	Runs  uint64 `json:"runs"`
 	Items uint64 `json:"items"`
+}
+
+// OperatorCount counts an operator's items and the time spent in its own
+// work (operators it pushes to directly not included).
+type OperatorCount struct {
+	ID      int     `json:"id"`
+	Items   uint64  `json:"items"`
+	Seconds float64 `json:"seconds"`
 }
 
 // HandoffCount counts what went through a handoff.
@@ -178,13 +196,16 @@ func NewLocation(l *ir.Location, g *dfir.Graph) (Location, error) {
 	// monospace font, which a browser draws wider than the boxes.
 	dot := strings.Replace(g.DOT(), "fontname=monospace", "fontname=Courier", 1)
 	loc := Location{ID: l.ID, Name: l.Name, Kind: l.Kind.String(), DOT: dot,
-		Subgraphs: []Subgraph{}, Handoffs: []Handoff{}}
+		Subgraphs: []Subgraph{}, Handoffs: []Handoff{}, Operators: []Operator{}}
 	for _, sg := range st.Subgraphs {
 		loc.Subgraphs = append(loc.Subgraphs, Subgraph{ID: sg.ID, Stratum: sg.Stratum, Operators: sg.Operators})
 		loc.Strata = max(loc.Strata, sg.Stratum+1)
 	}
 	for _, h := range st.Handoffs {
 		loc.Handoffs = append(loc.Handoffs, Handoff{From: h.From, To: h.To, Kind: h.Kind})
+	}
+	for _, o := range st.Operators {
+		loc.Operators = append(loc.Operators, Operator{ID: o.ID, Label: o.String(), Name: o.Collection, Subgraph: o.Subgraph})
 	}
 	return loc, nil
 }

@@ -116,6 +116,14 @@
       if (lv && lv.subgraphs[i]) r.push(lv.subgraphs[i].runs, lv.subgraphs[i].items);
       return r;
     });
+    const opHead = ["operator", "subgraph"];
+    if (lv) opHead.push("items", "seconds");
+    const opRows = (d.operators || []).map((o, i) => {
+      const r = [o.label, o.subgraph];
+      const c = lv && lv.operators ? lv.operators[i] : null;
+      if (c) r.push(c.items, c.seconds.toFixed(3));
+      return r;
+    });
     const hoRows = d.handoffs.map((h, i) => {
       const r = [i, h.from, h.to, h.kind];
       if (lv && lv.handoffs[i]) r.push(lv.handoffs[i].items, lv.handoffs[i].buffered);
@@ -130,6 +138,8 @@
       table(sgHead, sgRows),
       el("h2", {}, "Handoffs"),
       hoRows.length ? table(hoHead, hoRows) : el("p", {}, "none"),
+      el("h2", {}, "Operators"),
+      opRows.length ? table(opHead, opRows) : el("p", {}, "none"),
       el("p", {}, el("a", { href: "#" }, "← back to the flow")));
   }
 
