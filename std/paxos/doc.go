@@ -36,7 +36,8 @@
 // become one batch in the next free slot (phase 2, p2a); an acceptor
 // accepts unless it promised a higher ballot (p2b), and a slot is
 // committed once F+1 acceptors accepted it at the leader's ballot, counted
-// by package quorum. Any refusal carries the higher ballot, on which a
+// by package quorum (with an acceptor dead, a slot's tally waits for its
+// last p2b only within quorum.Remembered's bound). Any refusal carries the higher ballot, on which a
 // leader steps down.
 //
 // A replica that applied every slot below s reports a Checkpoint; once all
