@@ -23,17 +23,22 @@ type ClaimError struct {
 	// "Monotone" or "OrderPreserving".
 	Claim string
 	// Items are the items applied, as printed with %+v; Got are the two
-	// results that differ: in the order seen and in the other, once and
-	// twice, before and after the item (Monotone), or for the smaller and
-	// the larger argument (OrderPreserving).
+	// results that differ: in the order seen and in the order Other
+	// (Commutative), once and twice (Idempotent), before and after the
+	// item (Monotone), or for the smaller and the larger argument
+	// (OrderPreserving).
 	Items []string
+	Other []string
 	Got   [2]string
-	msg   string
+	// From is the accumulator the items were applied to (Commutative,
+	// Idempotent), "" for a fresh one.
+	From string
+	msg  string
 }
 
 func (e *ClaimError) Error() string { return e.msg }
 
 func claimError(e *engine.ClaimError) *ClaimError {
 	return &ClaimError{Op: e.Op, Pos: fmt.Sprintf("%s:%d", e.File, e.Line), Claim: e.ClaimName(),
-		Items: e.Items, Got: e.Got, msg: e.Error()}
+		Items: e.Items, Other: e.Other, Got: e.Got, From: e.From, msg: e.Error()}
 }

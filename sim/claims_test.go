@@ -178,3 +178,84 @@ func TestTickClaimsCheckedWithinATick(t *testing.T) {
 		sim.ExpectInOrder(s, "ReduceKeyed", out.Drain(r), []hydro.KV[string, int]{{Key: "k", Val: 1}, {Key: "k", Val: 2}})
 	})
 }
+
+// firstTwo sums its first two items and keeps the last of the others: any
+// two items commute from a fresh accumulator, so the check that only swapped
+// an item with the one before it, from a fresh accumulator, passed it; with
+// three items the order shows. The Sim puts each window of items in every
+// order from the state before it, and finds it.
+type firstTwo struct{ N, Sum, Last int }
+
+func addFirstTwo(acc *firstTwo, x int) {
+	if acc.N < 2 {
+		acc.Sum += x
+	} else {
+		acc.Last = x
+	}
+	acc.N++
+}
+
+func TestCommutativeCheckedBeyondPairs(t *testing.T) {
+	var pos string
+	_, fail := sim.Search([]uint64{1}, func(s *sim.Sim) {
+		f := hydro.NewFlow()
+		p := hydro.NewProcess[claimer](f)
+		in, xs := hydro.NewInput[int](p)
+		pos = nextLine()
+		acc := hydro.Fold(hydro.WeakenOrder(xs), func() firstTwo { return firstTwo{} }, addFirstTwo, hydro.Commutative)
+		tick := hydro.NewTick(p)
+		hydro.NewOutput(hydro.AllTicks(hydro.Snapshot(acc, tick, hydro.NonDet("the test reads the end")).IntoStream()))
+		r := s.Local(f)
+		in.Push(r, 1, 2, 3)
+		s.RunAvailable(r)
+	})
+	if fail == nil || fail.Claim == nil {
+		t.Fatalf("a fold commutative for two items only passed (failure %v); want a ClaimError", fail)
+	}
+	c := fail.Claim
+	if c.Op != "Fold" || c.Pos != pos || c.Claim != "Commutative" || c.From != "" {
+		t.Errorf("Claim = %+v; want Fold at %s, Commutative, from a fresh accumulator", c, pos)
+	}
+	if !slices.Equal(c.Items, []string{"1", "2", "3"}) || slices.Equal(c.Other, c.Items) || len(c.Other) != 3 || c.Got[0] == c.Got[1] {
+		t.Errorf("Claim items %v, other order %v, gave %v; want 1 2 3 and another order giving another result", c.Items, c.Other, c.Got)
+	}
+	if !strings.Contains(fail.Message, "1 then 2 then 3 gives {N:3 Sum:3 Last:3}") {
+		t.Errorf("message %q does not show the order seen and its result", fail.Message)
+	}
+}
+
+// laterOnly commutes from a fresh accumulator, whatever the number of
+// items, but not from the state a fifth item meets: from then on it keeps
+// the last item. The windows overlap and start from the state reached, so
+// the check meets that state.
+func TestCommutativeCheckedFromStatesReached(t *testing.T) {
+	_, fail := sim.Search([]uint64{1}, func(s *sim.Sim) {
+		f := hydro.NewFlow()
+		p := hydro.NewProcess[claimer](f)
+		in, xs := hydro.NewInput[hydro.KV[string, int]](p)
+		acc := hydro.FoldKeyed(hydro.IntoKeyed(hydro.WeakenOrder(xs)), func() firstTwo { return firstTwo{} }, func(acc *firstTwo, x int) {
+			if acc.N < 4 {
+				acc.Sum += x
+			} else {
+				acc.Last = x
+			}
+			acc.N++
+		}, hydro.Commutative)
+		tick := hydro.NewTick(p)
+		hydro.NewOutput(hydro.AllTicks(hydro.SnapshotKeyed(acc, tick, hydro.NonDet("the test reads the end")).Entries()))
+		r := s.Local(f)
+		for i := range 6 {
+			in.Push(r, hydro.KV[string, int]{Key: "k", Val: i})
+		}
+		s.RunAvailable(r)
+	})
+	if fail == nil || fail.Claim == nil {
+		t.Fatalf("a keyed fold that stops commuting after four items passed (failure %v); want a ClaimError", fail)
+	}
+	if c := fail.Claim; c.Op != "FoldKeyed" || c.Claim != "Commutative" || c.From == "" {
+		t.Errorf("Claim = %+v; want FoldKeyed, Commutative, from an accumulator reached", c)
+	}
+	if !strings.Contains(fail.Message, "from {N:") {
+		t.Errorf("message %q does not name the accumulator the items met", fail.Message)
+	}
+}

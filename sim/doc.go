@@ -102,10 +102,12 @@
 //
 // hydro.Commutative and hydro.Idempotent are promises about a Fold's,
 // Reduce's, FoldKeyed's or ReduceKeyed's function that Compile cannot
-// check. Under the Sim they are tested: every item an aggregation sees is
-// also applied, from a fresh accumulator, in the other order with the item
-// before it (of the same key, and of the same tick for an aggregation at a
-// tick), and twice, on copies that leave the aggregation's state alone.
+// check. Under the Sim they are tested on the items an aggregation sees and
+// the states it reaches (per key, and within a tick for an aggregation at a
+// tick): each window of four consecutive items is applied in every other
+// order from the state before it, windows overlapping by one item, and each
+// item is applied twice to the state it met, all on copies that leave the
+// aggregation's state alone.
 // A difference ends the execution as failed with a ClaimError naming the
 // operator's file:line, the items and both results ("ReduceKeyed at
 // f.go:12 is claimed Commutative, but order changes its result: 1 then 2

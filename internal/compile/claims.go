@@ -15,10 +15,10 @@ import (
 // hydro.Idempotent to an aggregation promises something about its function
 // that the types cannot show. Hydro trusts such a promise; under a
 // simulator (Env.CheckClaims) the aggregation also tests it, on the items it
-// really sees: every item is applied again, starting from a fresh
-// accumulator, in the other order with the item before it (Commutative) and
-// twice (Idempotent). A difference panics with a *ClaimError, which the
-// simulator reports as a failed execution.
+// really sees and from the states it really reaches (claims_window.go):
+// every order of each window of consecutive items (Commutative), and each
+// item applied twice (Idempotent). A difference panics with a *ClaimError,
+// which the simulator reports as a failed execution.
 
 // ClaimError is a claim of an aggregation found false: applying its
 // function to items it saw, in the other order or twice, gave another
@@ -32,10 +32,14 @@ type ClaimError struct {
 	// Claim is the property found false.
 	Claim ir.Claims
 	// Items are the items applied, and Got the two results that differ:
-	// in the order seen then in the other (Commutative), or once then
-	// twice (Idempotent).
+	// in the order seen then in the order Other (Commutative), or once
+	// then twice (Idempotent).
 	Items []string
+	Other []string
 	Got   [2]string
+	// From is the accumulator the items were applied to, "" for a fresh
+	// one.
+	From string
 }
 
 func (e *ClaimError) Error() string {
@@ -47,12 +51,16 @@ func (e *ClaimError) Error() string {
 		return fmt.Sprintf("hydro: %s at %s:%d is claimed OrderPreserving, but its argument grew from %s to %s while its result fell from %s to %s",
 			e.Op, e.File, e.Line, e.Items[0], e.Items[1], e.Got[0], e.Got[1])
 	}
-	if e.Claim == ir.Commutative {
-		return fmt.Sprintf("hydro: %s at %s:%d is claimed Commutative, but order changes its result: %s then %s gives %s; %s then %s gives %s",
-			e.Op, e.File, e.Line, e.Items[0], e.Items[1], e.Got[0], e.Items[1], e.Items[0], e.Got[1])
+	from := ""
+	if e.From != "" {
+		from = "from " + e.From + ", "
 	}
-	return fmt.Sprintf("hydro: %s at %s:%d is claimed Idempotent, but applying %s twice gives %s where once gives %s",
-		e.Op, e.File, e.Line, strings.Join(e.Items, " then "), e.Got[1], e.Got[0])
+	if e.Claim == ir.Commutative {
+		return fmt.Sprintf("hydro: %s at %s:%d is claimed Commutative, but order changes its result: %s%s gives %s; %s gives %s",
+			e.Op, e.File, e.Line, from, strings.Join(e.Items, " then "), e.Got[0], strings.Join(e.Other, " then "), e.Got[1])
+	}
+	return fmt.Sprintf("hydro: %s at %s:%d is claimed Idempotent, but %sapplying %s twice gives %s where once gives %s",
+		e.Op, e.File, e.Line, from, strings.Join(e.Items, " then "), e.Got[1], e.Got[0])
 }
 
 // ClaimName names the claim found false as the user writes it.
@@ -70,10 +78,6 @@ func (e *ClaimError) ClaimName() string {
 
 // claimOp is the operator name of an aggregation node, as the user called it.
 var claimOp = map[string]string{"fold": "Fold", "reduce": "Reduce", "fold_keyed": "FoldKeyed", "reduce_keyed": "ReduceKeyed", "map": "MapSingleton"}
-
-// claimKeys bounds how many keys a keyed aggregation remembers the last
-// item of: past it, the memory starts afresh.
-const claimKeys = 1024
 
 // claimChecker tests the claims of one aggregation node.
 type claimChecker struct {
@@ -115,192 +119,18 @@ func (k *claimChecker) newTick() bool {
 }
 
 func (k *claimChecker) fail(c ir.Claims, items []any, a, b any) {
+	panic(k.claimError(c, items, a, b))
+}
+
+func (k *claimChecker) claimError(c ir.Claims, items []any, a, b any) *ClaimError {
 	e := &ClaimError{Op: k.op, File: k.n.File, Line: k.n.Line, Claim: c, Got: [2]string{show(a), show(b)}}
 	for _, it := range items {
 		e.Items = append(e.Items, show(it))
 	}
-	panic(e)
+	return e
 }
 
 func show(v any) string { return fmt.Sprintf("%+v", v) }
-
-// checkFold tests f's claims for item after prev (if any): from fresh
-// accumulators, prev then item against item then prev, and item once
-// against item twice.
-func checkFold[T, A any](k *claimChecker, init func() A, f func(*A, T), prev *T, item T) {
-	if !comparableType(reflect.TypeFor[A]()) {
-		return
-	}
-	if k.n.Claims&ir.Commutative != 0 && prev != nil {
-		p, ok1 := deepCopy(*prev)
-		q, ok2 := deepCopy(*prev)
-		x, ok3 := deepCopy(item)
-		y, ok4 := deepCopy(item)
-		if ok1 && ok2 && ok3 && ok4 {
-			a, b := init(), init()
-			f(&a, p)
-			f(&a, x)
-			f(&b, y)
-			f(&b, q)
-			if !reflect.DeepEqual(a, b) {
-				k.fail(ir.Commutative, []any{*prev, item}, a, b)
-			}
-		}
-	}
-	if k.n.Claims&ir.Idempotent != 0 {
-		x, ok1 := deepCopy(item)
-		y, ok2 := deepCopy(item)
-		z, ok3 := deepCopy(item)
-		if ok1 && ok2 && ok3 {
-			a, b := init(), init()
-			f(&a, x)
-			f(&b, y)
-			f(&b, z)
-			if !reflect.DeepEqual(a, b) {
-				k.fail(ir.Idempotent, []any{item}, a, b)
-			}
-		}
-	}
-}
-
-// checkReduce tests f's claims for item after prev (if any), a reduce
-// starting from its first item: prev then item against item then prev, and
-// item against item then item.
-func checkReduce[T any](k *claimChecker, f func(*T, T), prev *T, item T) {
-	if !comparableType(reflect.TypeFor[T]()) {
-		return
-	}
-	if k.n.Claims&ir.Commutative != 0 && prev != nil {
-		a, ok1 := deepCopy(*prev)
-		b, ok2 := deepCopy(item)
-		x, ok3 := deepCopy(item)
-		y, ok4 := deepCopy(*prev)
-		if ok1 && ok2 && ok3 && ok4 {
-			f(&a, x)
-			f(&b, y)
-			if !reflect.DeepEqual(a, b) {
-				k.fail(ir.Commutative, []any{*prev, item}, a, b)
-			}
-		}
-	}
-	if k.n.Claims&ir.Idempotent != 0 {
-		b, ok1 := deepCopy(item)
-		x, ok2 := deepCopy(item)
-		if ok1 && ok2 {
-			f(&b, x)
-			if !reflect.DeepEqual(item, b) {
-				k.fail(ir.Idempotent, []any{item}, item, b)
-			}
-		}
-	}
-}
-
-// checkedFold wraps a fold's function so that each item is also checked
-// against the one before it.
-func checkedFold[T, A any](c *Ctx, n *ir.Node, fn FoldFns[T, A]) FoldFns[T, A] {
-	k := newChecker(c, n)
-	var prev T
-	have := false
-	add := fn.Add
-	fn.Add = func(acc *A, item T) {
-		if k.newTick() {
-			have = false
-		}
-		var p *T
-		if have {
-			p = &prev
-		}
-		checkFold(k, fn.Init, add, p, item)
-		prev, have = item, true
-		if k.n.Claims&ir.Monotone == 0 || k.tick != nil {
-			add(acc, item)
-			return
-		}
-		before, ok := deepCopy(*acc)
-		add(acc, item)
-		if ok {
-			k.checkGrowth(item, before, *acc)
-		}
-	}
-	return fn
-}
-
-// checkedReduce wraps a reduce's function as checkedFold does.
-func checkedReduce[T any](c *Ctx, n *ir.Node, f func(*T, T)) func(*T, T) {
-	k := newChecker(c, n)
-	// The reduce applies f from its second item on: the first is only
-	// remembered, as prev, by the first call.
-	var prev T
-	have := false
-	return func(acc *T, item T) {
-		if k.newTick() {
-			have = false
-		}
-		if !have {
-			prev, have = *acc, true
-			checkReduce(k, f, nil, prev)
-		}
-		checkReduce(k, f, &prev, item)
-		prev = item
-		if k.n.Claims&ir.Monotone == 0 || k.tick != nil {
-			f(acc, item)
-			return
-		}
-		before, ok := deepCopy(*acc)
-		f(acc, item)
-		if ok {
-			k.checkGrowth(item, before, *acc)
-		}
-	}
-}
-
-// keyedMemory remembers the last item of each key, for at most claimKeys
-// keys.
-type keyedMemory[K comparable, V any] map[K]V
-
-func (m *keyedMemory[K, V]) swap(key K, v V) (prev V, had bool) {
-	if *m == nil || len(*m) >= claimKeys {
-		*m = make(keyedMemory[K, V])
-	}
-	prev, had = (*m)[key]
-	(*m)[key] = v
-	return prev, had
-}
-
-// checkedFoldKeyed returns what inspects a keyed fold's input: each value
-// is checked against the value before it of the same key.
-func checkedFoldKeyed[K comparable, V, A any](c *Ctx, n *ir.Node, fn FoldFns[V, A]) func(kv dfir.KV[K, V]) {
-	k := newChecker(c, n)
-	var last keyedMemory[K, V]
-	return func(kv dfir.KV[K, V]) {
-		if k.newTick() {
-			clear(last)
-		}
-		prev, had := last.swap(kv.Key, kv.Val)
-		var p *V
-		if had {
-			p = &prev
-		}
-		checkFold(k, fn.Init, fn.Add, p, kv.Val)
-	}
-}
-
-// checkedReduceKeyed is checkedFoldKeyed for a keyed reduce.
-func checkedReduceKeyed[K comparable, V any](c *Ctx, n *ir.Node, f func(*V, V)) func(kv dfir.KV[K, V]) {
-	k := newChecker(c, n)
-	var last keyedMemory[K, V]
-	return func(kv dfir.KV[K, V]) {
-		if k.newTick() {
-			clear(last)
-		}
-		prev, had := last.swap(kv.Key, kv.Val)
-		var p *V
-		if had {
-			p = &prev
-		}
-		checkReduce(k, f, p, kv.Val)
-	}
-}
 
 // comparableType reports whether reflect.DeepEqual tells apart the values of
 // t as their users would: not when they hold functions, which it finds
