@@ -10,8 +10,10 @@ import (
 // testOnly lists module path prefixes that the module's tests may import
 // but none of its packages may depend on: the Kubernetes API types check
 // the manifests deploy/kube writes, and would bring some twenty modules
-// into every program that deploys to Kubernetes.
-var testOnly = []string{"k8s.io/"}
+// into every program that deploys to Kubernetes; the Compose
+// specification's schema, with its JSON schema validator, checks the
+// files deploy/compose writes.
+var testOnly = []string{"k8s.io/", "github.com/compose-spec/", "github.com/santhosh-tekuri/"}
 
 // TestTestOnlyDependencies checks that no package of the module depends,
 // even through another, on a module kept for tests.
