@@ -3,7 +3,9 @@
 package deploy_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +112,34 @@ func TestRunNodesRefuses(t *testing.T) {
 				t.Errorf("RunNodes = %v; want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestCoresMistakes: -cores, and Config.Cores, refuse what names no
+// cluster or puts less than one member in a process, saying so.
+func TestCoresMistakes(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-cores", "cliWrkr=2"}, "the flow has no cluster cliWrkr (its clusters: cliWorker)"},
+		{[]string{"-cores", "cliLeader=2"}, "cliLeader is a process, which has one member"},
+		{[]string{"-cores", "cliWorker=0"}, "cliWorker=0: a process runs at least one member"},
+		{[]string{"-cores", "cliWorker=x"}, `cliWorker: the members per process "x" is not a number`},
+		{[]string{"-cores", "cliWorker=2", "-cores", "cliWorker=3"}, "cliWorker is given twice"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := deploy.Command(context.Background(), cliFlow, tc.args, &stdout, &stderr)
+		if !errors.Is(err, deploy.ErrUsage) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Command(%q) = %v; want an ErrUsage containing %q", tc.args, err, tc.want)
+		}
+	}
+	f := hydro.NewFlow()
+	cliFlow(f)
+	err := deploy.Localhost(context.Background(), f, deploy.Config{Cores: map[string]int{"cliLeader": 2, "cliWorker": 0}})
+	for _, want := range []string{"deploy: cores of cliLeader: the flow has no cluster cliLeader", "deploy: cores of cliWorker: 0; a process runs at least one member"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Localhost = %v; want %q", err, want)
+		}
 	}
 }
