@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -141,5 +142,62 @@ func TestCoresMistakes(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Localhost = %v; want %q", err, want)
 		}
+	}
+}
+
+// TestRunNodesParallel: the members of a cluster in one RunNodes tick at
+// the same time, each on goroutines of its own: each member's function
+// waits, inside its tick, until the other member is inside its own, which
+// would never happen if one tick held up the other.
+func TestRunNodesParallel(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var inside atomic.Int32
+	both := make(chan struct{})
+	got := make(chan bool, 2)
+	build := func(f *hydro.Flow) {
+		leader := hydro.NewProcess[coLeader](f)
+		workers := hydro.NewCluster[coWorker](f)
+		on := hydro.RoundRobin(hydro.SourceIter(leader, []int{0, 1}), workers, hydro.NonDet("one item each"))
+		met := hydro.Map(on, func(int) bool {
+			if inside.Add(1) == 2 {
+				close(both)
+			}
+			select {
+			case <-both:
+				return true
+			case <-time.After(10 * time.Second):
+				return false
+			}
+		})
+		hydro.ForEach(hydro.AssumeOrdered(hydro.Gather(met, leader).Values(), hydro.NonDet("either order")), func(ok bool) { got <- ok })
+	}
+	addrs, err := freeAddrs(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peers := map[string]string{"coLeader": addrs[0], "coWorker/0": addrs[1], "coWorker/1": addrs[2]}
+	sizes := map[string]int{"coWorker": 2}
+	off := deploy.TLS{Off: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- deploy.RunNodes(ctx, build,
+			deploy.NodeConfig{Role: "coLeader", Peers: peers, Sizes: sizes, TLS: off},
+			deploy.NodeConfig{Role: "coWorker/0", Peers: peers, Sizes: sizes, TLS: off},
+			deploy.NodeConfig{Role: "coWorker/1", Peers: peers, Sizes: sizes, TLS: off})
+	}()
+	for range 2 {
+		select {
+		case ok := <-got:
+			if !ok {
+				t.Error("a member waited 10 s inside its tick for the other; want both inside at once")
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("no answer within 30 s")
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("RunNodes: %v", err)
 	}
 }
