@@ -57,6 +57,11 @@
 // RunNode also runs a node configured by the caller (NodeConfig): several
 // nodes in one test process, or nodes whose addresses an orchestrator hands
 // out. Dial connects a client to an external port, with the port's codecs.
+// RunNodes runs several nodes in one OS process, each with its own graph
+// and goroutines, linked in memory: what Localhost does for the members of
+// a cluster that Config.Cores (-cores Name=N) puts in one process, so that
+// the process uses one core per member. Only Localhost places members so;
+// the SSH, Kubernetes and Compose targets run one member per process.
 //
 // # Security
 //

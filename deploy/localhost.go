@@ -26,6 +26,12 @@ import (
 type Config struct {
 	// Sizes gives the members of each cluster, by tag name; 1 if absent.
 	Sizes map[string]int
+	// Cores gives the members of a cluster that run in one OS process, by
+	// tag name; 1 if absent (a process per member). The members of a
+	// process run as RunNodes runs them: a graph and goroutines each,
+	// messages between them in memory, so that the process uses that
+	// many cores.
+	Cores map[string]int
 	// BasePort, if positive, is the first of consecutive listening ports.
 	BasePort int
 	// LogFormat is the nodes' log format: "text" (default) or "json".
@@ -65,7 +71,7 @@ type Config struct {
 }
 
 // Localhost launches the flow's fleet on this machine, one OS process per
-// process and per cluster member, and runs until ctx ends (or, with
+// process and per cluster member (or per d.Cores members), and runs until ctx ends (or, with
 // StopOnFailure, until a member fails), then stops every member and waits
 // for it. The binary launched must call Main (or Command) with the same
 // flow.
@@ -79,6 +85,9 @@ type Config struct {
 func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	fl, err := sized(f, d.Sizes)
 	if err != nil {
+		return err
+	}
+	if err := checkCores(fl, d.Cores); err != nil {
 		return err
 	}
 	members := fleetMembers(fl, d.Sizes)
@@ -133,12 +142,13 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 		lines, done = w, w.done
 		env = append(env, launch.EnvFinish+"=1")
 	}
-	fleet, err := launch.Launch(exe, d.Args, env, members, lines)
+	procs := groupMembers(fl, d.Sizes, d.Cores, members)
+	fleet, err := launch.Launch(exe, d.Args, env, procs, lines)
 	if err != nil {
 		return err
 	}
 	announce(out, members, ports, admins)
-	return supervise(ctx, fleet, len(members), out, d.StopOnFailure, done)
+	return supervise(ctx, fleet, len(procs), len(members), out, d.StopOnFailure, done)
 }
 
 // announce prints the fleet's members, external ports and admin addresses.
@@ -166,17 +176,17 @@ type running interface {
 // supervise reports each of the fleet's n members as it exits, until all
 // have, ctx ends, done is closed (a finite flow finished: nil if there is
 // none) or (with stopOnFailure) one fails; then it stops the rest within
-// 5 s. It returns the failures and what stopping met.
-func supervise(ctx context.Context, fleet running, n int, out io.Writer, stopOnFailure bool, done <-chan struct{}) error {
+// 5 s. It returns the failures and what stopping met. nodes is how many
+// nodes the n processes run, for the line that says the fleet finished.
+func supervise(ctx context.Context, fleet running, n, nodes int, out io.Writer, stopOnFailure bool, done <-chan struct{}) error {
 	var failed error
-	members := n
 wait:
 	for n > 0 {
 		select {
 		case <-ctx.Done():
 			break wait
 		case <-done:
-			finished(out, members)
+			finished(out, nodes)
 			break wait
 		case e := <-fleet.Exits():
 			n--

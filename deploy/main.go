@@ -43,7 +43,7 @@ import (
 // program's global flag set alone; a program with flags of its own parses
 // them first and passes what is left to Command. The command line is
 //
-//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT] [-tls=false]
+//	PROGRAM [run] [-cluster Name=N]... [-cores Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT] [-tls=false]
 //	              [-port-tls CERT.pem,KEY.pem] [-port-client-ca CA.pem] [-port-token-file FILE] [-port-max-clients N] [-port-...]
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
@@ -63,6 +63,12 @@ import (
 //
 //	[deployer] admin Worker/1 on 127.0.0.1:40125
 //
+// With -cores Worker=2 the members of the cluster Worker run two to an OS
+// process (Worker/0 and Worker/1 in one, Worker/2 and Worker/3 in the
+// next), each on goroutines of its own with its own graph, so that one
+// process uses two cores; members in one process exchange their messages
+// in memory, and use TCP with every other node (see RunNodes). The
+// process's lines are prefixed with its members' names joined by commas.
 // With -log-format json the output is JSON lines only: each node's log
 // records as slog writes them, with the node's name in the field "node",
 // and every other line (the deployer's, or what a node prints otherwise)
@@ -143,7 +149,7 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 		return runKube(ctx, f)
 	}
 	if role := os.Getenv(launch.EnvRole); role != "" {
-		return runRole(ctx, f, role)
+		return runRole(ctx, f, build, role)
 	}
 	info, err := describe(f)
 	if err != nil {
@@ -179,6 +185,8 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
 	useTLS := fs.Bool("tls", true, "mutual TLS between the nodes, with a CA made for this run; -tls=false speaks plaintext, for a machine whose every user is trusted only")
 	keepRunning := fs.Bool("keep-running", false, "keep the fleet of a finite flow running after it finished (by default it stops, with status 0, once every member is idle and every message delivered)")
+	cores := coresFlag{info: info, cores: map[string]int{}}
+	fs.Var(&cores, "cores", "members of a cluster per OS process, as `Name=N` (repeatable): they run on goroutines of one process, each with its own graph, linked in memory, so that the process uses N cores (default 1)")
 	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
 	portOpts := portFlags(fs)
 	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
@@ -202,7 +210,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 			return usageError{err}
 		}
 	}
-	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS,
+	return Localhost(ctx, f, Config{Sizes: sizes.sizes, Cores: cores.cores, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS,
 		KeepRunning: *keepRunning, PortTLS: portTLS, PortLimits: portLimits})
 }
 
@@ -227,8 +235,10 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer, usage func()) erro
 }
 
 // runRole runs the location named by role until ctx ends, configured by the
-// environment the deployer gave it.
-func runRole(ctx context.Context, f *hydro.Flow, role string) error {
+// environment the deployer gave it; a role of several names joined by
+// commas runs those nodes in this process (runGroup), each with a flow
+// build builds for it.
+func runRole(ctx context.Context, f *hydro.Flow, build func(*hydro.Flow), role string) error {
 	ctx, stop, err := lifeline(ctx, os.Getenv(launch.EnvLifeline), os.Stdin)
 	if err != nil {
 		return err
@@ -258,6 +268,13 @@ func runRole(ctx context.Context, f *hydro.Flow, role string) error {
 	var handler slog.Handler = slog.NewTextHandler(os.Stderr, opts)
 	if os.Getenv(launch.EnvLogFormat) == "json" {
 		handler = slog.NewJSONHandler(os.Stderr, opts)
+	}
+	if roles := strings.Split(role, ","); len(roles) > 1 {
+		base := nodeEnv{peers: peers, ports: ports, admins: admins, sizes: sizes, logger: slog.New(handler)}
+		if os.Getenv(launch.EnvFinish) == "1" {
+			base.finish = os.Stdout
+		}
+		return runGroup(ctx, build, roles, base)
 	}
 	logger := slog.New(handler).With("node", role)
 	logger.Info("node started", "addr", peers[role])

@@ -140,7 +140,7 @@ func SSH(ctx context.Context, f *hydro.Flow, d SSHConfig) error {
 	err = fleet.start(ctx, plan, exe, d, out)
 	if err == nil {
 		announce(out, plan.members, plan.ports, nil)
-		err = supervise(ctx, fleet, len(plan.members), out, d.StopOnFailure, nil)
+		err = supervise(ctx, fleet, len(plan.members), len(plan.members), out, d.StopOnFailure, nil)
 	} else {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err = errors.Join(err, fleet.Stop(sctx))

@@ -119,3 +119,37 @@ func BenchmarkWordCountExecutions(b *testing.B) {
 		run(b, func(uint64) []hydro.LocalOption { return nil })
 	})
 }
+
+// The fleet with two of its three workers in one OS process (-cores): they
+// exchange their messages in memory, the leader and the third worker use
+// TCP, and the counts and the fleet's finish are the same.
+func TestWordCountFleetCores(t *testing.T) {
+	f := deploytest.Start(t, ".", "-cluster", "Worker=3", "-cores", "Worker=2")
+	if err := f.Wait(60 * time.Second); err != nil {
+		t.Fatalf("the deployer exited with %v; want status 0\n%s", err, f.Output())
+	}
+	out := f.Output()
+	last := ""
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.HasPrefix(l, "[Leader] counts: ") {
+			last = strings.TrimPrefix(l, "[Leader] ")
+		}
+	}
+	if last != want {
+		t.Errorf("the leader's last counts = %q; want %q\n%s", last, want, out)
+	}
+	if !strings.Contains(out, "[deployer] finished: 4 members idle, every message delivered") {
+		t.Errorf("the deployer did not say the fleet finished; output:\n%s", out)
+	}
+	if strings.Contains(out, "hydro idle") {
+		t.Errorf("the nodes' idle reports leaked into the output:\n%s", out)
+	}
+	for _, m := range []string{"Worker/0", "Worker/1"} {
+		if !strings.Contains(out, "[Worker/0,Worker/1] ") || !strings.Contains(out, `msg="node stopped" node=`+m) {
+			t.Errorf("%s did not start and stop cleanly in the shared process; output:\n%s", m, out)
+		}
+	}
+	if !strings.Contains(out, `[Worker/2] `) {
+		t.Errorf("Worker/2 did not run in a process of its own; output:\n%s", out)
+	}
+}
