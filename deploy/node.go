@@ -80,6 +80,10 @@ type NodeConfig struct {
 	// received from each peer: what Localhost reads to tell when the
 	// fleet is done. Ignored for a flow that is not finite.
 	Finish io.Writer
+	// Ready, if set, receives one line once the node listens for its
+	// peers and on its external ports: what Localhost waits for before it
+	// announces the ports.
+	Ready io.Writer
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
@@ -125,6 +129,9 @@ func RunNode(ctx context.Context, f *hydro.Flow, cfg NodeConfig) error {
 		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds, PortSecurity: sec, PortLimits: lim}
 	if fl.Finite && cfg.Finish != nil {
 		self.Idle = idleWriter(cfg.Finish)
+	}
+	if cfg.Ready != nil {
+		self.Listening = readyWriter(cfg.Ready)
 	}
 	if cfg.Resize != nil {
 		rctx, stop := context.WithCancel(ctx)

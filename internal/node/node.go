@@ -92,6 +92,11 @@ type Node struct {
 	// becomes idle after sending or receiving (and once after its first
 	// tick): see Idle and Finished.
 	Idle func(Idle)
+	// Listening, if set, is called once the node listens for its peers and
+	// on every external port (before its first tick): from then on a
+	// client's dial succeeds, its connection waiting in the kernel's
+	// accept queue until the node takes it in.
+	Listening func()
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -210,6 +215,9 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		defer cancel()
 		err = errors.Join(err, n.ports.close(cctx))
 	}()
+	if self.Listening != nil {
+		self.Listening()
+	}
 
 	// Timers: one goroutine per timer, owned here, each reporting its
 	// index on fires.
