@@ -843,7 +843,11 @@ func (n *node) dropLocked(name string) {
 		return
 	}
 	if v := n.self.View; v != nil {
-		v.dropped.Add(uint64(len(frames)))
+		msgs := 0
+		for _, f := range frames {
+			msgs += transport.BatchLen(f.Payload)
+		}
+		v.dropped.Add(uint64(msgs))
 	}
 	n.releaseLocked(name)
 }
