@@ -91,7 +91,7 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 		return err
 	}
 	members := fleetMembers(fl, d.Sizes)
-	ports, err := fleetPorts(fl, d.Sizes)
+	ports, servers, err := fleetPortsAt(fl, d.Sizes)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	}
 	out := fleetOutput(d.Output, d.LogFormat)
 	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat, launch.EnvLogLevel + "=" + d.LogLevel,
-		launch.EnvPorts + "=" + launch.EncodePeers(ports)}
+		launch.EnvPorts + "=" + launch.EncodePeers(ports), launch.EnvReady + "=1"}
 	env = append(env, d.PortLimits.Env()...)
 	if err := givePortTLS(fl, d.Sizes, members, d.PortTLS); err != nil {
 		return err
@@ -143,11 +143,14 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 		env = append(env, launch.EnvFinish+"=1")
 	}
 	procs := groupMembers(fl, d.Sizes, d.Cores, members)
-	fleet, err := launch.Launch(exe, d.Args, env, procs, lines)
+	// A port is announced once the node serving it listens: a client may
+	// dial it at once.
+	ready := newReadyWatch(lines, out, ports, servers)
+	fleet, err := launch.Launch(exe, d.Args, env, procs, ready)
 	if err != nil {
 		return err
 	}
-	announce(out, members, ports, admins)
+	ready.started(members, admins)
 	return supervise(ctx, fleet, len(procs), len(members), out, d.StopOnFailure, done)
 }
 
@@ -256,17 +259,24 @@ func sizeOf(sizes map[string]int, l *ir.Location) int {
 // fleetPorts lists the external ports of the flow's fleet, by name, in the
 // order the flow made them: lowering collects them.
 func fleetPorts(f *ir.Flow, sizes map[string]int) ([]launch.Member, error) {
+	ports, _, err := fleetPortsAt(f, sizes)
+	return ports, err
+}
+
+// fleetPortsAt is fleetPorts, with the name of the member that serves
+// each port.
+func fleetPortsAt(f *ir.Flow, sizes map[string]int) (ports []launch.Member, servers []string, err error) {
 	p, err := compile.Lower(f, compile.Env{Size: func(l *ir.Location) int { return sizeOf(sizes, l) }})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var ports []launch.Member
 	for _, g := range p.Graphs {
 		for _, b := range g.Ports {
 			ports = append(ports, launch.Member{Name: b.Name})
+			servers = append(servers, node.NameOf(g.Dest))
 		}
 	}
-	return ports, nil
+	return ports, servers, nil
 }
 
 // sized compiles f and returns its IR, refusing sizes that do not fit it.

@@ -282,6 +282,9 @@ func runRole(ctx context.Context, f *hydro.Flow, build func(*hydro.Flow), role s
 	if os.Getenv(launch.EnvFinish) == "1" {
 		cfg.Finish = os.Stdout
 	}
+	if os.Getenv(launch.EnvReady) == "1" {
+		cfg.Ready = os.Stdout
+	}
 	err = RunNode(ctx, f, cfg)
 	logger.Info("node stopped")
 	return err

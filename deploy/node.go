@@ -80,6 +80,10 @@ type NodeConfig struct {
 	// received from each peer: what Localhost reads to tell when the
 	// fleet is done. Ignored for a flow that is not finite.
 	Finish io.Writer
+	// Ready, if set, receives one line once the node listens for its
+	// peers and on its external ports: what Localhost waits for before it
+	// announces the ports.
+	Ready io.Writer
 }
 
 // RunNode runs one location of f over TCP until ctx ends, then closes its
@@ -148,6 +152,9 @@ func prepareNode(f *hydro.Flow, cfg NodeConfig, host *node.Host) (*nodeRun, erro
 		View: view, FailAfter: cfg.FailAfter, AddrOf: cfg.PeerAddr, TLS: creds, PortSecurity: sec, PortLimits: lim, Host: host}
 	if fl.Finite && cfg.Finish != nil {
 		self.Idle = idleWriter(cfg.Finish)
+	}
+	if cfg.Ready != nil {
+		self.Listening = readyWriter(cfg.Ready)
 	}
 	return &nodeRun{f: f, fl: fl, cfg: cfg, g: g, self: self, view: view, members: env.Members, loc: at.Loc.Name}, nil
 }

@@ -3,9 +3,11 @@
 package deploytest_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -152,5 +154,29 @@ func TestPositionsTest(t *testing.T) {
 	err := deploy.Command(context.Background(), bad, nil, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "\tdeploy/deploytest/deploytest_test.go:") {
 		t.Errorf("Command(a flow that does not compile) = %v; want its problem at deploy/deploytest/deploytest_test.go", err)
+	}
+}
+
+// The deployer announces a port once its node listens: one dial, right
+// after the announcement and without a retry, connects.
+func TestPortAnnouncedListening(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := deploytest.StartTest(t)
+	addr := f.PortAddr("Client", deploytest.DialTimeout)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatalf("dialing port Client right after its announcement: %v", err)
+	}
+	nc.SetDeadline(time.Now().Add(30 * time.Second))
+	io.WriteString(nc, "hi\n")
+	if got, err := bufio.NewReader(nc).ReadString('\n'); err != nil || got != "hi\n" {
+		t.Errorf("read %q, %v; want hi", got, err)
+	}
+	nc.Close()
+	f.Stop()
+	for _, l := range f.Lines(deploytest.Deployer) {
+		if strings.Contains(l, "hydro listening") {
+			t.Errorf("the ready line reached the output: %q", l)
+		}
 	}
 }

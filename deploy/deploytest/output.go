@@ -92,8 +92,8 @@ func (f *Fleet) WaitLine(member, text string, timeout time.Duration) string {
 
 // PortAddr waits for the deployer to announce the address of the external
 // port name ("[deployer] port Client listening on 127.0.0.1:40123") and
-// returns it. The node serving the port may not listen yet: dial with
-// retries, as deploy.Dial and Dial do.
+// returns it. The deployer announces a port once the node serving it
+// listens, so a dial right after connects.
 func (f *Fleet) PortAddr(name string, timeout time.Duration) string {
 	f.t.Helper()
 	return f.announced("port "+name+" listening on ", "the address of port "+name, timeout)

@@ -138,7 +138,7 @@ func TestDeadMember(t *testing.T) {
 	}
 	eventually(t, 10*time.Second, "the live workers got all 1,000 messages fed after", func() bool { return got.Load() == before+1000 })
 	grown := h.grown()
-	t.Logf("fed %d in %v; live workers got %d, %d frames dropped for the dead one; heap grew %d KiB", n, fed, got.Load(), view.Dropped(), grown>>10)
+	t.Logf("fed %d in %v; live workers got %d, %d messages dropped for the dead one; heap grew %d KiB", n, fed, got.Load(), view.Dropped(), grown>>10)
 	if fed > 5*time.Second {
 		t.Errorf("feeding %d messages took %v; want the dead member not to hold the rest back", n, fed)
 	}

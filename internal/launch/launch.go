@@ -44,6 +44,10 @@ const (
 	// deployer watches for the fleet to finish: the node writes a line
 	// on its standard output each time it becomes idle.
 	EnvFinish = "HYDRO_FINISH"
+	// EnvReady, set to "1", tells a node that its deployer announces the
+	// fleet's external ports once their nodes listen: the node writes a
+	// line on its standard output when it does.
+	EnvReady = "HYDRO_READY"
 )
 
 // Member is one process of a fleet: its name ("Leader", "Worker/3") and the

@@ -239,7 +239,7 @@
 //
 // A bound reached stops the node reading whoever fills it; nothing is
 // dropped but messages for a client already gone (PortCounts.Dropped) and
-// frames for a member seen left (View.Dropped). A write that fails closes
+// messages for a member seen left (View.Dropped). A write that fails closes
 // the client at once: it leaves its port's bounds and broadcasts before
 // the loop hears of it, and the loop logs the error with its end.
 //

@@ -97,6 +97,11 @@ type Node struct {
 	// memory, and takes what they send from its local queue, and uses
 	// TCP for every other peer.
 	Host *Host
+	// Listening, if set, is called once the node listens for its peers and
+	// on every external port (before its first tick): from then on a
+	// client's dial succeeds, its connection waiting in the kernel's
+	// accept queue until the node takes it in.
+	Listening func()
 }
 
 // DefaultMaxHeldBytes is Node.MaxHeldBytes's default.
@@ -234,6 +239,9 @@ func Run(ctx context.Context, g *compile.Graph, self Node, members func(*ir.Loca
 		defer cancel()
 		err = errors.Join(err, n.ports.close(cctx))
 	}()
+	if self.Listening != nil {
+		self.Listening()
+	}
 
 	// Timers: one goroutine per timer, owned here, each reporting its
 	// index on fires.
@@ -872,7 +880,11 @@ func (n *node) dropLocked(name string) {
 		return
 	}
 	if v := n.self.View; v != nil {
-		v.dropped.Add(uint64(len(frames)))
+		msgs := 0
+		for _, f := range frames {
+			msgs += transport.BatchLen(f.Payload)
+		}
+		v.dropped.Add(uint64(msgs))
 	}
 	n.releaseLocked(name)
 }

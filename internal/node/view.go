@@ -52,8 +52,10 @@ func (v *View) Members(l *ir.Location) []uint32 {
 	return ms
 }
 
-// Dropped returns how many frames the node dropped because their member
-// was seen as left: those it held for it and those sent to it since.
+// Dropped returns how many messages the node dropped because their member
+// was seen as left: those it held for it and those sent to it since. A
+// frame carries a batch of messages (one channel's, for one tick): each
+// counts.
 func (v *View) Dropped() uint64 { return v.dropped.Load() }
 
 func (v *View) set(name string, left bool) {
