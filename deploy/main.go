@@ -43,7 +43,7 @@ import (
 // program's global flag set alone; a program with flags of its own parses
 // them first and passes what is left to Command. The command line is
 //
-//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT] [-tls=false]
+//	PROGRAM [run] [-cluster Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT] [-tls=false] [-plan FILE]
 //	              [-port-tls CERT.pem,KEY.pem] [-port-client-ca CA.pem] [-port-token-file FILE] [-port-max-clients N] [-port-...]
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
@@ -130,6 +130,11 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdout, stderr io.Writer) error {
 	f := hydro.NewFlow()
 	build(f)
+	if os.Getenv(launch.EnvRole) != "" {
+		if err := applyEnvPlan(f); err != nil {
+			return err
+		}
+	}
 	if err := f.Compile(); err != nil {
 		return err
 	}
@@ -149,7 +154,7 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 	}
 	switch sub {
 	case "run":
-		return runCommand(ctx, f, info, args, stdout, stderr)
+		return runCommand(ctx, build, f, info, args, stdout, stderr)
 	case "graph":
 		return graphCommand(f, args, stdout, stderr)
 	case "sim":
@@ -163,7 +168,7 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 }
 
 // runCommand parses run's flags and deploys the fleet on localhost.
-func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []string, stdout, stderr io.Writer) error {
+func runCommand(ctx context.Context, build func(*hydro.Flow), f *hydro.Flow, info *flowInfo, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	sizes := sizeFlag{info: info, sizes: map[string]int{}}
 	fs.Var(&sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
@@ -174,9 +179,21 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	useTLS := fs.Bool("tls", true, "mutual TLS between the nodes, with a CA made for this run; -tls=false speaks plaintext, for a machine whose every user is trusted only")
 	keepRunning := fs.Bool("keep-running", false, "keep the fleet of a finite flow running after it finished (by default it stops, with status 0, once every member is idle and every message delivered)")
 	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
+	planFile := fs.String("plan", "", "rewrite the flow by the plan in `FILE` (JSON or YAML), without editing it: {\"decouple\": [{\"names\": [\"parse\"], \"to\": \"Parser\"}]} moves the collections named parse (Named) to a process Parser, made if the flow has none")
 	portOpts := portFlags(fs)
 	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
 		return err
+	}
+	var plan *hydro.Plan
+	if *planFile != "" {
+		p, err := readPlan(*planFile)
+		if err != nil {
+			return err
+		}
+		if f, err = planned(build, p, *planFile); err != nil {
+			return err
+		}
+		plan = p
 	}
 	portTLS, portLimits, err := portOpts()
 	if err != nil {
@@ -197,7 +214,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 		}
 	}
 	return Localhost(ctx, f, Config{Sizes: sizes.sizes, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS,
-		KeepRunning: *keepRunning, PortTLS: portTLS, PortLimits: portLimits})
+		KeepRunning: *keepRunning, PortTLS: portTLS, PortLimits: portLimits, Plan: plan})
 }
 
 // parse parses args with fs and refuses arguments left over. For -h it
