@@ -62,6 +62,17 @@ import (
 //
 //	[deployer] admin Worker/1 on 127.0.0.1:40125
 //
+// With -plan FILE (JSON or YAML, hydro.Plan's form) the deployer and
+// every node rewrite the flow by the plan before compiling it: a
+// decoupled stage runs on a process of its own, made if the flow has none
+// of its name. The suggest command reads the nodes' per-operator counters
+// (their admin ports' /metrics, or files saved from them), prints where
+// each location's operator time goes, and writes a plan that moves the
+// busiest named stages of a process, checked against the flow:
+//
+//	PROGRAM suggest -metrics http://127.0.0.1:40125/metrics -o plan.json
+//	PROGRAM run -plan plan.json
+//
 // With -log-format json the output is JSON lines only: each node's log
 // records as slog writes them, with the node's name in the field "node",
 // and every other line (the deployer's, or what a node prints otherwise)
@@ -163,8 +174,10 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 		return versionCommand(args, stdout, stderr)
 	case "deploy":
 		return deployCommand(ctx, f, info, args, stdout, stderr)
+	case "suggest":
+		return suggestCommand(ctx, build, info, args, stdout, stderr)
 	}
-	return usagef("unknown command %q; the commands are run (the default), graph, sim, deploy and version", sub)
+	return usagef("unknown command %q; the commands are run (the default), graph, sim, deploy, suggest and version", sub)
 }
 
 // runCommand parses run's flags and deploys the fleet on localhost.
