@@ -240,7 +240,7 @@ func suggest(build func(*hydro.Flow), info *flowInfo, ops []opTime, share float6
 			}
 			return 0
 		})
-		fmt.Fprintf(&b, "%s: %.3f s in its operators\n", loc, total)
+		fmt.Fprintf(&b, "%s: %v in its operators\n", loc, time.Duration(total*1e9))
 		if total <= 0 {
 			continue
 		}

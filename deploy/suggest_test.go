@@ -47,10 +47,10 @@ func TestSuggest(t *testing.T) {
 	}
 	report := out.String()
 	for _, want := range []string{
-		"SgFront: 9.950 s in its operators\n",
+		"SgFront: 9.95s in its operators\n",
 		"   65.5%  parse        flat_map at deploy/suggest_test.go:32: 120000 items, 54.333µs per item\n",
 		"  bottleneck: parse, 66% of its time: move to a process SgFrontParse\n",
-		"SgBack: 1.260 s in its operators\n",
+		"SgBack: 1.26s in its operators\n",
 		"  no bottleneck to move: its named stages take 25% of its time",
 		"plan written to " + plan,
 	} {
