@@ -36,6 +36,14 @@ func Decouple[P any](f *Flow, to *Process[P], names ...string) error {
 	if to.f != f {
 		return fmt.Errorf("%w: Decouple to %v, a process of another flow", ErrRewrite, to)
 	}
+	return decouple(f, to.l, names)
+}
+
+// decouple moves the named collections to the process to.
+func decouple(f *Flow, to *ir.Location, names []string) error {
+	if f.compiled || f.compileErr != nil {
+		return fmt.Errorf("%w: Decouple after Compile: the compiled program is fixed", ErrRewrite)
+	}
 	var chain []*ir.Node
 	for _, name := range names {
 		i := slices.IndexFunc(f.ir.Nodes, func(n *ir.Node) bool { return n.Name == name })
@@ -44,7 +52,7 @@ func Decouple[P any](f *Flow, to *Process[P], names ...string) error {
 		}
 		chain = append(chain, f.ir.Nodes[i])
 	}
-	if err := compile.Relocate(&f.ir, chain, to.l); err != nil {
+	if err := compile.Relocate(&f.ir, chain, to); err != nil {
 		return fmt.Errorf("%w: %w", ErrRewrite, err)
 	}
 	return nil

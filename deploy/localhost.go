@@ -4,6 +4,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +69,10 @@ type Config struct {
 	// every member PortLimits (PortLimits.Env).
 	PortTLS    PortTLS
 	PortLimits PortLimits
+	// Plan, if set, holds the rewrites f had applied (Plan.Apply, before
+	// Compile): every member is given it in its environment and applies
+	// it to its own flow, so that all run the same rewritten program.
+	Plan *hydro.Plan
 }
 
 // Localhost launches the flow's fleet on this machine, one OS process per
@@ -121,6 +126,13 @@ func Localhost(ctx context.Context, f *hydro.Flow, d Config) error {
 	env := []string{launch.EnvSizes + "=" + launch.EncodeSizes(d.Sizes), launch.EnvLogFormat + "=" + d.LogFormat, launch.EnvLogLevel + "=" + d.LogLevel,
 		launch.EnvPorts + "=" + launch.EncodePeers(ports), launch.EnvReady + "=1"}
 	env = append(env, d.PortLimits.Env()...)
+	if d.Plan != nil {
+		js, err := json.Marshal(d.Plan)
+		if err != nil {
+			return fmt.Errorf("deploy: encoding the plan: %w", err)
+		}
+		env = append(env, launch.EnvPlan+"="+string(js))
+	}
 	if err := givePortTLS(fl, d.Sizes, members, d.PortTLS); err != nil {
 		return err
 	}

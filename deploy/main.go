@@ -43,7 +43,7 @@ import (
 // program's global flag set alone; a program with flags of its own parses
 // them first and passes what is left to Command. The command line is
 //
-//	PROGRAM [run] [-cluster Name=N]... [-cores Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT] [-tls=false]
+//	PROGRAM [run] [-cluster Name=N]... [-cores Name=N]... [-base-port P] [-log-format text|json] [-log-level debug|info|warn|error] [-stop-on-failure=false] [-admin HOST:PORT] [-tls=false] [-plan FILE]
 //	              [-port-tls CERT.pem,KEY.pem] [-port-client-ca CA.pem] [-port-token-file FILE] [-port-max-clients N] [-port-...]
 //	PROGRAM graph [-format mermaid|dot|json|html] [-o FILE]
 //	PROGRAM sim [-dir DIR] [-run TestName [-seed N | -choices C,...] [-n]]
@@ -69,6 +69,18 @@ import (
 // process uses two cores; members in one process exchange their messages
 // in memory, and use TCP with every other node (see RunNodes). The
 // process's lines are prefixed with its members' names joined by commas.
+//
+// With -plan FILE (JSON or YAML, hydro.Plan's form) the deployer and
+// every node rewrite the flow by the plan before compiling it: a
+// decoupled stage runs on a process of its own, made if the flow has none
+// of its name. The suggest command reads the nodes' per-operator counters
+// (their admin ports' /metrics, or files saved from them), prints where
+// each location's operator time goes, and writes a plan that moves the
+// busiest named stages of a process, checked against the flow:
+//
+//	PROGRAM suggest -metrics http://127.0.0.1:40125/metrics -o plan.json
+//	PROGRAM run -plan plan.json
+//
 // With -log-format json the output is JSON lines only: each node's log
 // records as slog writes them, with the node's name in the field "node",
 // and every other line (the deployer's, or what a node prints otherwise)
@@ -142,6 +154,11 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdout, stderr io.Writer) error {
 	f := hydro.NewFlow()
 	build(f)
+	if os.Getenv(launch.EnvRole) != "" {
+		if err := applyEnvPlan(f); err != nil {
+			return err
+		}
+	}
 	if err := f.Compile(); err != nil {
 		return err
 	}
@@ -161,7 +178,7 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 	}
 	switch sub {
 	case "run":
-		return runCommand(ctx, f, info, args, stdout, stderr)
+		return runCommand(ctx, build, f, info, args, stdout, stderr)
 	case "graph":
 		return graphCommand(f, args, stdout, stderr)
 	case "sim":
@@ -170,12 +187,14 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 		return versionCommand(args, stdout, stderr)
 	case "deploy":
 		return deployCommand(ctx, f, info, args, stdout, stderr)
+	case "suggest":
+		return suggestCommand(ctx, build, info, args, stdout, stderr)
 	}
-	return usagef("unknown command %q; the commands are run (the default), graph, sim, deploy and version", sub)
+	return usagef("unknown command %q; the commands are run (the default), graph, sim, deploy, suggest and version", sub)
 }
 
 // runCommand parses run's flags and deploys the fleet on localhost.
-func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []string, stdout, stderr io.Writer) error {
+func runCommand(ctx context.Context, build func(*hydro.Flow), f *hydro.Flow, info *flowInfo, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	sizes := sizeFlag{info: info, sizes: map[string]int{}}
 	fs.Var(&sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
@@ -188,9 +207,21 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 	cores := coresFlag{info: info, cores: map[string]int{}}
 	fs.Var(&cores, "cores", "members of a cluster per OS process, as `Name=N` (repeatable): they run on goroutines of one process, each with its own graph, linked in memory, so that the process uses N cores (default 1)")
 	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
+	planFile := fs.String("plan", "", "rewrite the flow by the plan in `FILE` (JSON or YAML), without editing it: {\"decouple\": [{\"names\": [\"parse\"], \"to\": \"Parser\"}]} moves the collections named parse (Named) to a process Parser, made if the flow has none")
 	portOpts := portFlags(fs)
 	if err := parse(fs, args, stderr, func() { info.usage(stderr, fs) }); err != nil {
 		return err
+	}
+	var plan *hydro.Plan
+	if *planFile != "" {
+		p, err := readPlan(*planFile)
+		if err != nil {
+			return err
+		}
+		if f, err = planned(build, p, *planFile); err != nil {
+			return err
+		}
+		plan = p
 	}
 	portTLS, portLimits, err := portOpts()
 	if err != nil {
@@ -211,7 +242,7 @@ func runCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []strin
 		}
 	}
 	return Localhost(ctx, f, Config{Sizes: sizes.sizes, Cores: cores.cores, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS,
-		KeepRunning: *keepRunning, PortTLS: portTLS, PortLimits: portLimits})
+		KeepRunning: *keepRunning, PortTLS: portTLS, PortLimits: portLimits, Plan: plan})
 }
 
 // parse parses args with fs and refuses arguments left over. For -h it

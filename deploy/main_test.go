@@ -51,7 +51,7 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"-admin", "localhost:http"}, `-admin "localhost:http": want HOST:PORT`},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
 		{[]string{"run", "extra"}, `run: unexpected arguments ["extra"]`},
-		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph, sim, deploy and version`},
+		{[]string{"bogus"}, `unknown command "bogus"; the commands are run (the default), graph, sim, deploy, suggest and version`},
 		{[]string{"graph", "-format", "svg"}, `graph -format "svg": want mermaid, dot, json or html`},
 		{[]string{"version", "x"}, `version: unexpected arguments ["x"]`},
 	} {

@@ -58,6 +58,7 @@ func (info *flowInfo) usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "       %s graph [-format mermaid|dot|json|html] [-o FILE]\n", prog)
 	fmt.Fprintf(w, "       %s sim [-run TestName] [-seed N | -choices C,...] [-n]    replay a simulator test's saved failures\n", prog)
 	fmt.Fprintf(w, "       %s deploy -k8s|-compose -image NAME:TAG [flags]    write the fleet for Kubernetes or Compose\n", prog)
+	fmt.Fprintf(w, "       %s suggest -metrics URL|FILE...    read the nodes' operator counters (run -admin) and print a plan for run -plan\n", prog)
 	fmt.Fprintf(w, "       %s version\n\n", prog)
 	list := func(what string, names []string, suffix string) {
 		if len(names) == 0 {

@@ -33,7 +33,7 @@ func build(f *hydro.Flow) {
 	server := hydro.NewProcess[Server](f)
 	port := hydro.BidiExternal(server, hydro.NewExternal[Client](f), hydro.Lines, hydro.Lines)
 	lines := port.Requests()
-	hydro.ForEach(hydro.AssumeOrdered(lines.Values(), "printed as it comes"), func(l string) { fmt.Println("heard", l) })
+	hydro.ForEach(hydro.AssumeOrdered(lines.Values().Named("heard"), "printed as it comes"), func(l string) { fmt.Println("heard", l) })
 	port.Respond(lines)
 }
 
@@ -100,6 +100,29 @@ func TestAdmin(t *testing.T) {
 	}
 	if after := ticks(); after <= before {
 		t.Errorf("hydro_ticks_total = %v, then %v after a request; want it to grow", before, after)
+	}
+	// The operators of the collection named heard took in the requests'
+	// lines: each dfir operator built for it is labelled with its name.
+	// NB: the scrape above asked the next tick for a fresh snapshot of the
+	// counts, and a second request makes that tick.
+	if err := c.Send("again"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	heard := 0.0
+	for l := range strings.Lines(getRetry(t, base+"/metrics")) {
+		if strings.HasPrefix(l, "hydro_operator_items_total{") && strings.Contains(l, `,name="heard",`) {
+			n, err := strconv.ParseFloat(strings.TrimSpace(l[strings.LastIndexByte(l, ' ')+1:]), 64)
+			if err != nil {
+				t.Fatalf("%q: %v", l, err)
+			}
+			heard += n
+		}
+	}
+	if heard < 1 {
+		t.Errorf("hydro_operator_items_total{name=\"heard\"} sums to %v after a request; want at least 1", heard)
 	}
 	if body := getRetry(t, base+"/debug/pprof/"); !strings.Contains(body, "goroutine") {
 		t.Errorf("GET /debug/pprof/ = %q; want the profiles' index", body)

@@ -44,7 +44,10 @@ func BuildWith(f *hydro.Flow, report func(counts []string)) {
 	leader := hydro.NewProcess[Leader](f)
 	workers := hydro.NewCluster[Worker](f)
 
-	lines := hydro.RoundRobin(hydro.SourceIter(leader, Text), workers, hydro.NonDet("any worker can count any line"))
+	// The leader tidies each line before it spreads the lines; a plan given
+	// at deploy time can move this stage to a process of its own.
+	clean := hydro.Map(hydro.SourceIter(leader, Text), strings.TrimSpace).Named("clean")
+	lines := hydro.RoundRobin(clean, workers, hydro.NonDet("any worker can count any line"))
 	words := hydro.FlatMap(lines, strings.Fields)
 
 	// Map: each worker counts the words of each batch it receives.

@@ -3,6 +3,10 @@
 package admin
 
 import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +62,12 @@ func TestOperatorMetrics(t *testing.T) {
 			t.Errorf("hydro_operator_items_total{op=%q} = %v; want %v", op, got, want)
 		}
 	}
-	mapLabels := map[string]string{"op": "map", "operator": "1", "subgraph": "0", "name": "slow", "line": "internal/admin/operators_test.go:21"}
+	mapLabels := map[string]string{"op": "map", "operator": "1", "subgraph": "0", "name": "slow"}
+	for _, s := range samples {
+		if s.labels["name"] == "slow" && !strings.HasPrefix(s.labels["line"], "internal/admin/operators_test.go:") {
+			t.Errorf("%s of the map: line %q; want this file's", s.name, s.labels["line"])
+		}
+	}
 	mapSecs := value(t, samples, "hydro_operator_seconds_total", mapLabels)
 	if mapSecs < 3*spin.Seconds() {
 		t.Errorf("the map's seconds = %v; want at least the %v it spun", mapSecs, 3*spin)
@@ -71,5 +80,45 @@ func TestOperatorMetrics(t *testing.T) {
 	lv := st.Live("Worker/0")
 	if len(lv.Operators) != 4 || lv.Operators[1].Items != 3 || lv.Operators[1].Seconds != mapSecs {
 		t.Errorf("Live operators = %+v; want the map's 3 items and %v s", lv.Operators, mapSecs)
+	}
+}
+
+// TestOperatorProfileLabels checks that a CPU profile taken while an
+// operator works carries its labels: the profile's string table names the
+// operator, which it holds only for samples labelled with it.
+func TestOperatorProfileLabels(t *testing.T) {
+	d := dfir.New()
+	in, words := dfir.SourceInput[string](d)
+	dfir.Null(dfir.Map(words, func(w string) int {
+		x := 0
+		for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+			x++
+		}
+		return x
+	}).Named("spinner"))
+	if err := d.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	g := &compile.Graph{Dest: compile.Dest{Loc: worker}, Graph: d}
+	Watch(g, nameOf)
+	var prof bytes.Buffer
+	if err := pprof.StartCPUProfile(&prof); err != nil {
+		t.Skipf("a CPU profile is running already: %v", err)
+	}
+	in.Push("go")
+	d.RunTick()
+	pprof.StopCPUProfile()
+	zr, err := gzip.NewReader(&prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"operator", "map#1 (internal/admin/operators_test.go:", "spinner", "location", "Worker"} {
+		if !bytes.Contains(raw, []byte(want)) {
+			t.Errorf("the CPU profile names no %q: its samples carry no operator labels", want)
+		}
 	}
 }

@@ -48,6 +48,11 @@ const (
 	// fleet's external ports once their nodes listen: the node writes a
 	// line on its standard output when it does.
 	EnvReady = "HYDRO_READY"
+	// EnvPlan carries the rewrites the deployer applied to its flow
+	// (hydro.Plan, in its JSON form): each node applies them to its own
+	// flow before compiling it, so that every node runs the same
+	// rewritten program. Absent without a plan.
+	EnvPlan = "HYDRO_PLAN"
 )
 
 // Member is one process of a fleet: its name ("Leader", "Worker/3") and the
