@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package bench is the suite that measures the project against hand-written
-// Go: benchmarks B1 to B9 of the table in bench/README.md, which gives every
+// Go: benchmarks B1 to B10 of the table in bench/README.md, which gives every
 // benchmark's workload, baseline, peer and goal, and says which are still
 // planned. B1 to B5 compute each workload by a dfir graph, by the hydro
 // language (B1, B4's join), by a baseline (the plain Go a programmer would
@@ -16,7 +16,9 @@
 // processes is the command bench/b8fleet. B9 (two-phase commit, a
 // coordinator and 3 participants, 1, 100 and 600 closed-loop clients) runs
 // std/twopc under hydro.Local against the same protocol written by hand,
-// both stepped by netbench.Closed. The package holds nothing but
+// both stepped by netbench.Closed. B10 (a lattice key-value store of 2
+// shards under Zipf keys) runs the store as a flow under hydro.Local
+// against sharded Go maps merging the same way. The package holds nothing but
 // its tests.
 //
 // # Usage
