@@ -24,6 +24,8 @@ import (
 //	hydro         std/paxos: 2 proposers, 3 acceptors, 2 replicas
 //	              (std/replica), proposer 0 leading; one round is one
 //	              RunTicks(1), in which every node ticks once
+//	hydro_dead1   the same with one acceptor of three dead: the cluster
+//	              runs two, and no reply from the third ever comes
 //	hydro_cpaxos  std/paxos compartmentalized: 2 proposers, 2 proxy
 //	              leaders, 4 acceptors in a 2×2 grid, 2 replicas
 //	raft          bench/peers: etcd raft, 3 RawNodes with MemoryStorage,
@@ -44,8 +46,9 @@ func BenchmarkB8Paxos(b *testing.B) {
 
 func paxosImpls() []netbench.Impl {
 	return []netbench.Impl{
-		{Name: "hydro", Start: func() (*netbench.Run, error) { return hydroPaxos(false) }},
-		{Name: "hydro_cpaxos", Start: func() (*netbench.Run, error) { return hydroPaxos(true) }},
+		{Name: "hydro", Start: func() (*netbench.Run, error) { return hydroPaxos(false, 0) }},
+		{Name: "hydro_dead1", Start: func() (*netbench.Run, error) { return hydroPaxos(false, 1) }},
+		{Name: "hydro_cpaxos", Start: func() (*netbench.Run, error) { return hydroPaxos(true, 0) }},
 	}
 }
 
@@ -75,8 +78,8 @@ var b8Compartment = paxos.CompartmentConfig{Grid: paxos.Grid{Rows: 2, Cols: 2}, 
 
 // hydroPaxos builds the flow, elects proposer 0 on the virtual clock, and
 // returns the loop, which proposes at proposer 0 and takes replica 0's
-// answers.
-func hydroPaxos(compartment bool) (*netbench.Run, error) {
+// answers. Without compartments, dead of the 2F+1 acceptors never run.
+func hydroPaxos(compartment bool, dead int) (*netbench.Run, error) {
 	f := hydro.NewFlow()
 	nd := hydro.NonDet("a benchmark: proposer 0 leads throughout")
 	proposers := hydro.NewCluster[paxos.Proposer](f)
@@ -95,7 +98,7 @@ func hydroPaxos(compartment bool) (*netbench.Run, error) {
 	} else {
 		log := paxos.Sequence(proposers, acceptors, reqs, ckpts, b8Config, nd)
 		atReplicas = hydro.Broadcast(log, replicas, nd)
-		opts = append(opts, hydro.Size(acceptors, 2*b8Config.F+1))
+		opts = append(opts, hydro.Size(acceptors, 2*b8Config.F+1-dead))
 	}
 	newStore := func() replica.Machine[netbench.Req, netbench.Req] {
 		return &b8Store{last: map[uint64]netbench.Req{}}

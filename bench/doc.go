@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package bench is the suite that measures the project against hand-written
-// Go: benchmarks B1 to B8 of the table in bench/README.md, which gives every
+// Go: benchmarks B1 to B10 of the table in bench/README.md, which gives every
 // benchmark's workload, baseline, peer and goal, and says which are still
 // planned. B1 to B5 compute each workload by a dfir graph, by the hydro
 // language (B1, B4's join), by a baseline (the plain Go a programmer would
@@ -13,7 +13,12 @@
 // and checks of bench/internal/netbench. B8 (a Paxos log, f = 1, under 100
 // closed-loop clients) runs std/paxos under hydro.Local against etcd raft
 // in bench/peers, both stepped by netbench.Closed; B8 as a fleet of OS
-// processes is the command bench/b8fleet. The package holds nothing but
+// processes is the command bench/b8fleet. B9 (two-phase commit, a
+// coordinator and 3 participants, 1, 100 and 600 closed-loop clients) runs
+// std/twopc under hydro.Local against the same protocol written by hand,
+// both stepped by netbench.Closed. B10 (a lattice key-value store of 2
+// shards under Zipf keys) runs the store as a flow under hydro.Local
+// against sharded Go maps merging the same way. The package holds nothing but
 // its tests.
 //
 // # Usage
@@ -45,6 +50,7 @@
 //	hydro               B1, B4 join: the language over the same work; B6,
 //	                    B7: two deployed nodes (deploy.RunNode) over TCP
 //	hydro_cpaxos        B8: compartmentalized Paxos (2 proxy leaders, 2×2 grid)
+//	hydro_dead1         B8: std/paxos with one acceptor of three dead
 //	nats                B6, B7 (bench/peers): an embedded NATS server
 //	raft, raft_wire     B8 (bench/peers): etcd raft, messages as pointers or
 //	                    marshalled

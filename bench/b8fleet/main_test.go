@@ -64,3 +64,42 @@ func TestFleet(t *testing.T) {
 		})
 	}
 }
+
+// TestFleetAcceptorKilled runs the nine processes without TLS, kills
+// Acceptor/2 after 8 reports, and checks that 10 reports later (the
+// mean over the last 5 windows then counts only windows after the kill)
+// the fleet commits at least 60% as fast as before: a quorum of two
+// acceptors is left, and the replies the dead one never sends must cost
+// nothing. (The work each slot costs with an acceptor dead is checked
+// exactly, in counts, by std/paxos's TestDeadAcceptorBounded; here the
+// killed process frees a share of the 2 cores, which hides a slow growth.)
+func TestFleetAcceptorKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a fleet for about 20 s")
+	}
+	t.Setenv("B8_PROTOCOL", "paxos")
+	f := deploytest.Start(t, ".", "-tls=false", "-stop-on-failure=false", "-cluster", "Proposer=2", "-cluster", "Acceptor=3", "-cluster", "Replica=2")
+	report := func(k int) float64 {
+		t.Helper()
+		n := 0
+		last := f.WaitFor(fmt.Sprintf("report %d", k), time.Duration(k)*time.Second+60*time.Second, func(l string) bool {
+			if strings.HasPrefix(l, "[Aggregator] Throughput: ") {
+				n++
+			}
+			return n == k
+		})
+		var low, mean, high float64
+		if _, err := fmt.Sscanf(strings.TrimPrefix(last, "[Aggregator] "), "Throughput: %f - %f - %f requests/s", &low, &mean, &high); err != nil {
+			t.Fatalf("report %q: %v", last, err)
+		}
+		return mean
+	}
+	before := report(8)
+	f.Kill("Acceptor/2")
+	after := report(18)
+	f.Stop()
+	t.Logf("throughput: %.0f requests/s before the kill, %.0f after (%.2f)", before, after, after/before)
+	if before <= 0 || after < 0.6*before {
+		t.Errorf("throughput %.0f requests/s before Acceptor/2 was killed, %.0f after; want at least 60%% of it", before, after)
+	}
+}
