@@ -64,11 +64,46 @@ func BeginAtomic[T any, L Location](s Stream[T, L], t *Tick[L]) Stream[T, *Atomi
 // EndAtomic releases the region's stream at the tick's location, each item
 // once the tick that computed it has finished: with the state it read.
 func EndAtomic[T any, L Location](s Stream[T, *Atomic[L]]) Stream[T, L] {
-	in := s.node()
 	parent := s.l.tick.Parent()
-	n := build[T](parent, "end_atomic", in.Props, []*ir.Node{in}, compile.Identity[T]{}, nil)
+	return stream[T](endAtomic[T](s.node(), parent), parent)
+}
+
+// EndAtomicSingleton releases the region's singleton x at the tick's
+// location: each new value once the tick that computed it has finished, so
+// a reader never sees a value that an acknowledgement EndAtomic released
+// later would contradict.
+func EndAtomicSingleton[T any, L Location](x Singleton[T, *Atomic[L]]) Singleton[T, L] {
+	parent := x.l.tick.Parent()
+	return singleton[T](endAtomic[T](x.node(), parent), parent)
+}
+
+// EndAtomicOptional is EndAtomicSingleton for an optional.
+func EndAtomicOptional[T any, L Location](x Optional[T, *Atomic[L]]) Optional[T, L] {
+	parent := x.l.tick.Parent()
+	return optional[T](endAtomic[T](x.node(), parent), parent)
+}
+
+// EndAtomicKeyed is EndAtomic for a keyed stream: each pair released with
+// the state it read.
+func EndAtomicKeyed[K comparable, V any, L Location](s KeyedStream[K, V, *Atomic[L]]) KeyedStream[K, V, L] {
+	parent := s.l.tick.Parent()
+	return keyedStream[K, V](endAtomic[KV[K, V]](s.node(), parent), parent)
+}
+
+// EndAtomicKeyedSingleton is EndAtomicSingleton for a keyed singleton.
+func EndAtomicKeyedSingleton[K comparable, V any, L Location](x KeyedSingleton[K, V, *Atomic[L]]) KeyedSingleton[K, V, L] {
+	parent := x.l.tick.Parent()
+	return keyedSingleton[K, V](endAtomic[KV[K, V]](x.node(), parent), parent)
+}
+
+// endAtomic makes the node that releases in, of element type T, at the
+// region's location l. The region's collections are computed in its
+// tick's steps, and a tick's outputs leave when it ends: passing them on
+// as they are is the release.
+func endAtomic[T any](in *ir.Node, l Location) *ir.Node {
+	n := build[T](l, "end_atomic", in.Props, []*ir.Node{in}, compile.Identity[T]{}, nil)
 	n.Crosses = true
-	return stream[T](n, parent)
+	return n
 }
 
 // SnapshotAtomic gives t, at every tick, the value of the region's x. t
