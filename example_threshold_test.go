@@ -37,3 +37,50 @@ func ExampleThreshold() {
 	// [] []
 	// [2] [1000]
 }
+
+// Each candidate's count of votes only grows: ThresholdKeyed elects each
+// candidate once, when its count reaches the bound.
+func ExampleThresholdKeyed() {
+	type Leader struct{}
+	f := hydro.NewFlow()
+	p := hydro.NewProcess[Leader](f)
+	in, ballots := hydro.NewInput[hydro.KV[string, string]](p) // candidate, voter
+	votes := hydro.ValueCounts(hydro.IntoKeyed(ballots))
+	elected := hydro.NewOutput(hydro.ThresholdKeyed(votes, 2).Entries())
+
+	r := hydro.MustLocal(f)
+	in.Push(r, hydro.KV[string, string]{Key: "ann", Val: "v1"}, hydro.KV[string, string]{Key: "bob", Val: "v2"})
+	r.RunAvailable()
+	fmt.Println(elected.Drain(r))
+	in.Push(r, hydro.KV[string, string]{Key: "ann", Val: "v3"}, hydro.KV[string, string]{Key: "ann", Val: "v4"})
+	r.RunAvailable()
+	fmt.Println(elected.Drain(r))
+	// Output:
+	// []
+	// [(ann, 2)]
+}
+
+// A count in an atomic region, released with EndAtomicSingleton, only
+// grows as the count does; each value leaves with the acknowledgements of
+// the increments it counts.
+func ExampleEndAtomicSingleton() {
+	type Server struct{}
+	f := hydro.NewFlow()
+	srv := hydro.NewProcess[Server](f)
+	in, incs := hydro.NewInput[int](srv)
+	region := hydro.BeginAtomic(incs, hydro.NewTick(srv))
+	count := hydro.EndAtomicSingleton(hydro.Count(region))
+	acks := hydro.NewOutput(hydro.EndAtomic(region))
+	reached := hydro.NewOutput(hydro.Threshold(count, 2))
+
+	r := hydro.MustLocal(f)
+	in.Push(r, 10)
+	r.RunAvailable()
+	fmt.Println(acks.Drain(r), reached.Drain(r))
+	in.Push(r, 20)
+	r.RunAvailable()
+	fmt.Println(acks.Drain(r), reached.Drain(r))
+	// Output:
+	// [10] []
+	// [20] [2]
+}

@@ -22,7 +22,13 @@ import (
 //   - Count of a stream;
 //   - Fold passed hydro.Monotone (the user's claim, tested by the simulator);
 //   - MapSingleton passed hydro.OrderPreserving, of a value that only grows
-//     (the claim tested likewise).
+//     (the claim tested likewise);
+//   - any of these computed in an atomic region, there or released from it
+//     by EndAtomicSingleton.
+//
+// And the keyed singletons whose every key's value only grows, for
+// ThresholdKeyed: ValueCounts, and FoldKeyed or ReduceKeyed passed
+// hydro.Monotone (tested per key by the simulator).
 
 // Threshold emits bound once, the first time x is at least bound. x must only
 // grow (see above), which Compile checks, naming the operator that may make
@@ -39,4 +45,20 @@ func Threshold[T cmp.Ordered, L Location](x Singleton[T, L], bound T) Stream[T, 
 	n.Label = fmt.Sprintf("≥ %v", bound)
 	n.Need(ir.NeedMonotone, 0, "Threshold", "")
 	return stream[T](n, x.l)
+}
+
+// ThresholdKeyed is Threshold for each key of a keyed singleton: it emits
+// the pair of a key and bound once, the first time the key's value is at
+// least bound. Every key's value must only grow (see above), which Compile
+// checks; then the output is the same in every run and needs no NonDet.
+//
+//	votes := hydro.ValueCounts(ballotsByCandidate)
+//	elected := hydro.ThresholdKeyed(votes, quorum) // each candidate once, when it has a quorum
+func ThresholdKeyed[K comparable, T cmp.Ordered, L Location](x KeyedSingleton[K, T, L], bound T) KeyedStream[K, T, L] {
+	in := x.node()
+	n := build[KV[K, T]](x.l, "threshold_keyed", withKind(streamProps(false, true, true), ir.KeyedStream), []*ir.Node{in}, compile.ThresholdKeyed[K, T]{}, nil)
+	n.Params = bound
+	n.Label = fmt.Sprintf("≥ %v", bound)
+	n.Need(ir.NeedMonotone, 0, "ThresholdKeyed", "use hydro.ValueCounts, or pass hydro.Monotone to the FoldKeyed or ReduceKeyed that makes the values, at the location's top level; or Snapshot the values into a tick and compare them there, with a NonDet")
+	return keyedStream[K, T](n, x.l)
 }

@@ -104,3 +104,32 @@ func TestAtomicMisuseRefused(t *testing.T) {
 		})
 	}
 }
+
+// What leaves an atomic region as a singleton is never behind what left it
+// as a stream: at the end of every step, the released count is at least
+// the number of acknowledgements released, in every execution.
+func TestEndAtomicSingletonReleasedWithTheAcks(t *testing.T) {
+	sim.Exhaustive(t, sim.Config{}, func(s *sim.Sim) {
+		f := hydro.NewFlow()
+		srv := hydro.NewProcess[server](f)
+		in, incs := hydro.NewInput[int](srv)
+		tick := hydro.NewTick(srv)
+		region := hydro.BeginAtomic(incs, tick)
+		byKey := hydro.IntoKeyed(hydro.Map(region, func(x int) hydro.KV[int, int] { return hydro.KV[int, int]{Key: x % 2, Val: x} }))
+		acks := hydro.NewOutput(hydro.EndAtomicKeyed(byKey).Entries())
+		counts := hydro.NewOutput(hydro.Threshold(hydro.EndAtomicSingleton(hydro.Count(region)), 2))
+		perKey := hydro.EndAtomicKeyedSingleton(hydro.ValueCounts(byKey))
+		keyed := hydro.NewOutput(hydro.ThresholdKeyed(perKey, 1).Entries())
+		r := s.Local(f)
+		in.Push(r, 2, 3)
+		acked, reached, keys := 0, 0, 0
+		for r.Step() {
+			acked += len(acks.Drain(r))
+			reached += len(counts.Drain(r))
+			keys += len(keyed.Drain(r))
+			s.Assert(acked < 2 || reached == 1, "both increments acknowledged but the released count has not reached 2")
+			s.Assert(keys == acked, "%d keys released at 1 with %d acknowledgements; want one per acknowledgement", keys, acked)
+		}
+		s.Assert(acked == 2 && reached == 1, "%d acknowledgements, threshold reached %d times; want 2 and once", acked, reached)
+	})
+}

@@ -7,16 +7,20 @@ import "github.com/hydro-go/hydro/internal/ir"
 // shrinks returns the node that may make the value of n shrink, with why,
 // or nil if n only grows: a Count, a Fold or Reduce claimed Monotone, or a
 // map claimed OrderPreserving of a value that only grows, each at a
-// location's top level. Claims are the user's word; the simulator tests
+// location's top level or in an atomic region, and such a value released
+// from its region; for a keyed singleton, every key's value: a ValueCounts,
+// a FoldKeyed or ReduceKeyed claimed Monotone. Claims are the user's word; the simulator tests
 // them (claims_growth.go).
 func shrinks(n *ir.Node) (*ir.Node, string) {
 	if n.Loc.Kind == ir.Tick {
 		return n, "at a tick a value starts afresh every tick"
 	}
 	switch n.Op {
-	case "count":
+	case "count", "value_counts":
 		return nil, ""
-	case "fold", "reduce":
+	case "end_atomic":
+		return shrinks(n.Inputs[0])
+	case "fold", "reduce", "fold_keyed", "reduce_keyed":
 		if n.Claims&ir.Monotone != 0 {
 			return nil, ""
 		}

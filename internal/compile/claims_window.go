@@ -48,6 +48,13 @@ type orderWindow[T, S any] struct {
 	// view is what a failure shows of a state.
 	view func(S) any
 
+	// growth, for a keyed aggregation claimed Monotone at a location's
+	// top level, checks that no item makes the key's value fall (an
+	// unkeyed one checks its real accumulator); empty tells a state
+	// without a value yet, if a state can be so.
+	growth bool
+	empty  func(S) bool
+
 	off   bool // the types cannot be copied or compared: nothing is checked
 	cur   S    // the state after every item, in the order seen
 	from  S    // the state before items
@@ -112,8 +119,15 @@ func (w *orderWindow[T, S]) add(item T) {
 			panic(e)
 		}
 	}
+	var before S
+	if w.growth {
+		before, _ = deepCopy(w.cur)
+	}
 	a, _ := deepCopy(x)
 	w.step(&w.cur, a)
+	if w.growth && (w.empty == nil || !w.empty(before)) {
+		w.k.checkGrowth(x, w.view(before), w.view(w.cur))
+	}
 	if w.k.n.Claims&ir.Commutative == 0 {
 		return
 	}
@@ -199,8 +213,9 @@ func reduceStep[T any](f func(*T, T)) func(*reduceState[T], T) {
 	}
 }
 
-func reduceView[T any](s reduceState[T]) any { return s.V }
-func foldView[A any](s A) any                { return s }
+func reduceView[T any](s reduceState[T]) any   { return s.V }
+func reduceEmpty[T any](s reduceState[T]) bool { return !s.Ok }
+func foldView[A any](s A) any                  { return s }
 
 // checkedFold wraps a fold's function so that each item is checked before
 // it is applied.
@@ -275,11 +290,14 @@ func (kw *keyedWindows[K, V, S]) add(kv dfir.KV[K, V]) {
 }
 
 // checkedFoldKeyed returns what inspects a keyed fold's input: each value
-// is checked in its key's window.
+// is checked in its key's window, and against its key's value if the fold
+// is claimed Monotone.
 func checkedFoldKeyed[K comparable, V, A any](c *Ctx, n *ir.Node, fn FoldFns[V, A]) func(kv dfir.KV[K, V]) {
 	k := newChecker(c, n)
 	kw := &keyedWindows[K, V, A]{k: k, m: make(map[K]*orderWindow[V, A]), make: func() *orderWindow[V, A] {
-		return newWindow(k, fn.Init, fn.Add, foldView[A])
+		w := newWindow(k, fn.Init, fn.Add, foldView[A])
+		w.growth = k.n.Claims&ir.Monotone != 0 && k.tick == nil
+		return w
 	}}
 	return kw.add
 }
@@ -288,7 +306,9 @@ func checkedFoldKeyed[K comparable, V, A any](c *Ctx, n *ir.Node, fn FoldFns[V, 
 func checkedReduceKeyed[K comparable, V any](c *Ctx, n *ir.Node, f func(*V, V)) func(kv dfir.KV[K, V]) {
 	k := newChecker(c, n)
 	kw := &keyedWindows[K, V, reduceState[V]]{k: k, m: make(map[K]*orderWindow[V, reduceState[V]]), make: func() *orderWindow[V, reduceState[V]] {
-		return newWindow(k, func() reduceState[V] { return reduceState[V]{} }, reduceStep(f), reduceView[V])
+		w := newWindow(k, func() reduceState[V] { return reduceState[V]{} }, reduceStep(f), reduceView[V])
+		w.growth, w.empty = k.n.Claims&ir.Monotone != 0 && k.tick == nil, reduceEmpty[V]
+		return w
 	}}
 	return kw.add
 }

@@ -89,3 +89,25 @@ func (Threshold[T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
 		return bound, true
 	})
 }
+
+// ThresholdKeyed emits, for each key, the pair of the key and n.Params, the
+// bound, once: in the first tick the key's value is at least the bound.
+// Compile checked that every key's value only grows. It remembers the keys
+// it fired for, no more than the keyed singleton holds.
+type ThresholdKeyed[K comparable, T cmp.Ordered] struct{}
+
+func (ThresholdKeyed[K, T]) Lower(c *Ctx, n *ir.Node, ins []any) any {
+	bound := n.Params.(T)
+	fired := make(map[K]struct{})
+	return dfir.FilterMap(port[dfir.KV[K, T]](ins, 0), func(kv dfir.KV[K, T]) (dfir.KV[K, T], bool) {
+		out := dfir.KV[K, T]{Key: kv.Key, Val: bound}
+		if kv.Val < bound {
+			return out, false
+		}
+		if _, ok := fired[kv.Key]; ok {
+			return out, false
+		}
+		fired[kv.Key] = struct{}{}
+		return out, true
+	})
+}
