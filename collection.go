@@ -72,13 +72,26 @@ func (s Optional[T, L]) Location() L { return s.l }
 func (s KeyedSingleton[K, V, L]) Location() L { return s.l }
 
 // Named names the stream in drawings and, for a stream a networking
-// operator made, its channel in the nodes' logs. It returns the stream.
-func (s Stream[T, L]) Named(name string) Stream[T, L] { s.node().Name = name; return s }
+// operator made, its channel in the nodes' logs. A named channel's id
+// comes from its name and the locations it joins, not from where its
+// operator sits in the flow: two builds of a program (the old and the new
+// version of a rolling upgrade) agree on it, so that their nodes talk to
+// each other over it, while unnamed channels are numbered in the order
+// the flow made them. It returns the stream.
+func (s Stream[T, L]) Named(name string) Stream[T, L] { nameNode(s.node(), name); return s }
 
 // Named names the keyed stream, as Stream.Named does.
 func (s KeyedStream[K, V, L]) Named(name string) KeyedStream[K, V, L] {
-	s.node().Name = name
+	nameNode(s.node(), name)
 	return s
+}
+
+// nameNode names n, and a networking node's channel (see Stream.Named).
+func nameNode(n *ir.Node, name string) {
+	n.Name = name
+	if n.Net != nil && name != "" {
+		n.Net.Channel = ir.ChannelID(name, n.Inputs[0].Loc.Root().Name, n.Loc.Root().Name)
+	}
 }
 
 // Named names the singleton in drawings.

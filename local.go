@@ -56,20 +56,36 @@ func SizeOf[Tag any](n int) LocalOption {
 // NewLocal compiles f (if needed) and returns a fresh running instance of it:
 // its own state, inputs and outputs. Nothing runs until RunTick or
 // RunAvailable.
-func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
-	if err := f.Compile(); err != nil {
-		return nil, err
+func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) { return newLocal([]*Flow{f}, opts) }
+
+// newLocal is NewLocal for several builds of one program, which run side
+// by side as engine.NewVersions says.
+func newLocal(fs []*Flow, opts []LocalOption) (*Local, error) {
+	irs := make([]*ir.Flow, len(fs))
+	finite := true
+	for i, f := range fs {
+		if err := f.Compile(); err != nil {
+			return nil, err
+		}
+		irs[i] = &f.ir
+		finite = finite && f.ir.Finite
 	}
 	cfg := localConfig{sizes: map[*ir.Location]int{}, byName: map[string]int{}}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if err := cfg.check(&f.ir); err != nil {
+	if err := cfg.check(irs); err != nil {
 		return nil, err
 	}
 	cfg.engine.Size = func(l *ir.Location) int {
 		if n, ok := cfg.sizes[l]; ok {
 			return n
+		}
+		for m, n := range cfg.sizes {
+			// The same cluster, of another version.
+			if m.Kind == l.Kind && m.Name == l.Name {
+				return n
+			}
 		}
 		if n, ok := cfg.byName[l.Name]; ok {
 			return n
@@ -83,15 +99,15 @@ func NewLocal(f *Flow, opts ...LocalOption) (*Local, error) {
 		}
 		return o.traced(), true
 	}
-	run, err := engine.New(&f.ir, cfg.engine)
+	run, err := engine.NewVersions(irs, cfg.engine)
 	if err != nil {
 		return nil, err
 	}
-	return &Local{run: run, finite: f.ir.Finite}, nil
+	return &Local{run: run, finite: finite}, nil
 }
 
-// check refuses sizes that name no cluster of the flow, or are below 1.
-func (cfg *localConfig) check(f *ir.Flow) error {
+// check refuses sizes that name no cluster of the flows, or are below 1.
+func (cfg *localConfig) check(fs []*ir.Flow) error {
 	var errs []error
 	for l, n := range cfg.sizes {
 		if n < 1 {
@@ -100,11 +116,10 @@ func (cfg *localConfig) check(f *ir.Flow) error {
 	}
 	for name, n := range cfg.byName {
 		kind := ""
-		for _, l := range f.Locations {
-			if l.Name == name && l.Kind != ir.Tick {
-				kind = l.Kind.String()
-				if l.Kind == ir.Cluster {
-					break
+		for _, f := range fs {
+			for _, l := range f.Locations {
+				if l.Name == name && l.Kind != ir.Tick && kind != ir.Cluster.String() {
+					kind = l.Kind.String()
 				}
 			}
 		}
@@ -199,5 +214,16 @@ func init() {
 	lang.Output = func(o any) *ir.Node { return o.(interface{ traced() *ir.Node }).traced() }
 	lang.Option = func(set func(*engine.Config)) any {
 		return LocalOption(func(cfg *localConfig) { set(&cfg.engine) })
+	}
+	lang.Versions = func(flows []any, opts []any) (any, error) {
+		fs := make([]*Flow, len(flows))
+		for i, f := range flows {
+			fs[i] = f.(*Flow)
+		}
+		os := make([]LocalOption, len(opts))
+		for i, o := range opts {
+			os[i] = o.(LocalOption)
+		}
+		return newLocal(fs, os)
 	}
 }

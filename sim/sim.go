@@ -173,6 +173,8 @@ func (s *Sim) run(scenario func(*Sim)) (o outcome, msg string, err error) {
 			o = prunedRun
 		case flowError:
 			o, err = brokenFlow, v.err
+		case *engine.IncompatibleError:
+			o, msg = failedRun, v.Error()
 		case *engine.ClaimError:
 			s.claim = claimError(v)
 			o, msg = failedRun, s.claim.Error()

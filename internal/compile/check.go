@@ -17,9 +17,13 @@ import (
 func Check(f *ir.Flow) []error {
 	var ps problems
 	checkLocations(f, &ps)
-	ports := make(map[any]*ir.Node) // the first Respond of each bidi port
+	ports := make(map[any]*ir.Node)       // the first Respond of each bidi port
+	channels := make(map[uint32]*ir.Node) // the first channel of each id
 	_ = f.Walk(func(n *ir.Node) error {
 		checkMixed(n, &ps)
+		if n.Net != nil {
+			checkChannel(n, channels, &ps)
+		}
 		for _, need := range n.Needs {
 			checkNeed(n, need, &ps)
 		}
@@ -247,4 +251,18 @@ func checkCompleted(f *ir.Flow, ps *problems) bool {
 		}
 	}
 	return ok
+}
+
+// checkChannel reports a channel whose id another channel of the flow has:
+// two channels given one name between the same locations (or, rarely, two
+// names whose ids collide).
+func checkChannel(n *ir.Node, seen map[uint32]*ir.Node, ps *problems) {
+	first, ok := seen[n.Net.Channel]
+	if !ok {
+		seen[n.Net.Channel] = n
+		return
+	}
+	ps.add(n.File, n.Line, "give each channel between two locations a name of its own",
+		"hydro: %s named %q from %v to %v has the channel id of %s at %s, named %q",
+		n.Op, n.Name, n.Inputs[0].Loc.Root(), n.Loc.Root(), first.Op, first.Pos(), first.Name)
 }

@@ -4,6 +4,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hydro-go/hydro/dfir"
@@ -109,6 +110,16 @@ type Config struct {
 	// trace of a stepped run: ok is false for a handle that is not an
 	// output whose items the trace should show.
 	Output func(handle any) (n *ir.Node, ok bool)
+	// Assign says which of NewVersions' flows the nodes run: a node no
+	// Assign names runs the first flow that has its location.
+	Assign []Assign
+}
+
+// Assign says that members Members of the process or cluster Loc (all of
+// them, if Members is empty) run the flow Loc belongs to.
+type Assign struct {
+	Loc     *ir.Location
+	Members []uint32
 }
 
 // Run is one running instance of a flow: its own state, inputs and outputs.
@@ -123,35 +134,54 @@ type Run struct {
 	// continuing is set while RunAvailable takes its second step and
 	// those after it: no input can have changed since the last.
 	continuing bool
-	// To restart a crashed node, its location is lowered again.
-	flow *ir.Flow
-	env  compile.Env
-	cfg  Config
+	// To restart a crashed node, its location is lowered again, from the
+	// flow it runs (flows[version[name]]).
+	flows   []*ir.Flow
+	version map[string]int
+	env     compile.Env
+	cfg     Config
 }
 
 // New lowers f, which must have passed the language's checks, and returns a
 // fresh run of it. Nothing runs until RunTick, RunAvailable or Step.
-func New(f *ir.Flow, cfg Config) (*Run, error) {
+func New(f *ir.Flow, cfg Config) (*Run, error) { return NewVersions([]*ir.Flow{f}, cfg) }
+
+// NewVersions is New for several builds of one program side by side, the
+// versions of a rolling upgrade: each process and cluster member runs one
+// of the flows, as cfg.Assign says, and the nodes know each other by name
+// (a process's, or a cluster's and the member's index), whichever flow
+// they run. A message reaches the channel of the same id at its receiver
+// (named channels agree across builds: see ir.ChannelID); one for a
+// channel the receiver's flow does not have is dropped, as a deployed node
+// drops it, and one the receiver cannot decode panics with an
+// *IncompatibleError. A cluster has the members cfg.Size gives it in any
+// flow, whichever flow each runs.
+func NewVersions(flows []*ir.Flow, cfg Config) (*Run, error) {
 	if cfg.Size == nil {
 		cfg.Size = func(*ir.Location) int { return 1 }
 	}
 	env := compile.Env{Size: cfg.Size, CheckClaims: cfg.CheckClaims}
-	r := &Run{byDest: map[compile.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, flow: f, cfg: cfg}
+	r := &Run{byDest: map[compile.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, flows: flows, version: map[string]int{}, cfg: cfg}
 	if cfg.Chooser != nil {
 		fl := cfg.Faults
 		st := &stepper{c: cfg.Chooser, net: mem.NewNetwork(transport.DefaultLimits, mem.Hooks{}), held: map[*ir.Node]int{}, free: true,
-			crashes: fl.Crashes, crashable: fl.Crashable, durable: map[*ir.Location]bool{}, down: map[compile.Dest]bool{},
-			partitions: fl.Partitions, cut: map[[2]compile.Dest]bool{}, lossy: map[uint32]bool{}, losses: fl.Losses, duplicates: fl.Duplicates}
+			crashes: fl.Crashes, durable: map[string]bool{}, down: map[string]bool{},
+			partitions: fl.Partitions, cut: map[[2]string]bool{}, lossy: map[uint32]bool{}, losses: fl.Losses, duplicates: fl.Duplicates}
 		for _, l := range fl.Durable {
-			st.durable[l] = true
+			st.durable[l.Name] = true
+		}
+		for _, l := range fl.Crashable {
+			st.crashable = append(st.crashable, l.Name)
 		}
 		env.Members = r.liveMembers
-		for _, n := range f.Nodes {
-			if n.NonDet != "" {
-				st.free = false
-			}
-			if n.Net != nil && n.Net.Lossy {
-				st.lossy[n.Net.Channel] = true
+		for _, f := range flows {
+			for _, n := range f.Nodes {
+				if n.NonDet != "" {
+					st.free = false
+				}
+				if n.Net != nil && n.Net.Lossy {
+					st.lossy[n.Net.Channel] = true
+				}
 			}
 		}
 		env.Decide = st.decide
@@ -168,11 +198,18 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 		r.step = st
 	}
 	r.env = env
-	p, err := compile.Lower(f, env)
+	p, err := r.lower()
 	if err != nil {
 		return nil, err
 	}
 	r.prog = p
+	if r.step != nil && len(flows) > 1 {
+		vs := make([]string, len(p.Graphs))
+		for i, g := range p.Graphs {
+			vs[i] = fmt.Sprintf("%s runs %d", NodeName(g.Dest), r.version[NodeName(g.Dest)])
+		}
+		r.step.trace = append(r.step.trace, "versions: "+strings.Join(vs, ", "))
+	}
 	for _, g := range p.Graphs {
 		r.byDest[g.Dest] = g
 		r.byName[NodeName(g.Dest)] = g
@@ -343,7 +380,7 @@ func (r *Run) Handles(h any) []any {
 func (r *Run) liveMembers(l *ir.Location) []uint32 {
 	var ms []uint32
 	for i := range r.env.Size(l) {
-		if r.step == nil || !r.step.down[compile.Dest{Loc: l, Member: uint32(i)}] {
+		if r.step == nil || !r.step.down[NodeName(compile.Dest{Loc: l, Member: uint32(i)})] {
 			ms = append(ms, uint32(i))
 		}
 	}

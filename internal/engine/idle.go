@@ -8,7 +8,7 @@ package engine
 // restart, partition) do not count: they are not the flow's work.
 func (r *Run) Idle() bool {
 	for _, g := range r.prog.Graphs {
-		if r.step != nil && r.step.down[g.Dest] {
+		if r.step != nil && r.step.down[NodeName(g.Dest)] {
 			continue
 		}
 		if feed(g.Feeders) || g.Graph.Pending() {

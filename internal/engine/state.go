@@ -56,9 +56,11 @@ func (r *Run) WriteState(h *maphash.Hash) bool {
 		return false
 	}
 	ok := true
-	for _, n := range r.flow.Nodes {
-		if n.Net != nil && n.Net.Route == ir.RoundRobin {
-			ok = false // its turn lives in the sending closure
+	for _, f := range r.flows {
+		for _, n := range f.Nodes {
+			if n.Net != nil && n.Net.Route == ir.RoundRobin {
+				ok = false // its turn lives in the sending closure
+			}
 		}
 	}
 	var b []byte
@@ -79,14 +81,17 @@ func (r *Run) WriteState(h *maphash.Hash) bool {
 	u(uint64(s.partitions))
 	u(uint64(s.losses))
 	u(uint64(s.duplicates))
-	for _, n := range r.flow.Nodes {
-		if k := s.held[n]; k != 0 {
-			u(uint64(n.ID))
-			u(uint64(k))
+	for v, f := range r.flows {
+		for _, n := range f.Nodes {
+			if k := s.held[n]; k != 0 {
+				u(uint64(v))
+				u(uint64(n.ID))
+				u(uint64(k))
+			}
 		}
 	}
 	for i, a := range r.prog.Graphs {
-		flag(s.down[a.Dest])
+		flag(s.down[NodeName(a.Dest)])
 		for _, c := range r.prog.Graphs[i+1:] {
 			flag(s.cut[pair(a.Dest, c.Dest)])
 		}

@@ -25,8 +25,8 @@ type stepper struct {
 	// crashes is how many more crashes may happen; down marks the nodes
 	// that are crashed.
 	crashes   int
-	crashable []*ir.Location // nil: any
-	durable   map[*ir.Location]bool
+	crashable []string // the names of the locations that may crash; nil: any
+	durable   map[string]bool
 	// lossy marks the channels that may lose and repeat messages; losses
 	// and duplicates are how many more of each may happen.
 	lossy      map[uint32]bool
@@ -35,9 +35,9 @@ type stepper struct {
 	// partitions is how many more partitions may happen; cut holds the
 	// pairs of nodes that cannot reach each other now.
 	partitions int
-	cut        map[[2]compile.Dest]bool
-	down       map[compile.Dest]bool
-	steps      []Step // reused by Step
+	cut        map[[2]string]bool
+	down       map[string]bool // by node name
+	steps      []Step          // reused by Step
 	// held counts, per Batch operator, the ticks in a row it let nothing
 	// in: a batch may be late, but at most holdLimit ticks, so every run
 	// ends.
@@ -143,18 +143,18 @@ func (r *Run) Step() bool {
 	}
 	var acts []action
 	for _, g := range r.prog.Graphs {
-		if !s.down[g.Dest] && (feed(g.Feeders) || g.Graph.Pending()) {
+		if !s.down[NodeName(g.Dest)] && (feed(g.Feeders) || g.Graph.Pending()) {
 			acts = append(acts, action{what: "tick " + NodeName(g.Dest), do: func() { r.tickOne(g) }, node: NodeName(g.Dest)})
 		}
 	}
 	r.forDueTimers(func(g *compile.Graph, t compile.Timer, fire func()) {
-		if !s.down[g.Dest] {
+		if !s.down[NodeName(g.Dest)] {
 			acts = append(acts, action{what: fmt.Sprintf("timer fires at %s (%s)", NodeName(g.Dest), t.Node.Pos()), do: fire, node: NodeName(g.Dest)})
 		}
 	})
 	for i, g := range r.prog.Graphs {
 		switch {
-		case s.down[g.Dest]:
+		case s.down[NodeName(g.Dest)]:
 			acts = append(acts, action{what: "restart " + NodeName(g.Dest), do: func() { r.restart(i) }, fault: true})
 		case s.crashes > 0 && s.mayCrash(g.Dest.Loc):
 			acts = append(acts, action{what: "crash " + NodeName(g.Dest), do: func() { r.crash(g) }, fault: true})
@@ -283,6 +283,9 @@ func (r *Run) deliver(i, times int) {
 	g := r.byName[m.To]
 	for range times {
 		if err := g.Inboxes[in.Frame.Channel].Deliver(in.Frame.Sender, in.Frame.Payload); err != nil {
+			if e := r.incompatible(m.From, m.To, in.Frame.Channel, err); e != nil {
+				panic(e)
+			}
 			panic(err)
 		}
 	}
@@ -293,9 +296,18 @@ func (r *Run) deliver(i, times int) {
 func (r *Run) flush(g *compile.Graph) {
 	for _, o := range g.Outboxes {
 		err := o.Flush(func(to compile.Dest, payload []byte) error {
-			dst, ok := r.byDest[to]
+			dst, ok := r.byName[NodeName(to)]
 			if !ok {
 				return nil // no such member: lost, as to a crashed node
+			}
+			if _, ok := dst.Inboxes[o.Channel]; !ok {
+				// The receiver runs a version without the channel: a
+				// deployed node drops the frame.
+				if r.step != nil {
+					r.step.trace = append(r.step.trace, fmt.Sprintf("%s (version %d) has no channel %d: what %s (version %d) sent on it is dropped",
+						NodeName(dst.Dest), r.version[NodeName(dst.Dest)], o.Channel, NodeName(g.Dest), r.version[NodeName(g.Dest)]))
+				}
+				return nil
 			}
 			if r.step != nil {
 				// mem copies the payload, and loses it across a cut.
@@ -312,27 +324,28 @@ func (r *Run) flush(g *compile.Graph) {
 func (r *Run) crash(g *compile.Graph) {
 	s := r.step
 	s.crashes--
-	s.down[g.Dest] = true
+	s.down[NodeName(g.Dest)] = true
 	s.net.Crash(NodeName(g.Dest))
 	r.announce(g.Dest, false)
 }
 
 func (r *Run) restart(i int) {
 	old := r.prog.Graphs[i]
-	if r.step.durable[old.Dest.Loc] {
+	name := NodeName(old.Dest)
+	if r.step.durable[old.Dest.Loc.Name] {
 		// Its state survived, as if on disk; what was in flight did not.
-		delete(r.step.down, old.Dest)
+		delete(r.step.down, name)
 		r.announce(old.Dest, true)
 		return
 	}
-	g, err := compile.LowerOne(r.flow, old.Dest, r.env)
+	g, err := compile.LowerOne(r.flows[r.version[name]], old.Dest, r.env)
 	if err != nil {
 		panic(err)
 	}
 	r.prog.Graphs[i] = g
 	r.byDest[g.Dest] = g
-	r.byName[NodeName(g.Dest)] = g
-	delete(r.step.down, g.Dest)
+	r.byName[name] = g
+	delete(r.step.down, name)
 	r.start(g)
 	for _, m := range g.Membership {
 		for _, id := range r.liveMembers(m.Cluster) {
@@ -349,11 +362,11 @@ func (r *Run) announce(d compile.Dest, joined bool) {
 		return
 	}
 	for _, g := range r.prog.Graphs {
-		if g.Dest == d || r.step.down[g.Dest] {
+		if g.Dest == d || r.step.down[NodeName(g.Dest)] {
 			continue
 		}
 		for _, m := range g.Membership {
-			if m.Cluster == d.Loc {
+			if sameRoot(m.Cluster, d.Loc) {
 				m.Push(d.Member, joined)
 			}
 		}
@@ -361,15 +374,7 @@ func (r *Run) announce(d compile.Dest, joined bool) {
 }
 
 func (s *stepper) mayCrash(l *ir.Location) bool {
-	if s.crashable == nil {
-		return true
-	}
-	for _, c := range s.crashable {
-		if c == l {
-			return true
-		}
-	}
-	return false
+	return s.crashable == nil || slices.Contains(s.crashable, l.Name)
 }
 
 func (r *Run) partition(a, b *compile.Graph) {
@@ -380,11 +385,12 @@ func (r *Run) partition(a, b *compile.Graph) {
 }
 
 // pair names an unordered pair of nodes.
-func pair(a, b compile.Dest) [2]compile.Dest {
-	if a.Loc.ID > b.Loc.ID || (a.Loc.ID == b.Loc.ID && a.Member > b.Member) {
-		a, b = b, a
+func pair(a, b compile.Dest) [2]string {
+	x, y := NodeName(a), NodeName(b)
+	if x > y {
+		x, y = y, x
 	}
-	return [2]compile.Dest{a, b}
+	return [2]string{x, y}
 }
 
 // stale is the Snapshot decision under a chooser: which of the recent

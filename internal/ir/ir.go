@@ -4,6 +4,7 @@ package ir
 
 import (
 	"fmt"
+	"hash/fnv"
 	"reflect"
 	"time"
 )
@@ -185,6 +186,20 @@ type Net struct {
 	Lossy bool
 	// Route is where each item goes.
 	Route Route
+}
+
+// ChannelID is the id of a channel the user named (Named): a hash of the
+// name and of the names of the locations it goes from and to, with the top
+// bit set, so that it never equals the id of an unnamed channel (its node's
+// ID) and two builds of a program, say an old and a new version during a
+// rolling upgrade, agree on it however their other operators changed.
+func ChannelID(name, from, to string) uint32 {
+	h := fnv.New32a()
+	for _, s := range []string{name, from, to} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return h.Sum32() | 1<<31
 }
 
 // Route says which members of the receiving location get an item.

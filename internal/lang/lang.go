@@ -21,6 +21,10 @@ var (
 	// Option returns a hydro.LocalOption that applies set to the engine
 	// configuration of the Local it configures.
 	Option func(set func(*engine.Config)) any
+	// Versions starts a *hydro.Local of several *hydro.Flow, builds of one
+	// program that run side by side (engine.NewVersions), with
+	// hydro.LocalOption values.
+	Versions func(flows []any, opts []any) (any, error)
 	// Codec returns how a hydro.Codec[T] delimits its messages on a
 	// connection and the largest message it allows.
 	Codec func(c any) (f compile.Framing, maxMessage int)
