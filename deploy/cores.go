@@ -158,7 +158,19 @@ func runGroup(ctx context.Context, build func(*hydro.Flow), roles []string, base
 		logger.Info("node started", "addr", base.peers[role])
 		cfgs[i] = NodeConfig{Role: role, Peers: base.peers, Sizes: base.sizes, Ports: base.ports, Logger: logger, Admin: base.admins[role], TLS: creds[i], Finish: finish}
 	}
-	err = RunNodes(ctx, build, cfgs...)
+	// Each node builds its own flow, so each applies the deployer's plan
+	// to it, as Command did to the flow it checked.
+	var planErr error
+	planned := func(f *hydro.Flow) {
+		build(f)
+		if err := applyEnvPlan(f); err != nil && planErr == nil {
+			planErr = err
+		}
+	}
+	err = RunNodes(ctx, planned, cfgs...)
+	if planErr != nil {
+		return planErr
+	}
 	for _, role := range roles {
 		base.logger.With("node", role).Info("node stopped")
 	}
