@@ -47,6 +47,15 @@ func Flatten[T any, L Location](s Stream[[]T, L]) Stream[T, L] {
 	return stream[T](n, s.l)
 }
 
+// FlattenUnordered emits the items of every slice, and promises no order:
+// Flatten for a stream whose order does not matter, or is not known.
+func FlattenUnordered[T any, L Location](s Stream[[]T, L]) Stream[T, L] {
+	p := s.node().Props
+	p.Ordered = false
+	n := build[T](s.l, "flatten_unordered", p, []*ir.Node{s.node()}, compile.Flatten[T]{}, nil)
+	return stream[T](n, s.l)
+}
+
 // Inspect calls f on every item and passes the stream on unchanged.
 func Inspect[T any, L Location](s Stream[T, L], f func(T)) Stream[T, L] {
 	n := build[T](s.l, "inspect", s.node().Props, []*ir.Node{s.node()}, compile.Inspect[T]{}, f)
