@@ -135,6 +135,7 @@ func New(f *ir.Flow, cfg Config) (*Run, error) {
 	if cfg.Size == nil {
 		cfg.Size = func(*ir.Location) int { return 1 }
 	}
+	cfg.Size = compile.Sized(cfg.Size)
 	env := compile.Env{Size: cfg.Size, CheckClaims: cfg.CheckClaims}
 	r := &Run{byDest: map[compile.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, flow: f, cfg: cfg}
 	if cfg.Chooser != nil {
