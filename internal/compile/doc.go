@@ -17,7 +17,15 @@
 //
 // Rewrites change the IR between Check and Lower: Relocate moves a chain
 // of operators from one process to another, inserting the channels its cut
-// edges need.
+// edges need. Partition turns a process into a cluster of n partitions:
+// every channel into it routes each item by the hash of its key
+// (ir.ByKey: the Key of a KV item, or a KeyBy function the user named),
+// and Partition follows that key through the process's operators, refusing
+// one that needs every key's data in one place (a global fold, Enumerate,
+// Scan, Sort, a cross product), a keyed operator whose key an opaque
+// function may have changed, a source, an ordered output, or a batch of an
+// ordered stream. The simulator's sim.Equivalent checks a rewrite's result
+// against the original's.
 //
 // # Determinism
 //

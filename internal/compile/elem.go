@@ -63,9 +63,13 @@ func (Type[T]) Tee(p any, k int) []any {
 func (Type[T]) Null(p any) { dfir.Null(p.(dfir.Port[T])) }
 
 // Send builds the sending half of a channel that carries T as it is,
-// routed as n.Net.Route says (ToOne, ToAll or RoundRobin).
+// routed as n.Net.Route says (ToOne, ToAll, RoundRobin or ByKey).
 func (Type[T]) Send(c *Ctx, n *ir.Node, in any) Outbox {
-	return send(c, n, &items[T]{out: dfir.SinkOutput(in.(dfir.Port[T]))})
+	out := &items[T]{out: dfir.SinkOutput(in.(dfir.Port[T]))}
+	if n.Net.Route == ir.ByKey {
+		return send(c, n, byKeyOf(c, n, out))
+	}
+	return send(c, n, out)
 }
 
 // Recv builds the receiving half of a channel that delivers T as it is.

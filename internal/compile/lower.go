@@ -107,6 +107,7 @@ func (env *Env) Fill() error {
 	if env.Size == nil {
 		env.Size = func(*ir.Location) int { return 1 }
 	}
+	env.Size = Sized(env.Size)
 	if env.Members == nil {
 		size := env.Size
 		env.Members = func(l *ir.Location) []uint32 {
@@ -118,6 +119,17 @@ func (env *Env) Fill() error {
 		}
 	}
 	return nil
+}
+
+// Sized returns size, but for a partitioned process (ir.Location's
+// Partitions), whose number of members the flow fixes.
+func Sized(size func(l *ir.Location) int) func(l *ir.Location) int {
+	return func(l *ir.Location) int {
+		if l.Partitions > 0 {
+			return l.Partitions
+		}
+		return size(l)
+	}
 }
 
 // LowerOne builds and compiles the graph of one copy of a root location. It

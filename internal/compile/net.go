@@ -176,7 +176,7 @@ func send(c *Ctx, n *ir.Node, out outgoing) Outbox {
 	var keyed keyedOutgoing
 	switch route {
 	case ir.ToOne, ir.ToAll, ir.RoundRobin:
-	case ir.ByMember:
+	case ir.ByMember, ir.ByKey:
 		k, ok := out.(keyedOutgoing)
 		if !ok {
 			panic("hydro: internal error: " + n.String() + ": route " + route.String() + " needs (member, value) pairs")

@@ -160,6 +160,7 @@ func NewVersions(flows []*ir.Flow, cfg Config) (*Run, error) {
 	if cfg.Size == nil {
 		cfg.Size = func(*ir.Location) int { return 1 }
 	}
+	cfg.Size = compile.Sized(cfg.Size)
 	env := compile.Env{Size: cfg.Size, CheckClaims: cfg.CheckClaims}
 	r := &Run{byDest: map[compile.Dest]*compile.Graph{}, byName: map[string]*compile.Graph{}, flows: flows, version: map[string]int{}, cfg: cfg}
 	if cfg.Chooser != nil {

@@ -99,6 +99,10 @@ type Location struct {
 	Flow *Flow
 	// Tick is the tick of an atomic region, whose Parent is the tick's.
 	Tick *Location
+	// Partitions is set on a process that a rewrite partitioned: it is
+	// now a cluster of exactly this many members, each holding the keys
+	// its channels route to it, whatever size a shell would give it.
+	Partitions int
 }
 
 // Root returns the process, cluster or external location that holds l.
@@ -186,6 +190,11 @@ type Net struct {
 	Lossy bool
 	// Route is where each item goes.
 	Route Route
+	// Key, for a ByKey route, is a value of package compile that gives
+	// the key of each item (nil: the Key of a KV item); Partitions is the
+	// number of members keys are spread over.
+	Key        any
+	Partitions int
 }
 
 // ChannelID is the id of a channel the user named (Named): a hash of the
@@ -214,10 +223,13 @@ const (
 	ToAll
 	// RoundRobin sends each item to the next current member in turn.
 	RoundRobin
+	// ByKey sends each item to the member its key's hash names, modulo
+	// Net.Partitions: the route into a partitioned process.
+	ByKey
 )
 
 func (r Route) String() string {
-	return [...]string{"one", "by member", "all", "round robin"}[r]
+	return [...]string{"one", "by member", "all", "round robin", "by key"}[r]
 }
 
 // Delay is how a forward reference's input reaches it.
