@@ -206,7 +206,7 @@ func (f *Fleet) afterExit() {
 	}
 	if left := f.processes(); len(left) > 0 {
 		for _, p := range left {
-			_ = syscall.Kill(p, syscall.SIGKILL)
+			_ = killPID(p)
 		}
 		f.t.Errorf("deploytest: processes left running after the deployer stopped: pids %v", left)
 	}

@@ -3,7 +3,6 @@
 package deploytest
 
 import (
-	"syscall"
 	"time"
 )
 
@@ -22,7 +21,7 @@ func (f *Fleet) Kill(member string) {
 		f.t.Fatalf("deploytest: Kill(%s): no process of the fleet is that member", member)
 	}
 	for _, p := range pids {
-		if err := syscall.Kill(p, syscall.SIGKILL); err != nil {
+		if err := killPID(p); err != nil {
 			f.t.Fatalf("deploytest: Kill(%s): %v", member, err)
 		}
 	}
