@@ -98,6 +98,29 @@
 // failure, so the Sim never loses, repeats or reorders a message on a
 // healthy one.
 //
+// # Versions side by side
+//
+// s.Versions runs several builds of one program in one simulation, the
+// old and the new version of a rolling upgrade: each is a *hydro.Flow
+// built by its own code, and sim.Runs(l, members...) says which process
+// or cluster members run the build l belongs to (the others run the first
+// build that has their location). Nodes know each other by name whichever
+// build they run, and a channel joins the channels of one id: a channel
+// named with Named has the same id in every build (from its name and the
+// locations it joins), an unnamed one is numbered by its place in its
+// flow, as deployed nodes match them, so a build that adds an operator
+// keeps talking to the old one only over named channels. Two builds whose
+// channel of one id comes from different locations, or carries a type the
+// other cannot decode (a field of one name and another type, a toarray
+// struct of another length; transport.Compatible), are a flow error that
+// names the channel, both versions' operators and the field. In a run, a
+// message for a channel the receiver's build lacks is dropped, as a
+// deployed node drops it, with a line in the trace, and the trace starts
+// with which node runs which version. TestVersionsIncompatibleChangeIsCaught
+// renames a field of the orders a shop sends its tills: each build passes
+// alone, and every mixed stage fails with the totals an old till computes
+// without the quantity.
+//
 // # Claims
 //
 // hydro.Commutative and hydro.Idempotent are promises about a Fold's,
