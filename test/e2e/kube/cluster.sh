@@ -22,7 +22,15 @@
 # cold run: 22 minutes of user and 8 of system CPU time for its five
 # binaries, CoreDNS 6 more (measured on a 2-core machine of the CI's type,
 # shared with other builds; the wall time on an idle one is not measured).
-# Warm, the node is Ready in about 10 s.
+# Wall time of cluster.sh build with empty XDG_CACHE_HOME and GOCACHE,
+# measured on 2026-12-06 on that machine shared with seven other workers'
+# builds (load 10 to 48, this build getting about a quarter of a core):
+# more than 47 minutes, with the modules already downloaded: at 47 minutes
+# four of the five Kubernetes binaries were built and kubectl and CoreDNS
+# were not. A first run that also downloaded the modules had reached the
+# API server's packages after 54 minutes when the disk filled. The
+# Debian packages were installed already (about 2 minutes of apt-get).
+# Warm, the node is Ready in 10 to 30 s.
 set -euo pipefail
 
 K8S=v1.37.2     # k8s.io/kubernetes; its staging modules are v0.37.2
