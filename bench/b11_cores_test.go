@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -187,17 +186,10 @@ func b11Hydro(b *testing.B, n int, round []uint64, want uint64) {
 	reportCores(b, cpu, len(round))
 }
 
-// cpuTime returns the CPU time, user and system, this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportCores reports items/s and the cores the loop used since cpu.
 func reportCores(b *testing.B, cpu time.Duration, perOp int) {
 	b.ReportMetric(float64(b.N*perOp)/b.Elapsed().Seconds(), "items/s")
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.Elapsed()), "cores")
+	if now := cpuTime(); now > 0 {
+		b.ReportMetric(float64(now-cpu)/float64(b.Elapsed()), "cores")
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -195,46 +194,4 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-// coresFlag is -cores: members of a cluster per OS process, by name.
-type coresFlag struct {
-	info  *flowInfo
-	cores map[string]int
-}
-
-func (c *coresFlag) String() string {
-	if c == nil || len(c.cores) == 0 {
-		return ""
-	}
-	parts := make([]string, 0, len(c.cores))
-	for n, k := range c.cores {
-		parts = append(parts, n+"="+strconv.Itoa(k))
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, ",")
-}
-
-func (c *coresFlag) Set(v string) error {
-	name, num, ok := strings.Cut(v, "=")
-	if !ok || name == "" {
-		return fmt.Errorf("want Name=N, got %q", v)
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil {
-		return fmt.Errorf("%s: the members per process %q is not a number", name, num)
-	}
-	switch {
-	case slices.Contains(c.info.processes, name):
-		return fmt.Errorf("%s is a process, which has one member; only a cluster's members share a process (%s)", name, c.info.known())
-	case !slices.Contains(c.info.clusters, name):
-		return fmt.Errorf("the flow has no cluster %s (%s)", name, c.info.known())
-	case n < 1:
-		return fmt.Errorf("%s=%d: a process runs at least one member", name, n)
-	}
-	if _, dup := c.cores[name]; dup {
-		return fmt.Errorf("%s is given twice (%s=%d, then %s=%d)", name, name, c.cores[name], name, n)
-	}
-	c.cores[name] = n
-	return nil
 }

@@ -38,8 +38,8 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 	img := fs.String("image", "", "the container image holding this program, as `NAME:TAG` (required)")
 	name := fs.String("name", kube.Label(filepath.Base(os.Args[0])), "the fleet's `name`, which every object's name starts with")
 	namespace := fs.String("namespace", "", "with -k8s: the `namespace` written into every object (default: kubectl's)")
-	sizes := sizeFlag{info: info, sizes: map[string]int{}}
-	fs.Var(&sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
+	sizes := sizeFlag(info)
+	fs.Var(sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
 	port := fs.Int("port", 7000, "the `port` every node listens on for its peers; the external ports take the next ones")
 	logFormat := fs.String("log-format", "json", "log format of the nodes: text or json")
 	out := fs.String("o", "", "write the manifests or the Compose file to `FILE` instead of standard output")
@@ -71,7 +71,7 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 		case *logFormat != "text" && *logFormat != "json":
 			return usagef("deploy: -log-format %q: want text or json", *logFormat)
 		}
-		return viaSSH.run(ctx, f, sizes.sizes, *name, *port, *logFormat, *withTLS, portTLS, portLimits, stdout)
+		return viaSSH.run(ctx, f, sizes.vals, *name, *port, *logFormat, *withTLS, portTLS, portLimits, stdout)
 	}
 	switch {
 	case *k8s == *comp:
@@ -91,7 +91,7 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 	if err != nil {
 		return err
 	}
-	ports, err := portLocations(fl, sizes.sizes)
+	ports, err := portLocations(fl, sizes.vals)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 			case ir.Process:
 				fleet.Processes = append(fleet.Processes, l.Name)
 			case ir.Cluster:
-				fleet.Clusters = append(fleet.Clusters, kube.Cluster{Name: l.Name, Size: sizeOf(sizes.sizes, l)})
+				fleet.Clusters = append(fleet.Clusters, kube.Cluster{Name: l.Name, Size: sizeOf(sizes.vals, l)})
 			}
 		}
 		if _, err := kube.Objects(fleet); err != nil {
@@ -133,7 +133,7 @@ func deployCommand(ctx context.Context, f *hydro.Flow, info *flowInfo, args []st
 			return usageError{err}
 		}
 	} else {
-		cf, err := composeFleet(fl, sizes.sizes, *name, *img, ports, *port, *logFormat, *withTLS, portTLS, portLimits)
+		cf, err := composeFleet(fl, sizes.vals, *name, *img, ports, *port, *logFormat, *withTLS, portTLS, portLimits)
 		if err != nil {
 			return err
 		}

@@ -196,16 +196,16 @@ func Command(ctx context.Context, build func(f *hydro.Flow), args []string, stdo
 // runCommand parses run's flags and deploys the fleet on localhost.
 func runCommand(ctx context.Context, build func(*hydro.Flow), f *hydro.Flow, info *flowInfo, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	sizes := sizeFlag{info: info, sizes: map[string]int{}}
-	fs.Var(&sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
+	sizes := sizeFlag(info)
+	fs.Var(sizes, "cluster", "members of a cluster, as `Name=N` (repeatable, once per cluster; default 1)")
 	basePort := fs.Int("base-port", 0, "listen on ports starting here: the members in order, then the external ports (0: free ports)")
 	logFormat := fs.String("log-format", "text", "log format of the nodes: text or json (JSON lines only, the node's name in \"node\")")
 	logLevel := fs.String("log-level", "info", "log level of the nodes: debug, info, warn or error")
 	stopOnFailure := fs.Bool("stop-on-failure", true, "stop the fleet when a member exits with an error")
 	useTLS := fs.Bool("tls", true, "mutual TLS between the nodes, with a CA made for this run; -tls=false speaks plaintext, for a machine whose every user is trusted only")
 	keepRunning := fs.Bool("keep-running", false, "keep the fleet of a finite flow running after it finished (by default it stops, with status 0, once every member is idle and every message delivered)")
-	cores := coresFlag{info: info, cores: map[string]int{}}
-	fs.Var(&cores, "cores", "members of a cluster per OS process, as `Name=N` (repeatable): they run on goroutines of one process, each with its own graph, linked in memory, so that the process uses N cores (default 1)")
+	cores := coresFlag(info)
+	fs.Var(cores, "cores", "members of a cluster per OS process, as `Name=N` (repeatable): they run on goroutines of one process, each with its own graph, linked in memory, so that the process uses N cores (default 1)")
 	adminAddr := fs.String("admin", "", "serve each node's /metrics, /debug/pprof/ and /graph over HTTP at `HOST:PORT`: the members in order from PORT on, or on free ports with port 0 (off if empty)")
 	planFile := fs.String("plan", "", "rewrite the flow by the plan in `FILE` (JSON or YAML), without editing it: {\"decouple\": [{\"names\": [\"parse\"], \"to\": \"Parser\"}]} moves the collections named parse (Named) to a process Parser, made if the flow has none")
 	portOpts := portFlags(fs)
@@ -241,7 +241,7 @@ func runCommand(ctx context.Context, build func(*hydro.Flow), f *hydro.Flow, inf
 			return usageError{err}
 		}
 	}
-	return Localhost(ctx, f, Config{Sizes: sizes.sizes, Cores: cores.cores, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS,
+	return Localhost(ctx, f, Config{Sizes: sizes.vals, Cores: cores.vals, BasePort: *basePort, LogFormat: *logFormat, LogLevel: *logLevel, StopOnFailure: *stopOnFailure, Admin: *adminAddr, Output: stdout, NoTLS: !*useTLS,
 		KeepRunning: *keepRunning, PortTLS: portTLS, PortLimits: portLimits, Plan: plan})
 }
 

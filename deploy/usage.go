@@ -81,46 +81,71 @@ func (info *flowInfo) usage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "\nExample:\n  %s\n", example)
 }
 
-// sizeFlag is -cluster Name=N, checked against the flow: a cluster it has,
-// sized once, with at least one member.
-type sizeFlag struct {
-	info  *flowInfo
-	sizes map[string]int
+// clusterFlag is a repeatable Name=N flag over the flow's clusters
+// (-cluster, -cores), checked against the flow: a cluster it has, given
+// once, with N at least one. text words its errors for the flag.
+type clusterFlag struct {
+	info *flowInfo
+	vals map[string]int
+	text clusterFlagText
 }
 
-func (s *sizeFlag) String() string {
-	if s == nil || len(s.sizes) == 0 {
+// clusterFlagText is what a clusterFlag's errors call its number and why
+// they refuse a value.
+type clusterFlagText struct {
+	number  string // "the size", in "Worker: the size "x" is not a number"
+	process string // why a process is refused
+	least   string // why N below 1 is refused
+	twice   string // "sized", in "Worker is sized twice"
+}
+
+// sizeFlag is -cluster Name=N: the members of a cluster.
+func sizeFlag(info *flowInfo) *clusterFlag {
+	return &clusterFlag{info: info, vals: map[string]int{}, text: clusterFlagText{
+		number: "the size", process: "only clusters are sized",
+		least: "a cluster has at least one member", twice: "sized"}}
+}
+
+// coresFlag is -cores Name=N: members of a cluster per OS process.
+func coresFlag(info *flowInfo) *clusterFlag {
+	return &clusterFlag{info: info, vals: map[string]int{}, text: clusterFlagText{
+		number: "the members per process", process: "only a cluster's members share a process",
+		least: "a process runs at least one member", twice: "given"}}
+}
+
+func (c *clusterFlag) String() string {
+	if c == nil || len(c.vals) == 0 {
 		return ""
 	}
-	parts := make([]string, 0, len(s.sizes))
-	for n, k := range s.sizes {
+	parts := make([]string, 0, len(c.vals))
+	for n, k := range c.vals {
 		parts = append(parts, n+"="+strconv.Itoa(k))
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, ",")
 }
 
-func (s *sizeFlag) Set(v string) error {
+func (c *clusterFlag) Set(v string) error {
 	name, num, ok := strings.Cut(v, "=")
 	if !ok || name == "" {
 		return fmt.Errorf("want Name=N, got %q", v)
 	}
 	n, err := strconv.Atoi(num)
 	if err != nil {
-		return fmt.Errorf("%s: the size %q is not a number", name, num)
+		return fmt.Errorf("%s: %s %q is not a number", name, c.text.number, num)
 	}
 	switch {
-	case slices.Contains(s.info.processes, name):
-		return fmt.Errorf("%s is a process, which has one member; only clusters are sized (%s)", name, s.info.known())
-	case !slices.Contains(s.info.clusters, name):
-		return fmt.Errorf("the flow has no cluster %s (%s)", name, s.info.known())
+	case slices.Contains(c.info.processes, name):
+		return fmt.Errorf("%s is a process, which has one member; %s (%s)", name, c.text.process, c.info.known())
+	case !slices.Contains(c.info.clusters, name):
+		return fmt.Errorf("the flow has no cluster %s (%s)", name, c.info.known())
 	case n < 1:
-		return fmt.Errorf("%s=%d: a cluster has at least one member", name, n)
+		return fmt.Errorf("%s=%d: %s", name, n, c.text.least)
 	}
-	if _, dup := s.sizes[name]; dup {
-		return fmt.Errorf("%s is sized twice (%s=%d, then %s=%d)", name, name, s.sizes[name], name, n)
+	if _, dup := c.vals[name]; dup {
+		return fmt.Errorf("%s is %s twice (%s=%d, then %s=%d)", name, c.text.twice, name, c.vals[name], name, n)
 	}
-	s.sizes[name] = n
+	c.vals[name] = n
 	return nil
 }
 
